@@ -1,0 +1,41 @@
+"""Command line: `python -m bot [run]`, `python -m bot validate [PATH ...] [--json]`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="revision-bot", description="The cohort revision bot for Discord.")
+    sub = parser.add_subparsers(dest="command")
+    sub.add_parser("run", help="run the bot (the default); needs DISCORD_TOKEN")
+    check = sub.add_parser("validate", help="check content packs and print every problem")
+    check.add_argument("paths", nargs="*", type=Path, help="pack files or folders (default: the content folder)")
+    check.add_argument("--json", action="store_true", help="print each valid pack's counts as JSON")
+    args = parser.parse_args(argv)
+
+    from pydantic import ValidationError
+
+    from bot.settings import Settings
+
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        for err in exc.errors():
+            print(f"Setting {'.'.join(map(str, err['loc'])).upper()}: {err['msg']}", file=sys.stderr)
+        return 2
+
+    if args.command == "validate":
+        from bot.validate_cli import validate
+
+        return validate(args.paths or [settings.content_dir], args.json)
+
+    from bot.runner import run
+
+    return run(settings)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

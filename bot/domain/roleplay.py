@@ -1,0 +1,221 @@
+"""The role-play engine: pure functions over a scenario and an immutable state.
+
+A learner's state is the node they are at, the customer's mood, the credit earned
+per assessment criterion and the steps taken. Nothing here does I/O; the service
+layer saves the state after every step, so a role-play survives any restart.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from functools import cache
+
+from bot.packs.schema import Reply, Scenario
+
+MOOD_MIN, MOOD_MAX = 0, 10
+
+
+class RoleplayError(Exception):
+    """A move the current state does not allow (shown to the learner as is)."""
+
+
+@dataclass(frozen=True)
+class Step:
+    node: str
+    choice: int | None  # the choice index, or None for a written reply
+    feedback: str
+    reply: str | None = None
+    found: tuple[str, ...] = ()  # rubric ideas found in a written reply
+    missing: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class State:
+    scenario_id: str
+    node: str  # a node id, or an ending id once finished
+    mood: int
+    credit: dict[str, int] = field(default_factory=dict)
+    steps: tuple[Step, ...] = ()
+    finished: bool = False
+
+
+def start(scenario: Scenario) -> State:
+    return State(scenario.id, scenario.start, scenario.customer.opening_mood)
+
+
+def _clamp(mood: int) -> int:
+    return max(MOOD_MIN, min(MOOD_MAX, mood))
+
+
+def _advance(scenario: Scenario, state: State, nxt: str, mood: int,
+             credit: dict[str, int], step: Step) -> State:
+    total = dict(state.credit)
+    for cid, points in credit.items():
+        total[cid] = total.get(cid, 0) + points
+    return replace(state, node=nxt, mood=_clamp(state.mood + mood), credit=total,
+                   steps=state.steps + (step,), finished=nxt in scenario.endings)
+
+
+def choose(scenario: Scenario, state: State, index: int) -> State:
+    node = _current(scenario, state)
+    if node.choices is None:
+        raise RoleplayError("This step asks for a written reply.")
+    if not 0 <= index < len(node.choices):
+        raise RoleplayError("That choice is not on offer here.")
+    c = node.choices[index]
+    return _advance(scenario, state, c.next, c.mood, dict(c.criteria),
+                    Step(state.node, index, c.feedback))
+
+
+@dataclass(frozen=True)
+class ReplyScore:
+    credit: dict[str, int]
+    found: tuple[str, ...]
+    missing: tuple[str, ...]
+
+    @property
+    def strong(self) -> bool:
+        return len(self.found) * 2 >= len(self.found) + len(self.missing)
+
+
+def _normalise(text: str) -> str:
+    return " " + re.sub(r"[^a-z0-9']+", " ", text.lower().replace("\u2019", "'")) + " "
+
+
+def score_reply(reply: Reply, text: str) -> ReplyScore:
+    """Credit each rubric idea whose phrase appears in the text (case and punctuation
+    ignored, whole words at the start of each phrase)."""
+    body = _normalise(text)
+    credit: dict[str, int] = {}
+    found, missing = [], []
+    for idea in reply.rubric:
+        if any(_normalise(p).rstrip() in body for p in idea.phrases):
+            found.append(idea.idea)
+            credit[idea.criterion] = credit.get(idea.criterion, 0) + idea.points
+        else:
+            missing.append(idea.idea)
+    return ReplyScore(credit, tuple(found), tuple(missing))
+
+
+def write_reply(scenario: Scenario, state: State, text: str) -> tuple[State, ReplyScore]:
+    node = _current(scenario, state)
+    if node.reply is None:
+        raise RoleplayError("This step asks you to pick a choice.")
+    text = text.strip()[: node.reply.max_length]
+    if not text:
+        raise RoleplayError("Write a reply first.")
+    score = score_reply(node.reply, text)
+    mood = node.reply.mood_if_strong if score.strong else node.reply.mood_if_weak
+    feedback = ("A strong reply." if score.strong else "This reply misses key ideas.")
+    step = Step(state.node, None, feedback, reply=text, found=score.found, missing=score.missing)
+    return _advance(scenario, state, node.reply.next, mood, score.credit, step), score
+
+
+def _current(scenario: Scenario, state: State):
+    if state.finished:
+        raise RoleplayError("This role-play has ended.")
+    node = scenario.nodes.get(state.node)
+    if node is None:
+        raise RoleplayError("This role-play has changed since you started it; start it again.")
+    return node
+
+
+# --- the best path and the bounds of a score -------------------------------------------
+
+@dataclass(frozen=True)
+class Path:
+    moves: tuple[tuple[str, int | None], ...]  # (node, choice index or None for a reply)
+    ending: str
+    score: int
+
+
+def _node_options(scenario: Scenario, node_id: str):
+    """Each way out of a node: (choice index or None, next id, credit earned)."""
+    node = scenario.nodes[node_id]
+    if node.reply is not None:
+        full: dict[str, int] = {}
+        for idea in node.reply.rubric:
+            full[idea.criterion] = full.get(idea.criterion, 0) + idea.points
+        return [(None, node.reply.next, full)]
+    return [(k, c.next, dict(c.criteria)) for k, c in enumerate(node.choices or [])]
+
+
+def best_path(scenario: Scenario) -> Path:
+    """The path with the most criterion credit (a full written reply counts as all of
+    its rubric); ties go to the first choice offered. The scenario must be a DAG."""
+
+    @cache
+    def best_from(node_id: str) -> Path:
+        if node_id in scenario.endings:
+            return Path((), node_id, 0)
+        best: Path | None = None
+        for index, nxt, credit in _node_options(scenario, node_id):
+            rest = best_from(nxt)
+            candidate = Path(((node_id, index),) + rest.moves, rest.ending, rest.score + sum(credit.values()))
+            if best is None or candidate.score > best.score:
+                best = candidate
+        assert best is not None
+        return best
+
+    return best_from(scenario.start)
+
+
+def max_credit(scenario: Scenario) -> dict[str, int]:
+    """The most credit any single path can earn, per criterion."""
+
+    @cache
+    def from_node(node_id: str) -> tuple[tuple[str, int], ...]:
+        if node_id in scenario.endings:
+            return ()
+        best: dict[str, int] = {}
+        for _, nxt, credit in _node_options(scenario, node_id):
+            rest = dict(from_node(nxt))
+            for cid, pts in credit.items():
+                rest[cid] = rest.get(cid, 0) + pts
+            for cid, pts in rest.items():
+                best[cid] = max(best.get(cid, 0), pts)
+        return tuple(sorted(best.items()))
+
+    return dict(from_node(scenario.start))
+
+
+def all_paths(scenario: Scenario, index_for_reply: str = "") -> list[State]:
+    """Every finished state reachable by choices (a reply node is answered with the
+    given text). For tests and analysis: the scenarios are small DAGs."""
+    out: list[State] = []
+    frontier = [start(scenario)]
+    while frontier:
+        state = frontier.pop()
+        if state.finished:
+            out.append(state)
+            continue
+        node = scenario.nodes[state.node]
+        if node.reply is not None:
+            frontier.append(write_reply(scenario, state, index_for_reply or "ok")[0])
+        else:
+            frontier.extend(choose(scenario, state, k) for k in range(len(node.choices or [])))
+    return out
+
+
+@dataclass(frozen=True)
+class Report:
+    outcome: str
+    ending_text: str
+    score: int
+    best_score: int
+    per_criterion: list[tuple[str, str, int, int]]  # id, text, earned, most possible
+    path: tuple[Step, ...]
+    best_moves: tuple[tuple[str, int | None], ...]
+
+
+def report(scenario: Scenario, state: State, criteria_text: dict[str, str]) -> Report:
+    if not state.finished:
+        raise RoleplayError("The role-play has not ended yet.")
+    ending = scenario.endings[state.node]
+    bounds = max_credit(scenario)
+    best = best_path(scenario)
+    rows = [(cid, criteria_text.get(cid, cid), state.credit.get(cid, 0), most)
+            for cid, most in sorted(bounds.items())]
+    return Report(ending.outcome, ending.text, sum(state.credit.values()), best.score,
+                  rows, state.steps, best.moves)

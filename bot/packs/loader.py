@@ -1,0 +1,216 @@
+"""Read YAML packs into models, reporting every problem as FILE:LINE: field: message."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path as FsPath
+
+import yaml
+from pydantic import ValidationError
+
+from .checks import Path, check_pack
+from .schema import Pack
+
+MAX_PACK_BYTES = 256 * 1024
+
+
+@dataclass(frozen=True)
+class PackError:
+    file: str
+    line: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.field}: " if self.field else ""
+        return f"{self.file}:{self.line}: {where}{self.message}"
+
+
+@dataclass
+class PackResult:
+    """One file's outcome: the pack when it is valid, and every problem found."""
+
+    file: str
+    pack: Pack | None
+    errors: list[PackError] = field(default_factory=list)
+    root: yaml.Node | None = None  # kept to place cross-pack errors on their line
+
+    def error_at(self, path: Path, message: str) -> PackError:
+        return PackError(self.file, _line_of(self.root, path), format_path(path), message)
+
+
+def format_path(path: Iterable[str | int]) -> str:
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def _line_of(root: yaml.Node | None, path: Path) -> int:
+    """The 1-based line of the deepest YAML node the path reaches."""
+    node = root
+    if node is None:
+        return 1
+    for part in path:
+        if isinstance(node, yaml.MappingNode):
+            match = next((v for k, v in node.value if k.value == str(part)), None)
+            if match is None:
+                # a discriminated union names the tag in its path (questions[0].single...)
+                key = next((k for k, _ in node.value if k.value == str(part)), None)
+                return (key or node).start_mark.line + 1
+            node = match
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            node = node.value[part]
+        else:
+            break
+    return node.start_mark.line + 1
+
+
+QUESTION_KINDS = frozenset({"single", "multiple", "true_false", "order"})
+
+
+def _strip_tags(loc: tuple) -> Path:
+    """Pydantic's error locations, minus its own markers: '[key]', validator names, and
+    the question kind it inserts after a question's index."""
+    return tuple(
+        p for i, p in enumerate(loc)
+        if not (isinstance(p, str) and p.startswith(("[", "function-")))
+        and not (i and isinstance(loc[i - 1], int) and p in QUESTION_KINDS)
+    )
+
+
+def _message(err: dict) -> str:
+    kind, value = err["type"], err.get("input")
+    if kind == "extra_forbidden":
+        return "unknown key; check its spelling against the pack format in the README"
+    if kind == "missing":
+        return "required field is missing"
+    if kind == "string_type" and isinstance(value, bool):
+        return "expected text, got a YAML boolean (yes/no/on/off/true/false are booleans): put the text in quotes"
+    if kind == "string_type" and isinstance(value, (int, float)):
+        return f"expected text, got the number {value!r}: put it in quotes"
+    if kind == "union_tag_invalid":
+        return f"unknown kind {err['ctx'].get('tag')!r}; expected one of single, multiple, true_false, order"
+    if kind == "union_tag_not_found":
+        return "missing `kind`; expected one of single, multiple, true_false, order"
+    got = "" if isinstance(value, (dict, list)) else f" (got {value!r:.60})"
+    return err["msg"] + got
+
+
+def _parse_yaml(text: str, name: str) -> tuple[yaml.Node | None, object, list[PackError]]:
+    """The node tree (for line numbers), the data, and any YAML-level problems."""
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.AliasEvent):
+                line = event.start_mark.line + 1
+                return None, None, [PackError(name, line, "", "anchors and aliases (& and *) are not allowed in packs; write the text out")]
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        return None, None, [PackError(name, line, "", f"not valid YAML: {exc.problem or exc}")]
+    except (yaml.YAMLError, ValueError, OverflowError, RecursionError) as exc:
+        return None, None, [PackError(name, 1, "", f"not valid YAML: {exc}")]
+    errors = list(_duplicate_keys(root, name, ()))
+    return root, data, errors
+
+
+def _duplicate_keys(node: yaml.Node | None, name: str, path: Path):
+    if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
+        for k, v in node.value:
+            if k.value in seen:
+                yield PackError(name, k.start_mark.line + 1, format_path(path + (k.value,)),
+                                "this key appears twice in the same block; the later one would silently win")
+            seen.add(k.value)
+            yield from _duplicate_keys(v, name, path + (k.value,))
+    elif isinstance(node, yaml.SequenceNode):
+        for i, v in enumerate(node.value):
+            yield from _duplicate_keys(v, name, path + (i,))
+
+
+def parse_pack(text: str, name: str) -> PackResult:
+    """Validate one pack's YAML text; never raises for bad input."""
+    root, data, errors = _parse_yaml(text, name)
+    result = PackResult(name, None, errors, root)
+    if root is None and not errors:
+        result.errors.append(PackError(name, 1, "", "the file is empty; expected a pack (see the README)"))
+    if result.errors:
+        return result
+    if not isinstance(data, dict):
+        result.errors.append(PackError(name, 1, "", "expected a mapping with keys pack, title, criteria, ..."))
+        return result
+    try:
+        pack = Pack.model_validate(data)
+    except ValidationError as exc:
+        for err in exc.errors():
+            path = _strip_tags(err["loc"])
+            result.errors.append(result.error_at(path, _message(err)))
+        result.errors.sort(key=lambda e: e.line)
+        return result
+    result.errors.extend(result.error_at(path, msg) for path, msg in check_pack(pack))
+    if not result.errors:
+        result.pack = pack
+    return result
+
+
+def read_pack_file(path: FsPath) -> PackResult:
+    name = str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return PackResult(name, None, [PackError(name, 1, "", f"cannot read the file: {exc.strerror}")])
+    if len(raw) > MAX_PACK_BYTES:
+        return PackResult(name, None, [PackError(name, 1, "", f"the file is {len(raw) // 1024} KB; a pack may be at most 256 KB")])
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return PackResult(name, None, [PackError(name, 1, "", "the file is not UTF-8 text")])
+    return parse_pack(text, name)
+
+
+def pack_files(paths: Iterable[FsPath]) -> list[FsPath]:
+    """The YAML files named, with folders expanded (sorted, so results are stable)."""
+    out: list[FsPath] = []
+    for p in paths:
+        if p.is_dir():
+            out.extend(sorted(f for f in p.rglob("*") if f.suffix in (".yaml", ".yml")))
+        else:
+            out.append(p)
+    return out
+
+
+def check_unique_ids(results: list[PackResult], taken: dict[str, str] | None = None) -> None:
+    """Ids must be unique across every loaded pack. A pack whose ids clash with an
+    earlier one (or with ``taken``: id -> owning pack) gets the errors and is dropped."""
+    owner: dict[str, str] = dict(taken or {})
+    for result in results:
+        pack = result.pack
+        if pack is None:
+            continue
+        clashes: list[PackError] = []
+        if pack.pack in owner:
+            clashes.append(result.error_at(("pack",), f"pack id {pack.pack!r} is already used by {owner[pack.pack]}"))
+        for section in ("questions", "myths", "scenarios"):
+            for i, item in enumerate(getattr(pack, section)):
+                if item.id in owner:
+                    clashes.append(result.error_at((section, i, "id"), f"id {item.id!r} is already used by pack {owner[item.id]!r}"))
+        if clashes:
+            result.errors.extend(clashes)
+            result.pack = None
+            continue
+        owner[pack.pack] = f"pack {pack.pack!r}"
+        for section in ("questions", "myths", "scenarios"):
+            for item in getattr(pack, section):
+                owner[item.id] = pack.pack
+
+
+def load_paths(paths: Iterable[FsPath]) -> list[PackResult]:
+    results = [read_pack_file(p) for p in pack_files(paths)]
+    check_unique_ids(results)
+    return results

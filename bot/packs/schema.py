@@ -1,0 +1,182 @@
+"""The content-pack format: pydantic models for one YAML pack.
+
+Field-level rules live here (types, lengths that fit Discord, counts). Rules that
+look across the pack (criterion ids defined, misconception ids exist, the role-play
+graph is sound) live in ``checks.py`` so each can report its own field path.
+
+Text limits come from what Discord can show: a button label holds 80 characters,
+a select option 100, an embed field 1,024 and an embed description 4,096.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+# An id is short, lower/upper case letters, digits, dots, dashes and underscores: it
+# travels inside button custom_ids (100 characters at most, shared with other parts).
+Id = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", max_length=40)]
+
+
+def text(max_length: int, min_length: int = 1):
+    """A stripped string between ``min_length`` and ``max_length`` characters."""
+    return Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=min_length, max_length=max_length)
+    ]
+
+
+OPTION_MAX = 97  # "A. " + the option must fit a 100-character select option label
+CHOICE_MAX = 300  # role-play choices are shown in an embed field, lettered
+Difficulty = Annotated[int, Field(ge=1, le=3)]
+Criteria = Annotated[list[Id], Field(min_length=1, max_length=5)]
+
+
+class Strict(BaseModel):
+    """Unknown keys are errors and YAML's `yes`/`no` never become text or numbers."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class Criterion(Strict):
+    id: Id
+    text: text(1000)
+
+
+class Term(Strict):
+    term: text(100)
+    definition: text(1000)
+
+
+class _QuestionBase(Strict):
+    id: Id
+    prompt: text(1500)
+    explanation: text(1000)
+    criteria: Criteria
+    difficulty: Difficulty = 2
+
+
+class SingleQuestion(_QuestionBase):
+    """One right option out of 2 to 5."""
+
+    kind: Literal["single"]
+    options: Annotated[list[text(OPTION_MAX)], Field(min_length=2, max_length=5)]
+    answer: Annotated[int, Field(ge=0)]
+    option_feedback: dict[int, text(1000)]  # wrong option index -> why it is wrong
+    misconceptions: dict[int, Id] = {}  # wrong option index -> myth id
+
+
+class MultipleQuestion(_QuestionBase):
+    """Choose all that apply: 3 to 6 options, at least one right."""
+
+    kind: Literal["multiple"]
+    options: Annotated[list[text(OPTION_MAX)], Field(min_length=3, max_length=6)]
+    answer: Annotated[list[Annotated[int, Field(ge=0)]], Field(min_length=1)]
+    option_feedback: dict[int, text(1000)]
+    misconceptions: dict[int, Id] = {}
+
+
+class TrueFalseQuestion(_QuestionBase):
+    """A statement that is true or false."""
+
+    kind: Literal["true_false"]
+    answer: bool
+    wrong_feedback: text(1000)  # why the opposite answer is wrong
+    misconception: Id | None = None  # myth held by someone who answers wrongly
+
+
+class OrderQuestion(_QuestionBase):
+    """Put the steps of a model (HEAT, LATER, ...) in order; written in the right order."""
+
+    kind: Literal["order"]
+    steps: Annotated[list[text(OPTION_MAX)], Field(min_length=3, max_length=5)]
+    wrong_feedback: text(1000)
+    misconception: Id | None = None
+
+
+Question = Annotated[
+    Union[SingleQuestion, MultipleQuestion, TrueFalseQuestion, OrderQuestion],
+    Field(discriminator="kind"),
+]
+
+
+class Myth(Strict):
+    """A myth-or-fact card: a statement learners often get wrong."""
+
+    id: Id
+    statement: text(500)
+    verdict: Literal["myth", "fact"]
+    correction: text(1000)  # what is actually true
+    explanation: text(1000)  # why it matters in practice
+    criteria: Criteria
+
+
+class Customer(Strict):
+    name: text(80)
+    situation: text(1000)
+    opening_mood: Annotated[int, Field(ge=0, le=10)]  # 0 calm .. 10 furious
+
+
+class Choice(Strict):
+    text: text(CHOICE_MAX)
+    next: Id
+    mood: Annotated[int, Field(ge=-5, le=5)] = 0
+    criteria: dict[Id, Annotated[int, Field(ge=0, le=3)]] = {}
+    feedback: text(500)
+
+
+class RubricIdea(Strict):
+    """One idea a written reply earns credit for when any of its phrases appears."""
+
+    idea: text(60)
+    criterion: Id
+    phrases: Annotated[list[text(60)], Field(min_length=1)]
+    points: Annotated[int, Field(ge=1, le=3)] = 1
+
+
+class Reply(Strict):
+    """A node where the learner writes their own reply instead of choosing."""
+
+    prompt: text(45)  # the modal's field label
+    max_length: Annotated[int, Field(ge=50, le=1000)] = 500
+    rubric: Annotated[list[RubricIdea], Field(min_length=1)]
+    next: Id
+    mood_if_strong: Annotated[int, Field(ge=-5, le=5)] = -2  # at least half the rubric found
+    mood_if_weak: Annotated[int, Field(ge=-5, le=5)] = 1
+
+
+class Node(Strict):
+    customer: text(1000)  # what the customer says or does
+    choices: Annotated[list[Choice], Field(min_length=2, max_length=4)] | None = None
+    reply: Reply | None = None
+
+
+Outcome = Literal["resolved", "escalated", "unresolved", "lost"]
+GOOD_OUTCOMES = frozenset({"resolved", "escalated"})
+
+
+class Ending(Strict):
+    outcome: Outcome
+    text: text(1000)
+
+
+class Scenario(Strict):
+    id: Id
+    title: text(80)
+    setting: text(40)  # retail, hospitality, contact centre, public services, ...
+    customer: Customer
+    start: Id
+    nodes: Annotated[dict[Id, Node], Field(min_length=1)]
+    endings: Annotated[dict[Id, Ending], Field(min_length=1)]
+
+
+class Pack(Strict):
+    pack: Id
+    title: text(100)
+    awarding_body: text(100)
+    qualification: text(200)
+    criteria: Annotated[list[Criterion], Field(min_length=1, max_length=25)]
+    terms: list[Term] = []
+    questions: list[Question] = []
+    myths: list[Myth] = []
+    scenarios: list[Scenario] = []

@@ -1,0 +1,33 @@
+"""Settings from the environment (and a `.env` file in the working folder)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    discord_token: SecretStr | None = Field(None, description="The bot token from the Discord developer portal.")
+    database_path: Path = Field(PROJECT_ROOT / "db" / "revision-bot.sqlite3", description="The SQLite file for progress.")
+    content_dir: Path = Field(PROJECT_ROOT / "content", description="The folder of shipped content packs.")
+    log_level: str = Field("INFO", description="DEBUG, INFO, WARNING or ERROR.")
+    dev_guild_id: int | None = Field(None, description="Sync commands to this server instantly (development).")
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        value = value.upper()
+        if value not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+            raise ValueError("use DEBUG, INFO, WARNING or ERROR")
+        return value
+
+    @field_validator("discord_token", "dev_guild_id", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value):
+        return None if isinstance(value, str) and not value.strip() else value

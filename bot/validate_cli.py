@@ -1,0 +1,33 @@
+"""`python -m bot validate [PATH ...] [--json]`: check content packs without running the bot."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from bot.packs import load_paths
+
+
+def counts(pack) -> dict[str, int]:
+    return {name: len(getattr(pack, name)) for name in ("questions", "myths", "scenarios", "terms", "criteria")}
+
+
+def validate(paths: list[Path], as_json: bool, out=sys.stdout) -> int:
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        print(f"No such file or folder: {', '.join(map(str, missing))}", file=sys.stderr)
+        return 2
+    results = load_paths(paths)
+    errors = [e for r in results for e in r.errors]
+    if as_json:
+        report: dict = {r.pack.pack: counts(r.pack) for r in results if r.pack}
+        if errors:
+            report["errors"] = [str(e) for e in errors]
+        print(json.dumps(report, indent=2), file=out)
+    else:
+        for e in errors:
+            print(e, file=out)
+        valid = [r for r in results if r.pack]
+        print(f"{len(valid)} of {len(results)} pack(s) valid, {len(errors)} problem(s).", file=out)
+    return 1 if errors or not results else 0
