@@ -62,9 +62,11 @@ def _question_answers(pack: Pack) -> Iterator[Problem]:
         if isinstance(q, SingleQuestion | MultipleQuestion):
             n = len(q.options)
             right = {q.answer} if isinstance(q, SingleQuestion) else set(q.answer)
-            for a in sorted(right):
-                if a >= n:
-                    yield base + ("answer",), f"answer {a} is not an option index (0 to {n - 1})"
+            out_of_range = [a for a in sorted(right) if a >= n]
+            for a in out_of_range:
+                yield base + ("answer",), f"answer {a} is not an option index (0 to {n - 1})"
+            if out_of_range:
+                continue
             if isinstance(q, MultipleQuestion):
                 if len(q.answer) != len(right):
                     yield base + ("answer",), "answer lists an option twice"

@@ -51,23 +51,23 @@ def format_path(path: Iterable[str | int]) -> str:
 
 
 def _line_of(root: yaml.Node | None, path: Path) -> int:
-    """The 1-based line of the deepest YAML node the path reaches."""
-    node = root
+    """The 1-based line of the deepest YAML node the path reaches (for a block reached
+    through a key, the key's line)."""
+    node, key = root, None
     if node is None:
         return 1
     for part in path:
         if isinstance(node, yaml.MappingNode):
-            match = next((v for k, v in node.value if k.value == str(part)), None)
-            if match is None:
-                # a discriminated union names the tag in its path (questions[0].single...)
-                key = next((k for k, _ in node.value if k.value == str(part)), None)
-                return (key or node).start_mark.line + 1
-            node = match
+            pair = next(((k, v) for k, v in node.value if k.value == str(part)), None)
+            if pair is None:
+                break
+            key, node = pair
         elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
-            node = node.value[part]
+            key, node = None, node.value[part]
         else:
             break
-    return node.start_mark.line + 1
+    mark = key.start_mark if key is not None and isinstance(node, yaml.CollectionNode) else node.start_mark
+    return mark.line + 1
 
 
 QUESTION_KINDS = frozenset({"single", "multiple", "true_false", "order"})
@@ -97,7 +97,8 @@ def _message(err: dict) -> str:
         return f"unknown kind {err['ctx'].get('tag')!r}; expected one of single, multiple, true_false, order"
     if kind == "union_tag_not_found":
         return "missing `kind`; expected one of single, multiple, true_false, order"
-    got = "" if isinstance(value, (dict, list)) else f" (got {value!r:.60})"
+    shown = repr(value) if len(repr(value)) <= 60 else repr(value)[:57] + "..."
+    got = "" if isinstance(value, (dict, list)) else f" (got {shown})"
     return err["msg"] + got
 
 
@@ -112,6 +113,8 @@ def _parse_yaml(text: str, name: str) -> tuple[yaml.Node | None, object, list[Pa
         data = yaml.safe_load(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if exc.context_mark and "stream end" in str(exc.problem):  # unclosed: point at its start
+            mark = exc.context_mark
         line = mark.line + 1 if mark else 1
         return None, None, [PackError(name, line, "", f"not valid YAML: {exc.problem or exc}")]
     except (yaml.YAMLError, ValueError, OverflowError, RecursionError) as exc:
@@ -150,6 +153,8 @@ def parse_pack(text: str, name: str) -> PackResult:
     except ValidationError as exc:
         for err in exc.errors():
             path = _strip_tags(err["loc"])
+            if err["type"].startswith("union_tag"):
+                path += ("kind",)
             result.errors.append(result.error_at(path, _message(err)))
         result.errors.sort(key=lambda e: e.line)
         return result

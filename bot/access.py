@@ -1,0 +1,39 @@
+"""Who may do what: tutors are members with the server's tutor role or Manage Server."""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+
+from bot.ui.errors import NotTutor
+
+
+async def is_tutor(bot, member: discord.abc.User) -> bool:
+    if not isinstance(member, discord.Member):
+        return False
+    if member.guild_permissions.manage_guild:
+        return True
+    settings = await bot.svc.guilds.get(member.guild.id)
+    return settings.tutor_role_id is not None and any(r.id == settings.tutor_role_id for r in member.roles)
+
+
+def tutor_only():
+    """An app-command check; `/help` lists commands carrying it under "For tutors"."""
+
+    async def predicate(interaction: discord.Interaction) -> bool:
+        if interaction.guild is None:
+            raise app_commands.NoPrivateMessage()
+        if not await is_tutor(interaction.client, interaction.user):
+            raise NotTutor()
+        return True
+
+    predicate.tutor_only = True  # type: ignore[attr-defined]
+    return app_commands.check(predicate)
+
+
+def requires_tutor(command: app_commands.Command | app_commands.Group) -> bool:
+    while command is not None:
+        if any(getattr(check, "tutor_only", False) for check in getattr(command, "checks", [])):
+            return True
+        command = command.parent
+    return False

@@ -1,0 +1,97 @@
+"""Build the bot: settings and dependencies in, a ready ``RevisionBot`` out."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from dataclasses import dataclass
+
+import discord
+from discord.ext import commands
+
+from bot.packs.library import ContentLibrary
+from bot.services.content import ContentService
+from bot.settings import Settings
+from bot.store.content import ContentRepo
+from bot.store.database import Database
+from bot.store.guilds import GuildRepo, MetaRepo
+from bot.ui.errors import report_app_command_error
+
+log = logging.getLogger(__name__)
+
+COGS = (
+    "bot.cogs.help",
+    "bot.cogs.settings",
+    "bot.cogs.content",
+)
+
+
+@dataclass
+class Services:
+    """Everything the cogs need, built once in ``setup_hook``."""
+
+    db: Database
+    library: ContentLibrary
+    guilds: GuildRepo
+    meta: MetaRepo
+    content: ContentService
+
+
+class RevisionBot(commands.Bot):
+    def __init__(self, settings: Settings, *, library: ContentLibrary | None = None) -> None:
+        intents = discord.Intents.default()  # no privileged intents
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=intents,
+            help_command=None,
+            allowed_mentions=discord.AllowedMentions.none(),
+        )
+        self.settings = settings
+        self._library = library
+        self.services: Services | None = None
+        self.tree.on_error = report_app_command_error
+
+    @property
+    def svc(self) -> Services:
+        assert self.services is not None, "setup_hook has not run"
+        return self.services
+
+    async def setup_hook(self) -> None:
+        db = await Database.open(self.settings.database_path)
+        library = self._library or ContentLibrary.from_folder(self.settings.content_dir)
+        content = ContentService(library, ContentRepo(db))
+        await content.restore()
+        self.services = Services(db=db, library=library, guilds=GuildRepo(db), meta=MetaRepo(db), content=content)
+        for name in COGS:
+            await self.load_extension(name)
+        await self.sync_commands()
+
+    async def close(self) -> None:
+        try:
+            await super().close()
+        finally:
+            if self.services is not None:
+                await self.services.db.close()
+                self.services = None
+
+    async def sync_commands(self) -> bool:
+        """Sync the command tree when it differs from the last one synced; True if synced."""
+        guild = discord.Object(self.settings.dev_guild_id) if self.settings.dev_guild_id else None
+        if guild is not None:
+            self.tree.copy_global_to(guild=guild)
+        payload = [c.to_dict(self.tree) for c in self.tree.get_commands(guild=guild)]
+        digest = hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+        key = f"command_tree:{guild.id if guild else 'global'}"
+        if await self.svc.meta.get(key) == digest:
+            log.info("command tree unchanged; not syncing")
+            return False
+        synced = await self.tree.sync(guild=guild)
+        await self.svc.meta.put(key, digest)
+        log.info("synced %d commands %s", len(synced), f"to server {guild.id}" if guild else "globally")
+        return True
+
+
+def create_bot(settings: Settings, *, library: ContentLibrary | None = None) -> RevisionBot:
+    return RevisionBot(settings, library=library)
+

@@ -1,0 +1,78 @@
+"""/content: list the packs, upload a pack of your own, enable or disable packs."""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+from discord.utils import utcnow
+
+from bot.access import tutor_only
+from bot.packs import MAX_PACK_BYTES
+from bot.ui.content import pack_list_embed, upload_errors_text, upload_ok_text
+from bot.ui.errors import UserError
+
+
+class Content(commands.GroupCog, group_name="content", group_description="The content packs questions come from."):
+    def __init__(self, bot) -> None:
+        self.bot = bot
+
+    @property
+    def library(self):
+        return self.bot.svc.library
+
+    @app_commands.command(name="list", description="The content packs in this server, with their counts.")
+    async def list_(self, interaction: discord.Interaction) -> None:
+        gid = interaction.guild_id
+        packs = [(p, self.library.is_enabled(gid, p.id)) for p in self.library.all_packs(gid)]
+        await interaction.response.send_message(embed=pack_list_embed(packs), ephemeral=True)
+
+    @app_commands.command(name="upload", description="Add or update a content pack of your own (YAML, up to 256 KB).")
+    @app_commands.describe(file="A .yaml content pack; see the README for the format.")
+    @app_commands.guild_only()
+    @tutor_only()
+    async def upload(self, interaction: discord.Interaction, file: discord.Attachment) -> None:
+        if file.size > MAX_PACK_BYTES:
+            raise UserError(f"`{file.filename}` is {file.size // 1024} KB; a pack may be at most 256 KB.")
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        try:
+            data = await file.read()
+        except discord.HTTPException:
+            raise UserError("I could not download that attachment from Discord. Please try again.") from None
+        outcome = await self.bot.svc.content.upload(interaction.guild_id, interaction.user.id,
+                                                    file.filename, data, utcnow())
+        if outcome.pack is None:
+            await interaction.followup.send(upload_errors_text(file.filename, outcome.errors), ephemeral=True)
+        else:
+            await interaction.followup.send(upload_ok_text(outcome.pack), ephemeral=True)
+
+    @app_commands.command(name="disable", description="Stop serving a pack in this server.")
+    @app_commands.describe(pack="The pack id, as /content list shows it.")
+    @app_commands.guild_only()
+    @tutor_only()
+    async def disable(self, interaction: discord.Interaction, pack: str) -> None:
+        await self._set(interaction, pack, False)
+
+    @app_commands.command(name="enable", description="Serve a disabled pack again in this server.")
+    @app_commands.describe(pack="The pack id, as /content list shows it.")
+    @app_commands.guild_only()
+    @tutor_only()
+    async def enable(self, interaction: discord.Interaction, pack: str) -> None:
+        await self._set(interaction, pack, True)
+
+    @disable.autocomplete("pack")
+    @enable.autocomplete("pack")
+    async def _pack_autocomplete(self, interaction: discord.Interaction, current: str):
+        ids = [p.id for p in self.library.all_packs(interaction.guild_id) if current.lower() in p.id.lower()]
+        return [app_commands.Choice(name=i, value=i) for i in ids[:25]]
+
+    async def _set(self, interaction: discord.Interaction, pack_id: str, enabled: bool) -> None:
+        pack = await self.bot.svc.content.set_enabled(interaction.guild_id, pack_id, enabled)
+        if pack is None:
+            raise UserError(f"There is no pack `{pack_id}` here. `/content list` shows the pack ids.")
+        state = "enabled" if enabled else "disabled"
+        await interaction.response.send_message(f"Pack `{pack.id}` is now **{state}** in this server.", ephemeral=True)
+
+
+async def setup(bot) -> None:
+    await bot.add_cog(Content(bot))

@@ -1,0 +1,59 @@
+"""Run the bot for real: logging, the token, and clear one-line errors for operators."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+from pathlib import Path
+
+import discord
+
+from bot.app import create_bot
+from bot.settings import Settings
+from bot.store.database import StoreError
+
+log = logging.getLogger("bot")
+
+
+def configure_logging(level: str) -> None:
+    discord.VoiceClient.warn_nacl = False  # a text-only bot: no voice warnings at start
+    logging.basicConfig(
+        level=level,
+        stream=sys.stdout,
+        format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
+        force=True,
+    )
+    logging.getLogger("discord.http").setLevel(max(logging.INFO, logging.getLevelName(level)))
+
+
+def run(settings: Settings) -> int:
+    if settings.discord_token is None:
+        print(
+            "DISCORD_TOKEN is not set. Set it in the environment, or put the line "
+            f"DISCORD_TOKEN=<your bot token> in a .env file in {Path.cwd()} (see .env.example).",
+            file=sys.stderr,
+        )
+        return 2
+    configure_logging(settings.log_level)
+    try:
+        asyncio.run(_start(settings))
+    except discord.LoginFailure:
+        print("Discord rejected DISCORD_TOKEN. Copy the token again from the Bot page of your "
+              "application in the Discord developer portal.", file=sys.stderr)
+        return 2
+    except (OSError, discord.GatewayNotFound) as exc:  # aiohttp's connection errors are OSErrors
+        print(f"Could not reach Discord ({exc}). Check the network connection and try again.", file=sys.stderr)
+        return 1
+    except StoreError as exc:
+        print(f"Database problem: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+async def _start(settings: Settings) -> None:
+    bot = create_bot(settings)
+    async with bot:
+        await bot.start(settings.discord_token.get_secret_value())

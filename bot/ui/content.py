@@ -1,0 +1,42 @@
+"""How content packs are shown in Discord."""
+
+from __future__ import annotations
+
+import discord
+
+from bot.packs import PackError
+from bot.packs.library import LoadedPack
+
+MAX_ERRORS_SHOWN = 10
+
+
+def _counts(p: LoadedPack) -> str:
+    pk = p.pack
+    return (f"{len(pk.questions)} questions · {len(pk.myths)} myths · "
+            f"{len(pk.scenarios)} role-plays · {len(pk.terms)} terms")
+
+
+def pack_list_embed(packs: list[tuple[LoadedPack, bool]]) -> discord.Embed:
+    embed = discord.Embed(title="Content packs", colour=discord.Colour.blurple())
+    if not packs:
+        embed.description = "No packs are loaded. A tutor can add one with `/content upload`."
+    for p, enabled in packs[:25]:
+        source = "shipped" if p.source == "shipped" else f"uploaded, version {p.version}"
+        state = "" if enabled else " · **disabled**"
+        embed.add_field(name=f"{p.pack.title}"[:256],
+                        value=f"`{p.id}` ({source}{state})\n{p.pack.qualification}\n{_counts(p)}"[:1024],
+                        inline=False)
+    return embed
+
+
+def upload_errors_text(filename: str, errors: list[PackError]) -> str:
+    shown = "\n".join(f"• {e}" for e in errors[:MAX_ERRORS_SHOWN]).replace("```", "ʼʼʼ")
+    more = f"\n…and {len(errors) - MAX_ERRORS_SHOWN} more." if len(errors) > MAX_ERRORS_SHOWN else ""
+    text = (f"❌ `{filename}` was **not** added: {len(errors)} problem(s). Nothing has changed.\n"
+            f"```\n{shown}\n```{more}\nRun `python -m bot validate {filename}` to check a pack before uploading.")
+    return text if len(text) <= 2000 else text[:1990] + "\n```"
+
+
+def upload_ok_text(pack: LoadedPack) -> str:
+    return (f"✅ Pack `{pack.id}` (version {pack.version}) is live in this server: {_counts(pack)}. "
+            f"It is used from now on; no restart needed.")

@@ -1,0 +1,72 @@
+"""How errors reach a user: a clear ephemeral line, never a traceback.
+
+``UserError`` carries a message meant for the person who clicked or typed; anything
+else is a bug: it is logged with a short reference, and the user sees an apology
+with the same reference so an operator can find the traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+
+import discord
+from discord import app_commands
+
+from bot.store.database import StorageUnavailable
+
+log = logging.getLogger("bot.errors")
+
+
+class UserError(Exception):
+    """A problem the user can fix; the message is shown to them as it is."""
+
+
+class NotTutor(app_commands.CheckFailure):
+    pass
+
+
+NOT_SAVED = "⚠️ That was **not saved**: the bot could not write to its database. Please try again in a minute."
+
+
+async def send_ephemeral(interaction: discord.Interaction, content: str | None = None, **kwargs) -> None:
+    """Reply privately, whether or not the interaction was already acknowledged."""
+    kwargs.setdefault("allowed_mentions", discord.AllowedMentions.none())
+    try:
+        if interaction.response.is_done():
+            await interaction.followup.send(content, ephemeral=True, **kwargs)
+        else:
+            await interaction.response.send_message(content, ephemeral=True, **kwargs)
+    except discord.HTTPException as exc:  # the token expired or Discord is down: log only
+        log.warning("could not send an ephemeral reply: %s", exc)
+
+
+def message_for(exc: BaseException) -> str:
+    """What the user reads for an exception raised while handling their interaction."""
+    if isinstance(exc, app_commands.CommandInvokeError):
+        exc = exc.original
+    if isinstance(exc, UserError):
+        return str(exc)
+    if isinstance(exc, NotTutor):
+        return "🔒 This is a tutor command. Ask a tutor, or an admin can set the tutor role with `/settings tutor-role`."
+    if isinstance(exc, app_commands.NoPrivateMessage):
+        return "This command works inside a server, not in direct messages."
+    if isinstance(exc, app_commands.CommandOnCooldown):
+        return f"Slow down: try again in {exc.retry_after:.0f} s."
+    if isinstance(exc, app_commands.TransformerError):
+        return f"I could not understand {exc.value!r} for that option."
+    if isinstance(exc, app_commands.CheckFailure):
+        return "You cannot use this command here."
+    if isinstance(exc, StorageUnavailable):
+        return NOT_SAVED
+    ref = secrets.token_hex(4).upper()
+    log.error("unexpected error [ref %s]", ref, exc_info=exc)
+    return f"Sorry, something went wrong on our side (reference `{ref}`). Please try again; if it keeps happening, tell a tutor."
+
+
+async def report(interaction: discord.Interaction, exc: BaseException) -> None:
+    await send_ephemeral(interaction, message_for(exc))
+
+
+async def report_app_command_error(interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
+    await report(interaction, error)
