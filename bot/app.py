@@ -11,19 +11,27 @@ import discord
 from discord.ext import commands
 
 from bot.packs.library import ContentLibrary
+from bot.services.answering import AnswerService
 from bot.services.content import ContentService
+from bot.services.daily import DailyService
 from bot.settings import Settings
 from bot.store.content import ContentRepo
+from bot.store.answers import AnswerRepo
 from bot.store.database import Database
 from bot.store.guilds import GuildRepo, MetaRepo
+from bot.store.posts import PostRepo
+from bot.store.schedules import ScheduleRepo
 from bot.ui.errors import report_app_command_error
 
 log = logging.getLogger(__name__)
 
-COGS = (
+COGS = (  # the scheduler first: the feature cogs register their post kinds with it
+    "bot.cogs.scheduler",
     "bot.cogs.help",
     "bot.cogs.settings",
     "bot.cogs.content",
+    "bot.cogs.questions",
+    "bot.cogs.daily",
 )
 
 
@@ -35,7 +43,23 @@ class Services:
     library: ContentLibrary
     guilds: GuildRepo
     meta: MetaRepo
+    posts: PostRepo
+    answers: AnswerRepo
     content: ContentService
+    answering: AnswerService
+    daily: DailyService
+
+    @classmethod
+    async def build(cls, db: Database, library: ContentLibrary) -> Services:
+        guilds, posts, answers = GuildRepo(db), PostRepo(db), AnswerRepo(db)
+        content = ContentService(library, ContentRepo(db))
+        await content.restore()
+        return cls(
+            db=db, library=library, guilds=guilds, meta=MetaRepo(db), posts=posts, answers=answers,
+            content=content,
+            answering=AnswerService(library, posts, answers, guilds),
+            daily=DailyService(library, ScheduleRepo(db), posts, answers, guilds),
+        )
 
 
 class RevisionBot(commands.Bot):
@@ -60,9 +84,7 @@ class RevisionBot(commands.Bot):
     async def setup_hook(self) -> None:
         db = await Database.open(self.settings.database_path)
         library = self._library or ContentLibrary.from_folder(self.settings.content_dir)
-        content = ContentService(library, ContentRepo(db))
-        await content.restore()
-        self.services = Services(db=db, library=library, guilds=GuildRepo(db), meta=MetaRepo(db), content=content)
+        self.services = await Services.build(db, library)
         for name in COGS:
             await self.load_extension(name)
         await self.sync_commands()

@@ -13,13 +13,10 @@ import secrets
 import discord
 from discord import app_commands
 
+from bot.domain.errors import UserError
 from bot.store.database import StorageUnavailable
 
 log = logging.getLogger("bot.errors")
-
-
-class UserError(Exception):
-    """A problem the user can fix; the message is shown to them as it is."""
 
 
 class NotTutor(app_commands.CheckFailure):

@@ -1,0 +1,197 @@
+"""Answering questions: clicks on any question (daily post, /quiz, /revise), and the
+practice commands /quiz and /revise."""
+
+from __future__ import annotations
+
+import random
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+from discord.utils import utcnow
+
+from bot.domain.errors import UserError
+from bot.packs.schema import OrderQuestion
+from bot.services.answering import Feedback
+from bot.ui import questions as ui
+from bot.ui.errors import report, send_ephemeral
+from bot.ui.myths import bust_buttons
+
+
+class Questions(commands.Cog):
+    def __init__(self, bot) -> None:
+        self.bot = bot
+
+    # -- clicks ----------------------------------------------------------------------------
+    async def answer(self, interaction: discord.Interaction, target: str, choice) -> None:
+        """Every answer click lands here; errors become a private message."""
+        try:
+            await self._answer(interaction, target, choice)
+        except Exception as exc:  # noqa: BLE001 - shown to the user, logged if unexpected
+            await report(interaction, exc)
+
+    async def _answer(self, interaction: discord.Interaction, target: str, choice) -> None:
+        if interaction.guild_id is None:
+            raise UserError("Questions are answered inside the server.")
+        svc, now = self.bot.svc, utcnow()
+        # A click on a private message (practice, or the order picker) turns that message
+        # into the feedback; a click on a channel post gets a new private reply.
+        private = interaction.message is not None and interaction.message.flags.ephemeral
+        if private:
+            await interaction.response.defer()
+        else:
+            await interaction.response.defer(ephemeral=True, thinking=True)
+        kind, ref = target[0], target[1:]
+        if kind == "p":
+            fb = await svc.answering.answer_post(interaction.guild_id, interaction.user.id, int(ref), choice, now)
+        else:
+            source = "quiz" if kind == "q" else "revise"
+            fb = await svc.answering.answer_practice(interaction.guild_id, interaction.user.id, ref, source,
+                                                     choice, now)
+        embed, view = ui.feedback_embed(fb), self._after_view(fb)
+        if private:
+            await interaction.edit_original_response(content=None, embed=embed, view=view)
+        else:
+            await interaction.followup.send(embed=embed, view=view, ephemeral=True)
+
+    def _after_view(self, fb: Feedback) -> discord.ui.View:
+        view = discord.ui.View(timeout=None)
+        for item in bust_buttons(fb.grade.misconceptions, self.bot.svc.library, fb.pack):
+            view.add_item(item)
+        if fb.source == "quiz":
+            view.add_item(NextQuiz(fb.pack.pack))
+        elif fb.due_count and not fb.already_answered:
+            view.add_item(NextRevision())
+        return view
+
+    async def order_step(self, interaction: discord.Interaction, target: str, seq: str, *, new_message: bool) -> None:
+        try:
+            await self._order_step(interaction, target, seq, new_message)
+        except Exception as exc:  # noqa: BLE001
+            await report(interaction, exc)
+
+    async def _order_step(self, interaction: discord.Interaction, target: str, seq: str, new_message: bool) -> None:
+        q, pack, source = await self._question_for_target(interaction, target)
+        if not isinstance(q, OrderQuestion) or len(set(seq)) != len(seq) or any(int(c) >= len(q.steps) for c in seq):
+            raise UserError("That button is out of date. Try the question again.")
+        if len(seq) == len(q.steps):
+            shown = ui.display_order(q)
+            await self._answer(interaction, target, tuple(shown[int(c)] for c in seq))
+            return
+        view = discord.ui.View(timeout=None)
+        ui.add_order_picker(view, q, target, seq)
+        embed = ui.order_progress_embed(q, pack, source, seq)
+        if new_message:
+            await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
+        else:
+            await interaction.response.edit_message(embed=embed, view=view)
+
+    async def _question_for_target(self, interaction: discord.Interaction, target: str):
+        svc = self.bot.svc
+        if target[0] == "p":
+            post = await svc.posts.get(int(target[1:]))
+            if post is None or post.guild_id != interaction.guild_id:
+                raise UserError("I cannot find that question post.")
+            found, source = svc.library.question(interaction.guild_id, post.item_id), "daily"
+        else:
+            found = svc.library.question(interaction.guild_id, target[1:])
+            source = "quiz" if target[0] == "q" else "revise"
+        if found is None:
+            raise UserError("This question is no longer available: its pack was removed or changed.")
+        return found[0], found[1], source
+
+    # -- practice commands -----------------------------------------------------------------
+    @app_commands.command(name="quiz", description="A practice question now, just for you (no leaderboard points).")
+    @app_commands.describe(pack="Only questions from this pack (default: any enabled pack).")
+    @app_commands.guild_only()
+    async def quiz(self, interaction: discord.Interaction, pack: str | None = None) -> None:
+        await self.send_quiz(interaction, pack, edit=False)
+
+    @quiz.autocomplete("pack")
+    async def _pack_autocomplete(self, interaction: discord.Interaction, current: str):
+        return [app_commands.Choice(name=f"{p.pack.title} ({p.id})"[:100], value=p.id)
+                for p in self.bot.svc.library.packs(interaction.guild_id)
+                if current.lower() in (p.id + p.pack.title).lower()][:25]
+
+    async def send_quiz(self, interaction: discord.Interaction, pack_id: str | None, *, edit: bool) -> None:
+        packs = [p for p in self.bot.svc.library.packs(interaction.guild_id) if pack_id in (None, p.id)]
+        if not packs:
+            raise UserError(f"There is no enabled pack `{pack_id}`. `/content list` shows the packs."
+                            if pack_id else "No content packs are enabled in this server.")
+        pool = [(q, p.pack) for p in packs for q in p.pack.questions]
+        if not pool:
+            raise UserError("That pack has no questions.")
+        q, pk = random.choice(pool)
+        embed = ui.question_embed(q, pk, "quiz")
+        view = ui.answer_view(q, f"q{q.id}", in_channel=False)
+        if edit:
+            await interaction.response.edit_message(embed=embed, view=view)
+        else:
+            await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
+
+    @app_commands.command(name="revise", description="Revise the questions you are due to see again (spaced repetition).")
+    @app_commands.guild_only()
+    async def revise(self, interaction: discord.Interaction) -> None:
+        await self.send_revision(interaction, edit=False)
+
+    async def send_revision(self, interaction: discord.Interaction, *, edit: bool) -> None:
+        svc, now = self.bot.svc, utcnow()
+        due = [qid for qid in await svc.answers.due_cards(interaction.guild_id, interaction.user.id, now)
+               if svc.library.question(interaction.guild_id, qid)]
+        if not due:
+            nxt = await svc.answers.next_due(interaction.guild_id, interaction.user.id)
+            text = ("🎉 Nothing is due for revision. " +
+                    (f"Your next card is due <t:{int(nxt.timestamp())}:R>." if nxt else
+                     "Answer the daily question or try `/quiz` to start building your deck."))
+            if edit:
+                await interaction.response.edit_message(content=text, embed=None, view=None)
+            else:
+                await send_ephemeral(interaction, text)
+            return
+        q, pk = svc.library.question(interaction.guild_id, due[0])
+        embed = ui.question_embed(q, pk, "revise", f"{len(due)} card(s) due. Answer to schedule this one again.")
+        view = ui.answer_view(q, f"r{q.id}", in_channel=False)
+        if edit:
+            await interaction.response.edit_message(content=None, embed=embed, view=view)
+        else:
+            await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
+
+
+class NextQuiz(discord.ui.DynamicItem[discord.ui.Button], template=r"rb:quiz:(?P<pack>[A-Za-z0-9][A-Za-z0-9_.-]{0,39})"):
+    def __init__(self, pack_id: str) -> None:
+        super().__init__(discord.ui.Button(label="Another question", style=discord.ButtonStyle.secondary,
+                                           custom_id=f"rb:quiz:{pack_id}"))
+        self.pack_id = pack_id
+
+    @classmethod
+    async def from_custom_id(cls, interaction, item, match):
+        return cls(match["pack"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        cog: Questions = interaction.client.get_cog("Questions")
+        try:
+            await cog.send_quiz(interaction, self.pack_id, edit=True)
+        except Exception as exc:  # noqa: BLE001
+            await report(interaction, exc)
+
+
+class NextRevision(discord.ui.DynamicItem[discord.ui.Button], template=r"rb:revise"):
+    def __init__(self) -> None:
+        super().__init__(discord.ui.Button(label="Next revision card", style=discord.ButtonStyle.success,
+                                           custom_id="rb:revise"))
+
+    @classmethod
+    async def from_custom_id(cls, interaction, item, match):
+        return cls()
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        cog: Questions = interaction.client.get_cog("Questions")
+        try:
+            await cog.send_revision(interaction, edit=True)
+        except Exception as exc:  # noqa: BLE001
+            await report(interaction, exc)
+
+
+async def setup(bot) -> None:
+    bot.add_dynamic_items(*ui.DYNAMIC_ITEMS, NextQuiz, NextRevision)
+    await bot.add_cog(Questions(bot))

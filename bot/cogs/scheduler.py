@@ -1,0 +1,131 @@
+"""The one background loop: claim what is due, send pending posts, close finished ones.
+
+Each kind of cohort post (daily question, myth card, challenge, weekly leaderboard)
+registers a ``PostKind`` that knows how to draw it and how to reveal it at close. The
+posts table is the record: a post is claimed (one row per slot) before it is sent, so
+whatever restarts happen, a slot is posted at most once.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+import discord
+from discord.ext import commands, tasks
+from discord.utils import utcnow
+
+from bot.domain.schedule import retry_delay
+from bot.store.posts import Post
+
+log = logging.getLogger(__name__)
+TICK_SECONDS = 30
+
+Rendered = tuple[discord.Embed, discord.ui.View | None]
+
+
+@dataclass
+class PostKind:
+    render: Callable[[Post], Rendered | None]  # None: the content is gone, give up
+    reveal: Callable[[Post, datetime], Awaitable[Rendered | None]]
+    after_sent: Callable[[Post, datetime], Awaitable[list[Post]]] | None = None  # posts this one closes
+
+
+class Scheduler(commands.Cog):
+    def __init__(self, bot) -> None:
+        self.bot = bot
+        self.kinds: dict[str, PostKind] = {}
+        self.claimers: list[Callable[[datetime], Awaitable[object]]] = []
+
+    def register(self, kind: str, handler: PostKind) -> None:
+        self.kinds[kind] = handler
+
+    def add_claimer(self, claim: Callable[[datetime], Awaitable[object]]) -> None:
+        """``claim(now)`` creates pending posts for whatever has fallen due."""
+        self.claimers.append(claim)
+
+    async def cog_load(self) -> None:
+        self.loop.start()
+
+    async def cog_unload(self) -> None:
+        self.loop.cancel()
+
+    @tasks.loop(seconds=TICK_SECONDS)
+    async def loop(self) -> None:
+        try:
+            await self.tick(utcnow())
+        except Exception:  # an exception would stop tasks.loop for good
+            log.exception("scheduler tick failed; trying again next tick")
+
+    @loop.before_loop
+    async def _wait_ready(self) -> None:
+        await self.bot.wait_until_ready()
+
+    async def tick(self, now: datetime) -> None:
+        for claim in self.claimers:
+            await claim(now)
+        for post in await self.bot.svc.posts.pending(now):
+            await self.publish(post, now)
+        for post in await self.bot.svc.posts.due_to_close(now):
+            await self.close(post, now)
+
+    async def publish(self, post: Post, now: datetime) -> discord.Message | None:
+        posts = self.bot.svc.posts
+        kind = self.kinds.get(post.kind)
+        rendered = kind.render(post) if kind else None
+        if rendered is None:
+            log.error("post %d (%s %s) has no content any more; giving up on it", post.id, post.kind, post.item_id)
+            await posts.mark_retry(post.id, None)
+            return None
+        attempt = await posts.start_attempt(post.id)
+        try:
+            channel = self.bot.get_channel(post.channel_id) or await self.bot.fetch_channel(post.channel_id)
+            message = await self._already_sent(channel, post) if attempt > 1 else None
+            if message is None:
+                embed, view = rendered
+                message = await channel.send(embed=embed, view=view or discord.utils.MISSING,
+                                             allowed_mentions=discord.AllowedMentions.none())
+        except discord.HTTPException as exc:
+            delay = retry_delay(attempt)
+            retry_at = now + delay if delay else None
+            await posts.mark_retry(post.id, retry_at)
+            log.warning("post %d to channel %d failed (attempt %d): %s; %s", post.id, post.channel_id, attempt,
+                        exc, f"retrying at {retry_at:%H:%M:%S}" if retry_at else "giving up")
+            return None
+        await posts.mark_sent(post.id, message.id, now)
+        log.info("posted %s %d (%s) in channel %d", post.kind, post.id, post.item_id, post.channel_id)
+        if kind.after_sent:
+            for old in await kind.after_sent(post, now):
+                await self.close(old, now)
+        return message
+
+    async def _already_sent(self, channel, post: Post) -> discord.Message | None:
+        """After a crash between sending and recording, find the message we did send."""
+        marker = f":p{post.id}"
+        async for message in channel.history(limit=25):
+            if message.author.id != self.bot.user.id:
+                continue
+            ids = [getattr(c, "custom_id", "") or "" for row in message.components for c in getattr(row, "children", [])]
+            if any(i.endswith(marker) or f"{marker}:" in i for i in ids):
+                return message
+        return None
+
+    async def close(self, post: Post, now: datetime) -> None:
+        if not await self.bot.svc.posts.close(post.id, now):
+            return  # closed already
+        kind = self.kinds.get(post.kind)
+        rendered = await kind.reveal(post, now) if kind else None
+        if rendered is None or post.message_id is None:
+            return
+        embed, view = rendered
+        try:
+            channel = self.bot.get_channel(post.channel_id) or await self.bot.fetch_channel(post.channel_id)
+            await channel.get_partial_message(post.message_id).edit(embed=embed, view=view)
+        except discord.HTTPException as exc:
+            log.warning("could not edit closed post %d: %s", post.id, exc)
+
+
+async def setup(bot) -> None:
+    await bot.add_cog(Scheduler(bot))

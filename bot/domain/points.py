@@ -1,0 +1,33 @@
+"""What earns leaderboard points, and the periods a point counts in."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from .schedule import week_start
+
+DAILY_RIGHT = 10
+DAILY_TAKING_PART = 2
+MYTH_POST_RIGHT = 5
+MYTH_POST_TAKING_PART = 1
+
+
+def daily_points(correct: bool) -> int:
+    return DAILY_RIGHT if correct else DAILY_TAKING_PART
+
+
+def myth_post_points(correct: bool) -> int:
+    return MYTH_POST_RIGHT if correct else MYTH_POST_TAKING_PART
+
+
+def week_key(now: datetime, tz: str) -> str:
+    return "w:" + week_start(now, tz).astimezone(ZoneInfo(tz)).date().isoformat()
+
+
+def month_key(now: datetime, tz: str) -> str:
+    return "m:" + now.astimezone(ZoneInfo(tz)).strftime("%Y-%m")
+
+
+def periods(now: datetime, tz: str) -> tuple[str, ...]:
+    return ("all", week_key(now, tz), month_key(now, tz))

@@ -1,0 +1,167 @@
+"""Grading answers, the order steps are shown in, and choosing the next question."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+from bot.packs.schema import MultipleQuestion, OrderQuestion, Question, SingleQuestion, TrueFalseQuestion
+
+LETTERS = "ABCDEF"
+# A learner's answer: an option index (single), a set of indexes (multiple), a bool
+# (true/false) or the step indexes in the order the learner put them (order).
+Choice = int | tuple[int, ...] | bool
+
+
+class InvalidChoice(ValueError):
+    """The answer does not fit the question (a stale or tampered button)."""
+
+
+@dataclass(frozen=True)
+class Grade:
+    correct: bool
+    feedback: tuple[str, ...]  # why each wrong part of the answer is wrong
+    misconceptions: tuple[str, ...]  # myth ids the wrong answer points at
+
+
+def grade(q: Question, choice: Choice) -> Grade:
+    if isinstance(q, SingleQuestion):
+        if type(choice) is not int or not 0 <= choice < len(q.options):
+            raise InvalidChoice("not an option of this question")
+        if choice == q.answer:
+            return Grade(True, (), ())
+        return Grade(False, (q.option_feedback[choice],), tuple(filter(None, [q.misconceptions.get(choice)])))
+    if isinstance(q, MultipleQuestion):
+        if not isinstance(choice, tuple) or not choice or any(
+                type(c) is not int or not 0 <= c < len(q.options) for c in choice) or len(set(choice)) != len(choice):
+            raise InvalidChoice("not a set of options of this question")
+        picked, right = set(choice), set(q.answer)
+        wrong = sorted(picked - right)
+        feedback = tuple(q.option_feedback[k] for k in wrong)
+        if right - picked:
+            missed = ", ".join(f"**{LETTERS[k]}**" for k in sorted(right - picked))
+            feedback += (f"You missed {missed}, which is also right.",)
+        return Grade(picked == right, feedback, tuple(dict.fromkeys(
+            q.misconceptions[k] for k in wrong if k in q.misconceptions)))
+    if isinstance(q, TrueFalseQuestion):
+        if type(choice) is not bool:
+            raise InvalidChoice("not true or false")
+        if choice == q.answer:
+            return Grade(True, (), ())
+        return Grade(False, (q.wrong_feedback,), tuple(filter(None, [q.misconception])))
+    if isinstance(q, OrderQuestion):
+        n = len(q.steps)
+        if not isinstance(choice, tuple) or sorted(choice) != list(range(n)):
+            raise InvalidChoice("not an order of this question's steps")
+        if list(choice) == list(range(n)):
+            return Grade(True, (), ())
+        return Grade(False, (q.wrong_feedback,), tuple(filter(None, [q.misconception])))
+    raise InvalidChoice(f"unknown question kind {q.kind!r}")
+
+
+def display_order(q: OrderQuestion) -> list[int]:
+    """The steps' indexes in the order they are shown: shuffled, the same for everyone
+    and every restart (seeded by the question id), and never already in the right order."""
+    order = list(range(len(q.steps)))
+    random.Random(q.id).shuffle(order)
+    if order == sorted(order):
+        order = order[1:] + order[:1]
+    return order
+
+
+def answer_text(q: Question) -> str:
+    """The right answer, written out."""
+    if isinstance(q, SingleQuestion):
+        return f"**{LETTERS[q.answer]}**. {q.options[q.answer]}"
+    if isinstance(q, MultipleQuestion):
+        return ", ".join(f"**{LETTERS[k]}**. {q.options[k]}" for k in sorted(q.answer))
+    if isinstance(q, TrueFalseQuestion):
+        return "**True**" if q.answer else "**False**"
+    return " → ".join(f"**{s}**" for s in q.steps)
+
+
+def choice_text(q: Question, choice: Choice) -> str:
+    """What the learner answered, written out."""
+    if isinstance(q, TrueFalseQuestion):
+        return "True" if choice else "False"
+    if isinstance(q, SingleQuestion):
+        return f"{LETTERS[choice]}. {q.options[choice]}"
+    if isinstance(q, MultipleQuestion):
+        return ", ".join(LETTERS[k] for k in sorted(choice))
+    return " → ".join(q.steps[k] for k in choice)
+
+
+def option_labels(q: Question) -> list[str]:
+    """The labels the per-option answer counts are shown under."""
+    if isinstance(q, SingleQuestion | MultipleQuestion):
+        return [f"{LETTERS[k]}. {text}" for k, text in enumerate(q.options)]
+    if isinstance(q, TrueFalseQuestion):
+        return ["True", "False"]
+    return ["Right order", "Another order"]
+
+
+def tally_key(q: Question, choice: Choice) -> list[int]:
+    """Which of ``option_labels`` an answer counts under (several for multiple choice)."""
+    if isinstance(q, SingleQuestion):
+        return [choice]
+    if isinstance(q, MultipleQuestion):
+        return sorted(choice)
+    if isinstance(q, TrueFalseQuestion):
+        return [0 if choice else 1]
+    return [0 if list(choice) == list(range(len(q.steps))) else 1]
+
+
+@dataclass(frozen=True)
+class PoolItem:
+    question_id: str
+    pack_id: str
+    kind: str
+
+
+def pick_question(pool: list[PoolItem], used: list[str], rng: random.Random) -> PoolItem | None:
+    """The next cohort question: none repeats until the pool is used up, and packs and
+    kinds alternate where they can. ``used`` is the server's past questions, oldest first."""
+    if not pool:
+        return None
+    ids = {p.question_id for p in pool}
+    used_in_pool = [u for u in used if u in ids]
+    recent: set[str] = set()  # the questions used since the pool last ran out
+    for u in reversed(used_in_pool):
+        if u in recent or len(recent) + 1 == len(ids):
+            break
+        recent.add(u)
+    fresh = [p for p in pool if p.question_id not in recent]
+    last = next((p for p in pool if used_in_pool and p.question_id == used_in_pool[-1]), None)
+    if last is not None and len(fresh) > 1:
+        fresh = [p for p in fresh if p.question_id != last.question_id] or fresh
+        for differs in (lambda p: p.pack_id != last.pack_id and p.kind != last.kind,
+                        lambda p: p.kind != last.kind,
+                        lambda p: p.pack_id != last.pack_id):
+            better = [p for p in fresh if differs(p)]
+            if better:
+                fresh = better
+                break
+    return rng.choice(sorted(fresh, key=lambda p: p.question_id))
+
+
+@dataclass(frozen=True)
+class Tally:
+    labels: list[str]
+    counts: list[int]
+    total: int  # answers (a multiple-choice answer counts under each option picked)
+
+    def percent(self, i: int) -> int:
+        return round(100 * self.counts[i] / self.total) if self.total else 0
+
+
+def tally(q: Question, choices: list[Choice]) -> Tally:
+    labels = option_labels(q)
+    counts = [0] * len(labels)
+    for choice in choices:
+        try:
+            grade(q, choice)
+        except InvalidChoice:
+            continue  # an answer from before the question changed
+        for k in tally_key(q, choice):
+            counts[k] += 1
+    return Tally(labels, counts, len(choices))

@@ -1,0 +1,33 @@
+"""The points ledger and the per-period totals kept in step with it."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class Award:
+    guild_id: int
+    user_id: int
+    source: str  # daily | myth_post | challenge | reflection | roleplay
+    ref: str  # what earned it; one award per (user, source, ref)
+    points: int
+    reason: str
+    periods: tuple[str, ...]  # e.g. ('all', 'w:2026-01-05', 'm:2026-01')
+
+
+def add_points(c: sqlite3.Connection, award: Award, now: datetime) -> bool:
+    """Record an award inside the caller's transaction; False if it was already given."""
+    cur = c.execute(
+        "INSERT OR IGNORE INTO points (guild_id, user_id, source, ref, points, reason, created_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (award.guild_id, award.user_id, award.source, award.ref, award.points, award.reason, now.isoformat()))
+    if cur.rowcount == 0:
+        return False
+    c.executemany(
+        "INSERT INTO score_totals (guild_id, period, user_id, points) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (guild_id, period, user_id) DO UPDATE SET points = points + excluded.points",
+        [(award.guild_id, p, award.user_id, award.points) for p in award.periods])
+    return True

@@ -1,0 +1,134 @@
+"""Cohort posts: claimed once per slot, then sent, then closed."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+
+from .database import Database
+
+
+@dataclass(frozen=True)
+class Post:
+    id: int
+    guild_id: int
+    kind: str
+    slot: str
+    item_id: str
+    channel_id: int
+    message_id: int | None
+    status: str
+    attempts: int
+    retry_at: datetime | None
+    posted_at: datetime | None
+    closes_at: datetime | None
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == "open"
+
+    def closed_at_time(self, now: datetime) -> bool:
+        return self.status == "closed" or (self.closes_at is not None and now >= self.closes_at)
+
+
+_COLUMNS = "id, guild_id, kind, slot, item_id, channel_id, message_id, status, attempts, retry_at, posted_at, closes_at"
+
+
+def _dt(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def row_to_post(row) -> Post:
+    return Post(row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8],
+                _dt(row[9]), _dt(row[10]), _dt(row[11]))
+
+
+def get_post(c: sqlite3.Connection, post_id: int) -> Post | None:
+    row = c.execute(f"SELECT {_COLUMNS} FROM posts WHERE id = ?", (post_id,)).fetchone()
+    return row_to_post(row) if row else None
+
+
+class PostRepo:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def get(self, post_id: int) -> Post | None:
+        return await self.db.read(lambda c: get_post(c, post_id))
+
+    async def find(self, guild_id: int, kind: str, slot: str) -> Post | None:
+        def q(c):
+            row = c.execute(f"SELECT {_COLUMNS} FROM posts WHERE guild_id = ? AND kind = ? AND slot = ?",
+                            (guild_id, kind, slot)).fetchone()
+            return row_to_post(row) if row else None
+
+        return await self.db.read(q)
+
+    async def claim(self, guild_id: int, kind: str, slot: str, item_id: str, channel_id: int,
+                    now: datetime, closes_at: datetime | None = None) -> Post | None:
+        """Reserve the slot; None if it was already claimed (so it is never posted twice)."""
+
+        def w(c):
+            cur = c.execute(
+                "INSERT OR IGNORE INTO posts (guild_id, kind, slot, item_id, channel_id, created_at, closes_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (guild_id, kind, slot, item_id, channel_id, now.isoformat(),
+                 closes_at.isoformat() if closes_at else None))
+            return get_post(c, cur.lastrowid) if cur.rowcount else None
+
+        return await self.db.write(w)
+
+    async def next_manual_slot(self, guild_id: int, kind: str) -> str:
+        count = await self.db.read(lambda c: c.execute(
+            "SELECT COUNT(*) FROM posts WHERE guild_id = ? AND kind = ? AND slot LIKE 'manual:%'",
+            (guild_id, kind)).fetchone()[0])
+        return f"manual:{count + 1}"
+
+    async def start_attempt(self, post_id: int) -> int:
+        """Count a send attempt before making it; returns the attempt number."""
+
+        def w(c):
+            c.execute("UPDATE posts SET attempts = attempts + 1 WHERE id = ?", (post_id,))
+            return c.execute("SELECT attempts FROM posts WHERE id = ?", (post_id,)).fetchone()[0]
+
+        return await self.db.write(w)
+
+    async def mark_sent(self, post_id: int, message_id: int, now: datetime,
+                        closes_at: datetime | None = None) -> None:
+        await self.db.write(lambda c: c.execute(
+            "UPDATE posts SET status = 'open', message_id = ?, posted_at = ?, "
+            "closes_at = COALESCE(?, closes_at), retry_at = NULL WHERE id = ?",
+            (message_id, now.isoformat(), closes_at.isoformat() if closes_at else None, post_id)))
+
+    async def mark_retry(self, post_id: int, retry_at: datetime | None) -> None:
+        """Try again at ``retry_at``; None gives up on the post."""
+        status = "pending" if retry_at else "failed"
+        await self.db.write(lambda c: c.execute(
+            "UPDATE posts SET status = ?, retry_at = ? WHERE id = ?",
+            (status, retry_at.isoformat() if retry_at else None, post_id)))
+
+    async def pending(self, now: datetime) -> list[Post]:
+        return await self.db.read(lambda c: [row_to_post(r) for r in c.execute(
+            f"SELECT {_COLUMNS} FROM posts WHERE status = 'pending' AND (retry_at IS NULL OR retry_at <= ?) "
+            "ORDER BY id", (now.isoformat(),))])
+
+    async def open_posts(self, guild_id: int, kind: str) -> list[Post]:
+        return await self.db.read(lambda c: [row_to_post(r) for r in c.execute(
+            f"SELECT {_COLUMNS} FROM posts WHERE guild_id = ? AND kind = ? AND status = 'open' ORDER BY id",
+            (guild_id, kind))])
+
+    async def due_to_close(self, now: datetime) -> list[Post]:
+        return await self.db.read(lambda c: [row_to_post(r) for r in c.execute(
+            f"SELECT {_COLUMNS} FROM posts WHERE status = 'open' AND closes_at IS NOT NULL AND closes_at <= ? "
+            "ORDER BY id", (now.isoformat(),))])
+
+    async def close(self, post_id: int, now: datetime) -> bool:
+        """Mark the post closed; False if it was closed already."""
+        return await self.db.write(lambda c: c.execute(
+            "UPDATE posts SET status = 'closed', closed_at = ? WHERE id = ? AND status = 'open'",
+            (now.isoformat(), post_id)).rowcount == 1)
+
+    async def item_history(self, guild_id: int, kind: str) -> list[str]:
+        """The items posted in the server, oldest first."""
+        return await self.db.read(lambda c: [r[0] for r in c.execute(
+            "SELECT item_id FROM posts WHERE guild_id = ? AND kind = ? ORDER BY id", (guild_id, kind))])

@@ -1,0 +1,217 @@
+"""Questions on screen: the embeds, and the persistent answer components.
+
+custom_id scheme (every id starts "rb:" and fits Discord's 100 characters):
+  rb:ans:<target>:<value>   a one-click answer: option index, or t / f
+  rb:sel:<target>           the multiple-choice select menu (values are option indexes)
+  rb:ordgo:<target>         "Put in order" on a channel post: opens a private picker
+  rb:ord:<target>:<seq>     a step in the private order picker; seq = shown positions so far
+A target is p<post id> (a cohort post), q<question id> (/quiz) or r<question id> (/revise).
+"""
+
+from __future__ import annotations
+
+import re
+
+import discord
+
+from bot.domain.questions import LETTERS, Tally, answer_text, choice_text, display_order
+from bot.packs.schema import MultipleQuestion, OrderQuestion, Pack, Question, SingleQuestion, TrueFalseQuestion
+from bot.services.answering import Feedback
+
+TARGET = r"(?P<target>p\d{1,19}|[qr][A-Za-z0-9][A-Za-z0-9_.-]{0,39})"
+RIGHT, WRONG, INFO = discord.Colour.green(), discord.Colour.red(), discord.Colour.blurple()
+SOURCE_TITLE = {"daily": "Daily question", "quiz": "Practice question", "revise": "Revision card"}
+
+
+def criteria_line(q: Question, pack: Pack) -> str:
+    texts = {c.id: c.text for c in pack.criteria}
+    return "\n".join(f"**{cid}** {texts.get(cid, '')}"[:300] for cid in q.criteria)[:1024]
+
+
+def question_body(q: Question) -> str:
+    if isinstance(q, SingleQuestion | MultipleQuestion):
+        options = "\n".join(f"**{LETTERS[k]}.** {text}" for k, text in enumerate(q.options))
+        hint = "\n\n*Choose all that apply.*" if isinstance(q, MultipleQuestion) else ""
+        return f"{q.prompt}\n\n{options}{hint}"
+    if isinstance(q, TrueFalseQuestion):
+        return f"{q.prompt}\n\n*True or false?*"
+    steps = "\n".join(f"**{LETTERS[i]}.** {q.steps[k]}" for i, k in enumerate(display_order(q)))
+    return f"{q.prompt}\n\n{steps}\n\n*Put the steps in the right order.*"
+
+
+def question_embed(q: Question, pack: Pack, source: str, footer: str = "") -> discord.Embed:
+    embed = discord.Embed(title=f"{SOURCE_TITLE[source]} · {pack.title}"[:256], description=question_body(q),
+                          colour=INFO)
+    embed.add_field(name="Assessment criteria", value=criteria_line(q, pack), inline=False)
+    embed.set_footer(text=(footer or "Answer with the buttons: only you see your feedback.")[:2048])
+    return embed
+
+
+def answer_view(q: Question, target: str, *, in_channel: bool) -> discord.ui.View:
+    """The components that answer ``q``. In a channel an order question gets one button
+    that opens a private picker; in a private message the picker is inline."""
+    view = discord.ui.View(timeout=None)
+    if isinstance(q, SingleQuestion):
+        for k in range(len(q.options)):
+            view.add_item(AnswerButton(target, str(k)))
+    elif isinstance(q, TrueFalseQuestion):
+        view.add_item(AnswerButton(target, "t"))
+        view.add_item(AnswerButton(target, "f"))
+    elif isinstance(q, MultipleQuestion):
+        view.add_item(MultipleSelect(target, q))
+    elif in_channel:
+        view.add_item(OrderStart(target))
+    else:
+        add_order_picker(view, q, target, "")
+    return view
+
+
+def add_order_picker(view: discord.ui.View, q: OrderQuestion, target: str, seq: str) -> None:
+    chosen = {int(c) for c in seq}
+    for i in range(len(q.steps)):
+        view.add_item(OrderStep(target, seq, i, disabled=i in chosen))
+    if seq:
+        view.add_item(OrderStep(target, "", None))
+
+
+def order_progress_embed(q: OrderQuestion, pack: Pack, source: str, seq: str) -> discord.Embed:
+    embed = question_embed(q, pack, source, "Click the steps in order: first step first.")
+    shown = display_order(q)
+    picked = " → ".join(f"**{LETTERS[int(c)]}** {q.steps[shown[int(c)]]}" for c in seq) or "*nothing yet*"
+    embed.add_field(name=f"Your order so far ({len(seq)} of {len(q.steps)})", value=picked[:1024], inline=False)
+    return embed
+
+
+def feedback_embed(fb: Feedback) -> discord.Embed:
+    q, g = fb.question, fb.grade
+    if fb.already_answered:
+        title, colour = "You have already answered this one", RIGHT if g.correct else WRONG
+    elif fb.closed:
+        title, colour = "This question has closed: here is the answer", INFO
+    else:
+        title, colour = ("✅ Right!", RIGHT) if g.correct else ("❌ Not quite", WRONG)
+    embed = discord.Embed(title=title, colour=colour)
+    embed.add_field(name="Your answer" if not fb.closed else "You chose", value=choice_text(q, fb.choice)[:1024],
+                    inline=False)
+    if not g.correct or fb.closed or fb.already_answered:
+        embed.add_field(name="The answer", value=answer_text(q)[:1024], inline=False)
+    embed.add_field(name="Why", value=q.explanation, inline=False)
+    if g.feedback and not fb.closed:
+        embed.add_field(name="Where it went wrong", value="\n".join(g.feedback)[:1024], inline=False)
+    embed.add_field(name="Assessment criteria", value=criteria_line(q, fb.pack), inline=False)
+    embed.set_footer(text=_footer(fb))
+    return embed
+
+
+def _footer(fb: Feedback) -> str:
+    parts = []
+    if fb.source == "daily" and not fb.already_answered and not fb.closed:
+        parts.append(f"+{fb.points} points")
+        if fb.streak:
+            parts.append(f"streak {fb.streak.current} (best {fb.streak.best})")
+    elif fb.source != "daily":
+        parts.append("Practice: builds your mastery, no leaderboard points")
+    if fb.due_count:
+        parts.append(f"{fb.due_count} card(s) due in /revise")
+    return " · ".join(parts) or "Only you can see this."
+
+
+def reveal_embed(q: Question, pack: Pack, t: Tally, closed_at_text: str) -> discord.Embed:
+    embed = question_embed(q, pack, "daily", f"Closed {closed_at_text}. New here? /help shows what I can do.")
+    embed.title = f"Daily question (closed) · {pack.title}"[:256]
+    embed.colour = discord.Colour.dark_grey()
+    embed.add_field(name="Answer", value=answer_text(q)[:1024], inline=False)
+    embed.add_field(name="Why", value=q.explanation, inline=False)
+    bars = "\n".join(f"`{_bar(t.percent(i))}` {t.percent(i):>3}% · {label}"[:200]
+                     for i, label in enumerate(t.labels))
+    embed.add_field(name=f"How the cohort answered ({t.total} answer{'s' if t.total != 1 else ''})",
+                    value=bars[:1024] if t.total else "Nobody answered this one.", inline=False)
+    return embed
+
+
+def _bar(percent: int, width: int = 10) -> str:
+    filled = round(percent / 100 * width)
+    return "█" * filled + "░" * (width - filled)
+
+
+# --- persistent components ----------------------------------------------------------------
+# Each callback hands the click to the Questions cog (bot/cogs/questions.py), so these
+# classes only build and parse custom_ids.
+
+async def _dispatch(interaction: discord.Interaction, target: str, choice) -> None:
+    await interaction.client.get_cog("Questions").answer(interaction, target, choice)
+
+
+class AnswerButton(discord.ui.DynamicItem[discord.ui.Button], template=r"rb:ans:" + TARGET + r":(?P<value>[0-9]|t|f)"):
+    def __init__(self, target: str, value: str) -> None:
+        label = {"t": "True", "f": "False"}.get(value) or LETTERS[int(value)]
+        style = discord.ButtonStyle.primary if value not in "tf" else discord.ButtonStyle.secondary
+        super().__init__(discord.ui.Button(label=label, style=style, custom_id=f"rb:ans:{target}:{value}"))
+        self.target, self.value = target, value
+
+    @classmethod
+    async def from_custom_id(cls, interaction, item, match: re.Match[str]):
+        return cls(match["target"], match["value"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        choice = {"t": True, "f": False}.get(self.value, None)
+        await _dispatch(interaction, self.target, int(self.value) if choice is None else choice)
+
+
+class MultipleSelect(discord.ui.DynamicItem[discord.ui.Select], template=r"rb:sel:" + TARGET):
+    def __init__(self, target: str, q: MultipleQuestion | None = None) -> None:
+        options = [discord.SelectOption(label=f"{LETTERS[k]}. {text}"[:100], value=str(k))
+                   for k, text in enumerate(q.options)] if q else [discord.SelectOption(label="-", value="0")]
+        super().__init__(discord.ui.Select(custom_id=f"rb:sel:{target}", placeholder="Choose all that apply…",
+                                           min_values=1, max_values=len(options), options=options))
+        self.target = target
+
+    @classmethod
+    async def from_custom_id(cls, interaction, item, match: re.Match[str]):
+        return cls(match["target"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        values = (interaction.data or {}).get("values", [])
+        try:
+            choice = tuple(sorted(int(v) for v in values))
+        except (TypeError, ValueError):
+            choice = ()
+        await _dispatch(interaction, self.target, choice)
+
+
+class OrderStart(discord.ui.DynamicItem[discord.ui.Button], template=r"rb:ordgo:" + TARGET):
+    def __init__(self, target: str) -> None:
+        super().__init__(discord.ui.Button(label="Put in order", emoji="🔢", style=discord.ButtonStyle.primary,
+                                           custom_id=f"rb:ordgo:{target}"))
+        self.target = target
+
+    @classmethod
+    async def from_custom_id(cls, interaction, item, match: re.Match[str]):
+        return cls(match["target"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await interaction.client.get_cog("Questions").order_step(interaction, self.target, "", new_message=True)
+
+
+class OrderStep(discord.ui.DynamicItem[discord.ui.Button], template=r"rb:ord:" + TARGET + r":(?P<seq>[0-9]{0,5})"):
+    """A step button in the private picker; ``index`` None is the "Start again" button."""
+
+    def __init__(self, target: str, seq: str, index: int | None, disabled: bool = False) -> None:
+        new_seq = seq + str(index) if index is not None else ""
+        label = LETTERS[index] if index is not None else "Start again"
+        style = discord.ButtonStyle.primary if index is not None else discord.ButtonStyle.secondary
+        super().__init__(discord.ui.Button(label=label, style=style, disabled=disabled,
+                                           custom_id=f"rb:ord:{target}:{new_seq}"))
+        self.target, self.seq = target, new_seq
+
+    @classmethod
+    async def from_custom_id(cls, interaction, item, match: re.Match[str]):
+        step = cls(match["target"], "", None)
+        step.seq = match["seq"]
+        return step
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await interaction.client.get_cog("Questions").order_step(interaction, self.target, self.seq, new_message=False)
+
+
+DYNAMIC_ITEMS = (AnswerButton, MultipleSelect, OrderStart, OrderStep)

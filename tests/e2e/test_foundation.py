@@ -1,0 +1,47 @@
+"""The bot starts, explains itself, knows its tutors, and keeps settings over a restart."""
+
+import simcord
+
+from bot.ui.errors import NotTutor
+
+
+async def test_help_lists_learner_and_tutor_commands_privately(cohort):
+    learner = cohort.learners[0]
+    result = await learner.slash(cohort.channel, "help")
+    assert result.ephemeral
+    embed = result.response.embeds[0]
+    fields = {f.name: f.value for f in embed.fields}
+    assert "/quiz" in fields["For learners"] and "/settings show" in fields["For learners"]
+    assert "/settings tutor-role" in fields["For tutors"] and "/daily setup" in fields["For tutors"]
+    assert "/settings tutor-role" not in fields["For learners"]
+
+
+async def test_manage_server_member_sets_the_tutor_role(cohort):
+    result = await cohort.admin.slash(cohort.channel, "settings tutor-role", role=cohort.tutor_role)
+    assert result.ephemeral
+    assert "Tutors are now members with" in result.response.content
+    assert (await cohort.svc.guilds.get(cohort.guild.id)).tutor_role_id == cohort.tutor_role.id
+
+
+async def test_a_plain_member_is_refused_and_nothing_changes(cohort):
+    result = await cohort.learners[0].slash(cohort.channel, "settings tutor-role", role=cohort.tutor_role)
+    simcord.assert_error(cohort.env, NotTutor)
+    assert result.ephemeral
+    assert "tutor command" in result.response.content
+    assert (await cohort.svc.guilds.get(cohort.guild.id)).tutor_role_id is None
+
+
+async def test_settings_survive_a_restart(cohort, settings):
+    await cohort.admin.slash(cohort.channel, "settings tutor-role", role=cohort.tutor_role)
+    await cohort.restart(settings)
+    result = await cohort.tutor.slash(cohort.channel, "settings show")
+    assert cohort.tutor_role.mention in result.response.embeds[0].fields[0].value
+    # the tutor role now grants tutor commands
+    result = await cohort.tutor.slash(cohort.channel, "settings timezone", timezone="Europe/Dublin")
+    assert "Europe/Dublin" in result.response.content
+
+
+async def test_an_unchanged_command_tree_is_not_synced_again(cohort, settings):
+    assert await cohort.env.bot.sync_commands() is False
+    await cohort.restart(settings)
+    assert await cohort.env.bot.sync_commands() is False
