@@ -23,7 +23,7 @@ class Daily(commands.GroupCog, group_name="daily", group_description="The cohort
     async def cog_load(self) -> None:
         scheduler = self.bot.get_cog("Scheduler")
         scheduler.register("daily", _post_kind(self.bot))
-        scheduler.add_claimer(self.bot.svc.daily.claim_due)
+        scheduler.add_claimer(self.bot.svc.daily.claim_due, self.bot.svc.daily.next_due)
 
     @app_commands.command(name="setup", description="Post a question to a channel at a set local time on set days.")
     @app_commands.describe(
@@ -46,6 +46,7 @@ class Daily(commands.GroupCog, group_name="daily", group_description="The cohort
                             "Embed Links there, or choose another channel.")
         status = await self.bot.svc.daily.configure(interaction.guild_id, channel.id, time, timezone, days,
                                                     packs, answer_hours, utcnow())
+        self.bot.get_cog("Scheduler").wake()
         await interaction.response.send_message(f"✅ Daily question set.\n{status.describe()}", ephemeral=True)
 
     @setup_.autocomplete("timezone")
@@ -70,6 +71,7 @@ class Daily(commands.GroupCog, group_name="daily", group_description="The cohort
     @tutor_only()
     async def resume(self, interaction: discord.Interaction) -> None:
         status = await self.bot.svc.daily.set_paused(interaction.guild_id, False, utcnow())
+        self.bot.get_cog("Scheduler").wake()
         await interaction.response.send_message(f"▶️ Resumed.\n{status.describe()}", ephemeral=True)
 
     @app_commands.command(name="post", description="Post the next question now, outside the schedule.")

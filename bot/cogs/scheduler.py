@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import discord
 from discord.ext import commands, tasks
@@ -21,8 +21,6 @@ from bot.domain.schedule import retry_delay
 from bot.store.posts import Post
 
 log = logging.getLogger(__name__)
-TICK_SECONDS = 30
-
 Rendered = tuple[discord.Embed, discord.ui.View | None]
 
 
@@ -33,18 +31,36 @@ class PostKind:
     after_sent: Callable[[Post, datetime], Awaitable[list[Post]]] | None = None  # posts this one closes
 
 
+Claim = Callable[[datetime], Awaitable[object]]  # create pending posts for what has fallen due
+NextDue = Callable[[datetime], Awaitable[datetime | None]]  # when the next thing falls due
+
+
 class Scheduler(commands.Cog):
+    """Sleeps until the next thing is due (at most six hours), so it costs nothing between
+    posts; commands that change a schedule call ``wake()``."""
+
+    MAX_SLEEP = timedelta(hours=6)  # a safety net: schedule changes call wake()
+    MIN_SLEEP = timedelta(seconds=1)
+
     def __init__(self, bot) -> None:
         self.bot = bot
         self.kinds: dict[str, PostKind] = {}
-        self.claimers: list[Callable[[datetime], Awaitable[object]]] = []
+        self.claimers: list[tuple[Claim, NextDue]] = []
+        self._ticking = False
+        self._woken = False
 
     def register(self, kind: str, handler: PostKind) -> None:
         self.kinds[kind] = handler
 
-    def add_claimer(self, claim: Callable[[datetime], Awaitable[object]]) -> None:
-        """``claim(now)`` creates pending posts for whatever has fallen due."""
-        self.claimers.append(claim)
+    def add_claimer(self, claim: Claim, next_due: NextDue) -> None:
+        self.claimers.append((claim, next_due))
+
+    def wake(self) -> None:
+        """Look again now (a schedule changed), without cutting a tick short."""
+        if self._ticking or not self.loop.is_running():
+            self._woken = True
+        else:
+            self.loop.restart()
 
     async def cog_load(self) -> None:
         self.loop.start()
@@ -52,19 +68,37 @@ class Scheduler(commands.Cog):
     async def cog_unload(self) -> None:
         self.loop.cancel()
 
-    @tasks.loop(seconds=TICK_SECONDS)
+    @tasks.loop(hours=1)
     async def loop(self) -> None:
+        self._ticking = True
+        now = utcnow()
         try:
-            await self.tick(utcnow())
+            await self.tick(now)
+            wake_at = await self.next_wake(now)
         except Exception:  # an exception would stop tasks.loop for good
-            log.exception("scheduler tick failed; trying again next tick")
+            log.exception("scheduler tick failed; trying again in a minute")
+            wake_at = now + timedelta(minutes=1)
+        finally:
+            self._ticking = False
+        delay = self.MIN_SLEEP if self._woken else max(self.MIN_SLEEP, min(self.MAX_SLEEP, wake_at - utcnow()))
+        self._woken = False
+        self.loop.change_interval(seconds=delay.total_seconds())
 
     @loop.before_loop
     async def _wait_ready(self) -> None:
         await self.bot.wait_until_ready()
 
+    async def next_wake(self, now: datetime) -> datetime:
+        candidates = [now + self.MAX_SLEEP]
+        for _, next_due in self.claimers:
+            if (due := await next_due(now)) is not None:
+                candidates.append(due)
+        if (due := await self.bot.svc.posts.next_event()) is not None:
+            candidates.append(due)
+        return min(candidates)
+
     async def tick(self, now: datetime) -> None:
-        for claim in self.claimers:
+        for claim, _ in self.claimers:
             await claim(now)
         for post in await self.bot.svc.posts.pending(now):
             await self.publish(post, now)

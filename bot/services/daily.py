@@ -120,6 +120,12 @@ class DailyService:
                 claimed.append(post)
         return claimed
 
+    async def next_due(self, now: datetime) -> datetime | None:
+        """When the next scheduled post falls due, across every server."""
+        slots = [next_slot(now, parse_time(s.local_time), s.timezone, s.days)
+                 for s in await self.schedules.all_active()]
+        return min((slot.due for slot in slots if slot), default=None)
+
     async def claim_now(self, guild_id: int, now: datetime) -> Post:
         """`/daily post`: the next question, now, outside the schedule."""
         s = await self.schedules.get(guild_id)

@@ -122,6 +122,17 @@ class PostRepo:
             f"SELECT {_COLUMNS} FROM posts WHERE status = 'open' AND closes_at IS NOT NULL AND closes_at <= ? "
             "ORDER BY id", (now.isoformat(),))])
 
+    async def next_event(self) -> datetime | None:
+        """The earliest retry of a pending post or close of an open one."""
+
+        def q(c):
+            row = c.execute(
+                "SELECT MIN(t) FROM (SELECT MIN(retry_at) AS t FROM posts WHERE status = 'pending' "
+                "UNION ALL SELECT MIN(closes_at) FROM posts WHERE status = 'open')").fetchone()
+            return datetime.fromisoformat(row[0]) if row and row[0] else None
+
+        return await self.db.read(q)
+
     async def close(self, post_id: int, now: datetime) -> bool:
         """Mark the post closed; False if it was closed already."""
         return await self.db.write(lambda c: c.execute(

@@ -36,8 +36,14 @@ class Cohort:
 
 
 @pytest.fixture
-def cohort(simcord_env) -> Cohort:
-    env = simcord_env
+async def env(simcord_env):
+    yield simcord_env
+    await simcord_env.bot.close()  # SimCord never closes the bot; this closes its database
+
+
+@pytest.fixture
+async def cohort(env) -> Cohort:
+    """A cohort server: an admin, a tutor (the tutor role is set by the admin), four learners."""
     guild = env.create_guild("Cohort")
     channel = guild.create_text_channel("daily-revision")
     tutor_role = guild.create_role("Tutor")
@@ -45,4 +51,5 @@ def cohort(simcord_env) -> Cohort:
     admin = guild.add_member(env.create_user("admin"), roles=[admins])
     tutor = guild.add_member(env.create_user("tutor"), roles=[tutor_role])
     learners = [guild.add_member(env.create_user(name)) for name in ("amira", "ben", "chloe", "dev")]
+    await admin.slash(channel, "settings tutor-role", role=tutor_role)
     return Cohort(env, guild, channel, tutor, admin, learners, tutor_role)

@@ -17,22 +17,23 @@ async def test_help_lists_learner_and_tutor_commands_privately(cohort):
 
 
 async def test_manage_server_member_sets_the_tutor_role(cohort):
-    result = await cohort.admin.slash(cohort.channel, "settings tutor-role", role=cohort.tutor_role)
+    other = cohort.guild.create_role("Assessors")
+    result = await cohort.admin.slash(cohort.channel, "settings tutor-role", role=other)
     assert result.ephemeral
     assert "Tutors are now members with" in result.response.content
-    assert (await cohort.svc.guilds.get(cohort.guild.id)).tutor_role_id == cohort.tutor_role.id
+    assert (await cohort.svc.guilds.get(cohort.guild.id)).tutor_role_id == other.id
 
 
 async def test_a_plain_member_is_refused_and_nothing_changes(cohort):
-    result = await cohort.learners[0].slash(cohort.channel, "settings tutor-role", role=cohort.tutor_role)
+    other = cohort.guild.create_role("Learners")
+    result = await cohort.learners[0].slash(cohort.channel, "settings tutor-role", role=other)
     simcord.assert_error(cohort.env, NotTutor)
     assert result.ephemeral
     assert "tutor command" in result.response.content
-    assert (await cohort.svc.guilds.get(cohort.guild.id)).tutor_role_id is None
+    assert (await cohort.svc.guilds.get(cohort.guild.id)).tutor_role_id == cohort.tutor_role.id
 
 
 async def test_settings_survive_a_restart(cohort, settings):
-    await cohort.admin.slash(cohort.channel, "settings tutor-role", role=cohort.tutor_role)
     await cohort.restart(settings)
     result = await cohort.tutor.slash(cohort.channel, "settings show")
     assert cohort.tutor_role.mention in result.response.embeds[0].fields[0].value

@@ -1,0 +1,307 @@
+"""Grading, display order, answer text, the cohort tally and choosing the next question."""
+
+import random
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.domain.questions import (
+    Grade,
+    InvalidChoice,
+    PoolItem,
+    answer_text,
+    choice_text,
+    display_order,
+    grade,
+    pick_question,
+    tally,
+)
+from bot.packs import load_paths, read_pack_file
+from bot.packs.schema import OrderQuestion
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = read_pack_file(ROOT / "tests" / "data" / "example_pack.yaml").pack
+Q = {q.id: q for q in EXAMPLE.questions}
+SINGLE, MULTIPLE, TRUE_FALSE, ORDER = Q["ex-q1"], Q["ex-q2"], Q["ex-q3"], Q["ex-q4"]
+
+
+def test_the_example_pack_has_one_question_of_each_kind():
+    assert [q.kind for q in (SINGLE, MULTIPLE, TRUE_FALSE, ORDER)] == ["single", "multiple", "true_false", "order"]
+
+
+# --- grade: single ---------------------------------------------------------------------------
+
+def test_single_right():
+    assert grade(SINGLE, 1) == Grade(True, (), ())
+
+
+def test_single_wrong_gives_the_feedback_for_the_chosen_option():
+    g = grade(SINGLE, 0)
+    assert not g.correct
+    assert g.feedback == ("Quoting policy before listening makes the customer feel unheard.",)
+    assert g.misconceptions == ()
+
+
+def test_single_wrong_returns_the_linked_misconception():
+    g = grade(SINGLE, 2)
+    assert not g.correct
+    assert g.feedback == ("Jumping to a solution before listening may solve the wrong problem.",)
+    assert g.misconceptions == ("ex-fix-fast",)
+
+
+@pytest.mark.parametrize("choice", [3, 9, -1, True, False, "1", 1.0, (1,), None])
+def test_single_rejects_what_is_not_an_option(choice):
+    with pytest.raises(InvalidChoice):
+        grade(SINGLE, choice)
+
+
+# --- grade: multiple -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("choice", [(0, 1), (1, 0)])
+def test_multiple_right_in_any_order(choice):
+    assert grade(MULTIPLE, choice) == Grade(True, (), ())
+
+
+def test_multiple_with_a_wrong_option_gives_its_feedback():
+    g = grade(MULTIPLE, (0, 1, 2))
+    assert not g.correct
+    assert g.feedback == ("Being told to calm down usually makes people angrier.",)
+
+
+def test_multiple_missing_a_right_option_says_which():
+    g = grade(MULTIPLE, (0,))
+    assert not g.correct
+    assert g.feedback == ("You missed **B**, which is also right.",)
+    assert g.misconceptions == ()
+
+
+def test_multiple_wrong_and_missing_gives_both():
+    g = grade(MULTIPLE, (2,))
+    assert not g.correct
+    assert g.feedback == ("Being told to calm down usually makes people angrier.",
+                          "You missed **A**, **B**, which is also right.")
+
+
+@pytest.mark.parametrize("choice", [(), (0, 0), (0, 1, 1), (0, 9), (-1,), (True,), [0, 1], 0, (0.0, 1.0), None])
+def test_multiple_rejects_what_is_not_a_set_of_options(choice):
+    with pytest.raises(InvalidChoice):
+        grade(MULTIPLE, choice)
+
+
+# --- grade: true/false -------------------------------------------------------------------------
+
+def test_true_false_right():
+    assert grade(TRUE_FALSE, False) == Grade(True, (), ())
+
+
+def test_true_false_wrong_gives_feedback_and_misconception():
+    g = grade(TRUE_FALSE, True)
+    assert not g.correct
+    assert g.feedback == ("A promise you cannot keep turns one complaint into two.",)
+    assert g.misconceptions == ("ex-fix-fast",)
+
+
+@pytest.mark.parametrize("choice", [0, 1, "true", "false", None, (True,)])
+def test_true_false_rejects_what_is_not_a_bool(choice):
+    with pytest.raises(InvalidChoice):
+        grade(TRUE_FALSE, choice)
+
+
+# --- grade: order ------------------------------------------------------------------------------
+
+def test_order_right():
+    assert grade(ORDER, (0, 1, 2, 3)) == Grade(True, (), ())
+
+
+@pytest.mark.parametrize("choice", [(1, 0, 2, 3), (3, 2, 1, 0), (0, 1, 3, 2)])
+def test_order_wrong_gives_feedback(choice):
+    g = grade(ORDER, choice)
+    assert not g.correct
+    assert g.feedback == ("Acting before hearing and empathising skips what calms the customer.",)
+    assert g.misconceptions == ()  # ex-q4 links no misconception
+
+
+@pytest.mark.parametrize("choice", [(0, 1, 2), (0, 1, 2, 3, 4), (0, 0, 1, 2), (1, 2, 3, 4), (-1, 0, 1, 2),
+                                    [0, 1, 2, 3], 0, None, ()])
+def test_order_rejects_what_is_not_a_permutation(choice):
+    with pytest.raises(InvalidChoice):
+        grade(ORDER, choice)
+
+
+# --- display_order -----------------------------------------------------------------------------
+
+def _order_question(qid: str, n: int) -> OrderQuestion:
+    return OrderQuestion(id=qid, kind="order", prompt="Put these in order.", explanation="Because.",
+                         criteria=["AC1"], steps=[f"Step {k}" for k in range(n)], wrong_feedback="No.")
+
+
+def test_display_order_is_fixed_across_restarts():
+    # Seeded by the question id, not by the process: a hard-coded value catches a change.
+    assert display_order(ORDER) == [0, 1, 3, 2]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.from_regex(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,39}", fullmatch=True), st.integers(3, 5))
+def test_display_order_is_a_deterministic_permutation_never_the_identity(qid, n):
+    q = _order_question(qid, n)
+    order = display_order(q)
+    assert sorted(order) == list(range(n))
+    assert order != list(range(n))
+    assert display_order(q) == order
+    assert display_order(_order_question(qid, n)) == order
+
+
+def test_display_order_of_every_shipped_order_question():
+    questions = [q for r in load_paths([ROOT / "content" / "packs"]) for q in r.pack.questions if q.kind == "order"]
+    assert questions
+    for q in questions:
+        order = display_order(q)
+        assert sorted(order) == list(range(len(q.steps))) and order != sorted(order), q.id
+
+
+def test_display_order_is_not_the_same_for_every_question():
+    orders = {tuple(display_order(_order_question(f"q{i}", 4))) for i in range(40)}
+    assert len(orders) > 5
+
+
+# --- answer_text and choice_text --------------------------------------------------------------
+
+def test_answer_text():
+    assert answer_text(SINGLE) == "**B**. Listen without interrupting"
+    assert answer_text(MULTIPLE) == "**A**. A calm, steady tone, **B**. Open posture"
+    assert answer_text(TRUE_FALSE) == "**False**"
+    assert answer_text(ORDER) == "**Hear** → **Empathise** → **Apologise** → **Take action**"
+
+
+def test_choice_text():
+    assert choice_text(SINGLE, 2) == "C. Offer a refund straight away"
+    assert choice_text(MULTIPLE, (2, 0)) == "A, C"
+    assert choice_text(TRUE_FALSE, True) == "True"
+    assert choice_text(TRUE_FALSE, False) == "False"
+    assert choice_text(ORDER, (1, 0, 2, 3)) == "Empathise → Hear → Apologise → Take action"
+
+
+# --- tally ---------------------------------------------------------------------------------
+
+def test_tally_single():
+    t = tally(SINGLE, [1, 1, 0, 2])
+    assert t.labels == ["A. Explain the delivery policy", "B. Listen without interrupting",
+                        "C. Offer a refund straight away"]
+    assert t.counts == [1, 2, 1]
+    assert t.total == 4
+    assert [t.percent(i) for i in range(3)] == [25, 50, 25]
+
+
+def test_tally_multiple_counts_each_option_picked():
+    t = tally(MULTIPLE, [(0, 1), (0,), (2,)])
+    assert t.counts == [2, 1, 1]
+    assert t.total == 3
+    assert t.percent(0) == 67
+
+
+def test_tally_true_false():
+    t = tally(TRUE_FALSE, [True, False, False])
+    assert (t.labels, t.counts) == (["True", "False"], [1, 2])
+
+
+def test_tally_order_right_or_another_order():
+    t = tally(ORDER, [(0, 1, 2, 3), (1, 0, 2, 3), (3, 2, 1, 0)])
+    assert (t.labels, t.counts) == (["Right order", "Another order"], [1, 2])
+
+
+def test_tally_skips_answers_that_no_longer_fit_the_question():
+    t = tally(SINGLE, [1, 9, (0, 1)])
+    assert t.counts == [0, 1, 0]
+
+
+def test_tally_with_no_answers():
+    t = tally(SINGLE, [])
+    assert t.counts == [0, 0, 0]
+    assert t.total == 0
+    assert t.percent(0) == 0
+
+
+# --- pick_question -------------------------------------------------------------------------------
+
+KINDS = ["single", "multiple", "true_false", "order"]
+POOL = [PoolItem(f"q{i}", "pack-a" if i < 4 else "pack-b", KINDS[i % 4]) for i in range(7)]
+
+
+def _run(pool, picks, seed=0, used=()):
+    used = list(used)
+    for i in range(picks):
+        item = pick_question(pool, used, random.Random(f"{seed}:{i}"))
+        used.append(item.question_id)
+    return used
+
+
+def test_pick_question_none_for_an_empty_pool():
+    assert pick_question([], ["q1"], random.Random(0)) is None
+
+
+def test_pick_question_from_a_pool_of_one_repeats_it():
+    pool = POOL[:1]
+    assert _run(pool, 3) == ["q0", "q0", "q0"]
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_pick_question_no_repeat_until_the_pool_is_used_up(seed):
+    used = _run(POOL, 3 * len(POOL), seed)
+    ids = sorted(p.question_id for p in POOL)
+    for cycle in range(3):
+        assert sorted(used[cycle * 7:(cycle + 1) * 7]) == ids
+
+
+def test_pick_question_ignores_history_from_outside_the_pool():
+    used = _run(POOL, 7, used=["gone-1", "gone-2"])
+    assert sorted(used[2:]) == sorted(p.question_id for p in POOL)
+
+
+@pytest.mark.xfail(strict=True, reason="after a full cycle pick_question still treats the last len(pool)-1 "
+                                       "questions as recent, so the next cycle is forced to replay the previous "
+                                       "cycle in the same order (the rng and kind/pack alternation no longer act)")
+def test_pick_question_a_new_cycle_is_not_forced_to_replay_the_last():
+    cycle = _run(POOL, 7)
+    firsts = {pick_question(POOL, cycle, random.Random(s)).question_id for s in range(50)}
+    assert len(firsts) > 1
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_pick_question_changes_pack_and_kind_when_it_can(seed):
+    pool = [PoolItem("a-single", "a", "single"), PoolItem("a-order", "a", "order"),
+            PoolItem("b-single", "b", "single"), PoolItem("b-order", "b", "order"),
+            PoolItem("a-single-2", "a", "single")]
+    assert pick_question(pool, ["a-single"], random.Random(seed)).question_id == "b-order"
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_pick_question_changes_kind_within_one_pack(seed):
+    pool = [PoolItem("s1", "a", "single"), PoolItem("s2", "a", "single"), PoolItem("t1", "a", "true_false")]
+    assert pick_question(pool, ["s1"], random.Random(seed)).question_id == "t1"
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_pick_question_changes_pack_within_one_kind(seed):
+    pool = [PoolItem("a1", "a", "single"), PoolItem("a2", "a", "single"), PoolItem("b1", "b", "single")]
+    assert pick_question(pool, ["a1"], random.Random(seed)).question_id == "b1"
+
+
+def test_pick_question_alternates_over_a_whole_cycle_when_it_can():
+    pool = [PoolItem(f"{p}-{k}-{i}", p, k) for p in "ab" for k in ("single", "order") for i in range(2)]
+    for seed in range(10):
+        used = _run(pool, len(pool), seed)
+        items = {p.question_id: p for p in pool}
+        assert sorted(used) == sorted(items)
+        for before, after in zip(used, used[1:]):
+            assert items[before].pack_id != items[after].pack_id or items[before].kind != items[after].kind, used
+
+
+def test_pick_question_is_deterministic_for_the_same_seed():
+    assert _run(POOL, 14, seed=3) == _run(POOL, 14, seed=3)
+
+
+def test_pick_question_depends_on_the_seed():
+    firsts = {pick_question(POOL, [], random.Random(s)).question_id for s in range(50)}
+    assert len(firsts) > 1

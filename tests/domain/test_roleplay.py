@@ -1,0 +1,285 @@
+"""The role-play engine: every shipped scenario played exhaustively, and the engine's rules."""
+
+from pathlib import Path
+
+import pytest
+
+from bot.domain import roleplay as rp
+from bot.domain.roleplay import RoleplayError
+from bot.packs import load_paths, read_pack_file
+from bot.packs.schema import Scenario
+
+ROOT = Path(__file__).resolve().parents[2]
+SHIPPED = {s.id: s for r in load_paths([ROOT / "content" / "packs"]) for s in r.pack.scenarios}
+EXAMPLE_PACK = read_pack_file(ROOT / "tests" / "data" / "example_pack.yaml").pack
+PARCEL = EXAMPLE_PACK.scenarios[0]
+CRITERIA_TEXT = {c.id: c.text for c in EXAMPLE_PACK.criteria}
+
+
+def full_rubric_text(scenario: Scenario) -> str:
+    """One phrase from every rubric idea of every reply node in the scenario."""
+    return ". ".join(idea.phrases[0] for node in scenario.nodes.values() if node.reply
+                     for idea in node.reply.rubric) or "ok"
+
+
+def replay(scenario: Scenario, moves, text: str) -> rp.State:
+    state = rp.start(scenario)
+    for node_id, index in moves:
+        assert state.node == node_id
+        if index is None:
+            state, _ = rp.write_reply(scenario, state, text)
+        else:
+            state = rp.choose(scenario, state, index)
+    return state
+
+
+def test_there_are_shipped_scenarios():
+    assert len(SHIPPED) >= 15
+
+
+# --- every shipped scenario, every path -------------------------------------------------------
+
+@pytest.mark.parametrize("scenario_id", sorted(SHIPPED))
+def test_the_full_rubric_text_fits_every_reply_box(scenario_id):
+    s = SHIPPED[scenario_id]
+    text = full_rubric_text(s)
+    for node in s.nodes.values():
+        if node.reply:
+            assert len(text) <= node.reply.max_length
+            assert set(rp.score_reply(node.reply, text).found) == {i.idea for i in node.reply.rubric}
+
+
+@pytest.mark.parametrize("reply", ["full", "ok"])
+@pytest.mark.parametrize("scenario_id", sorted(SHIPPED))
+def test_every_path_ends_at_an_ending_within_the_bounds(scenario_id, reply):
+    s = SHIPPED[scenario_id]
+    text = full_rubric_text(s) if reply == "full" else "ok"
+    bounds = rp.max_credit(s)
+    best = rp.best_path(s)
+    paths = rp.all_paths(s, text)
+    assert paths
+    for state in paths:
+        assert state.finished
+        assert state.node in s.endings
+        assert state.scenario_id == s.id
+        assert rp.MOOD_MIN <= state.mood <= rp.MOOD_MAX
+        for criterion, credit in state.credit.items():
+            assert criterion in bounds
+            assert 0 <= credit <= bounds[criterion], (criterion, state.steps)
+        assert sum(state.credit.values()) <= best.score
+        assert [step.node for step in state.steps][0] == s.start
+
+
+@pytest.mark.parametrize("scenario_id", sorted(SHIPPED))
+def test_exhaustive_play_reaches_every_ending(scenario_id):
+    s = SHIPPED[scenario_id]
+    assert {state.node for state in rp.all_paths(s, full_rubric_text(s))} == set(s.endings)
+
+
+@pytest.mark.parametrize("scenario_id", sorted(SHIPPED))
+def test_max_credit_is_reached_for_each_criterion_on_some_path(scenario_id):
+    s = SHIPPED[scenario_id]
+    paths = rp.all_paths(s, full_rubric_text(s))
+    for criterion, most in rp.max_credit(s).items():
+        assert max(state.credit.get(criterion, 0) for state in paths) == most
+
+
+@pytest.mark.parametrize("scenario_id", sorted(SHIPPED))
+def test_the_best_path_score_is_achieved_by_replaying_its_moves(scenario_id):
+    s = SHIPPED[scenario_id]
+    best = rp.best_path(s)
+    state = replay(s, best.moves, full_rubric_text(s))
+    assert state.finished
+    assert state.node == best.ending
+    assert sum(state.credit.values()) == best.score
+    assert best.score == max(sum(p.credit.values()) for p in rp.all_paths(s, full_rubric_text(s)))
+
+
+@pytest.mark.parametrize("scenario_id", sorted(SHIPPED))
+def test_the_best_path_ends_well(scenario_id):
+    s = SHIPPED[scenario_id]
+    assert s.endings[rp.best_path(s).ending].outcome in {"resolved", "escalated"}
+
+
+# --- the engine's rules, on the example scenario ----------------------------------------------
+
+def test_start():
+    state = rp.start(PARCEL)
+    assert (state.scenario_id, state.node, state.mood, state.credit, state.steps, state.finished) == \
+        ("ex-late-parcel", "n1", 7, {}, (), False)
+
+
+def test_choose_moves_on_and_records_the_step():
+    state = rp.choose(PARCEL, rp.start(PARCEL), 0)
+    assert (state.node, state.mood, state.credit, state.finished) == ("n2", 5, {"AC1": 2}, False)
+    assert state.steps == (rp.Step("n1", 0, "Acknowledging the repeat contact calms Sam."),)
+
+
+def test_choose_to_an_ending_finishes():
+    state = rp.choose(PARCEL, rp.start(PARCEL), 1)
+    assert (state.node, state.finished, state.mood) == ("lost", True, 10)
+
+
+def test_choose_does_not_change_the_old_state():
+    first = rp.start(PARCEL)
+    rp.choose(PARCEL, first, 0)
+    assert first == rp.start(PARCEL)
+
+
+def test_choose_on_a_finished_state_raises():
+    done = rp.choose(PARCEL, rp.start(PARCEL), 1)
+    with pytest.raises(RoleplayError, match="ended"):
+        rp.choose(PARCEL, done, 0)
+
+
+def test_write_reply_on_a_finished_state_raises():
+    done = rp.choose(PARCEL, rp.start(PARCEL), 1)
+    with pytest.raises(RoleplayError):
+        rp.write_reply(PARCEL, done, "I will call you back")
+
+
+@pytest.mark.parametrize("index", [2, 5, -1])
+def test_choose_out_of_range_raises(index):
+    with pytest.raises(RoleplayError, match="not on offer"):
+        rp.choose(PARCEL, rp.start(PARCEL), index)
+
+
+def test_write_reply_on_a_choice_node_raises():
+    with pytest.raises(RoleplayError, match="choice"):
+        rp.write_reply(PARCEL, rp.start(PARCEL), "I will call you back")
+
+
+def test_choose_on_a_reply_node_raises():
+    at_reply = rp.choose(PARCEL, rp.start(PARCEL), 0)
+    with pytest.raises(RoleplayError, match="written reply"):
+        rp.choose(PARCEL, at_reply, 0)
+
+
+@pytest.mark.parametrize("text", ["", "   \n "])
+def test_an_empty_reply_raises(text):
+    at_reply = rp.choose(PARCEL, rp.start(PARCEL), 0)
+    with pytest.raises(RoleplayError, match="Write a reply"):
+        rp.write_reply(PARCEL, at_reply, text)
+
+
+def test_a_state_for_a_node_that_no_longer_exists_raises():
+    stale = rp.State(PARCEL.id, "n9", 5)
+    with pytest.raises(RoleplayError, match="changed"):
+        rp.choose(PARCEL, stale, 0)
+
+
+def test_a_strong_reply_calms_the_customer_and_earns_credit():
+    at_reply = rp.choose(PARCEL, rp.start(PARCEL), 0)
+    state, score = rp.write_reply(PARCEL, at_reply, "I'll call you back by tomorrow.")
+    assert score.strong
+    assert (state.node, state.mood, state.credit) == ("n3", 3, {"AC1": 2, "AC2": 2})
+    assert state.steps[-1] == rp.Step("n2", None, "A strong reply.", reply="I'll call you back by tomorrow.",
+                                      found=("ownership", "next steps"), missing=())
+
+
+def test_a_weak_reply_upsets_the_customer():
+    at_reply = rp.choose(PARCEL, rp.start(PARCEL), 0)
+    state, score = rp.write_reply(PARCEL, at_reply, "Sorry about that.")
+    assert not score.strong
+    assert (state.node, state.mood, state.credit) == ("n3", 6, {"AC1": 2})
+    assert state.steps[-1].feedback == "This reply misses key ideas."
+    assert state.steps[-1].missing == ("ownership", "next steps")
+
+
+def test_a_reply_is_cut_to_the_box_length():
+    at_reply = rp.choose(PARCEL, rp.start(PARCEL), 0)
+    text = "x" * 600 + " I will call you back"
+    state, score = rp.write_reply(PARCEL, at_reply, text)
+    assert len(state.steps[-1].reply) == 500
+    assert score.found == ()
+
+
+# --- score_reply ---------------------------------------------------------------------------
+
+REPLY = PARCEL.nodes["n2"].reply
+
+
+@pytest.mark.parametrize("text", ["I WILL CALL YOU BACK", "i will call you back", "I Will... Call-You-Back!"])
+def test_score_reply_ignores_case_and_punctuation(text):
+    score = rp.score_reply(REPLY, text)
+    assert score.found == ("ownership", "next steps")
+    assert score.missing == ()
+    assert score.credit == {"AC2": 2}
+
+
+def test_score_reply_accepts_a_curly_apostrophe():
+    assert rp.score_reply(REPLY, "I\u2019ll sort it").found == ("ownership",)
+
+
+def test_score_reply_reports_missing_ideas():
+    score = rp.score_reply(REPLY, "I will look into it")
+    assert score.found == ("ownership",)
+    assert score.missing == ("next steps",)
+    assert score.credit == {"AC2": 1}
+    assert score.strong  # half the rubric is enough
+
+
+def test_score_reply_with_nothing_found():
+    score = rp.score_reply(REPLY, "Please hold")
+    assert (score.found, score.missing, score.credit, score.strong) == ((), ("ownership", "next steps"), {}, False)
+
+
+def test_score_reply_matches_whole_words_at_the_start_of_a_phrase():
+    assert rp.score_reply(REPLY, "Bill will call soon").found == ()  # "ill" is not "I'll"
+    assert rp.score_reply(REPLY, "hi will do").found == ()  # "hi will" is not "I will"
+
+
+# --- best path, bounds and the report ----------------------------------------------------------
+
+def test_best_path_of_the_example():
+    best = rp.best_path(PARCEL)
+    assert best.moves == (("n1", 0), ("n2", None), ("n3", 1))
+    assert (best.ending, best.score) == ("resolved", 7)
+
+
+def test_max_credit_of_the_example():
+    assert rp.max_credit(PARCEL) == {"AC1": 2, "AC2": 5}
+
+
+def test_report_of_the_best_play():
+    state = replay(PARCEL, rp.best_path(PARCEL).moves, "I'll update you by tomorrow")
+    report = rp.report(PARCEL, state, CRITERIA_TEXT)
+    assert report.outcome == "resolved"
+    assert report.ending_text == "Sam thanks you and the parcel arrives the next day."
+    assert (report.score, report.best_score) == (7, 7)
+    assert report.per_criterion == [("AC1", CRITERIA_TEXT["AC1"], 2, 2), ("AC2", CRITERIA_TEXT["AC2"], 5, 5)]
+    assert report.path == state.steps
+    assert report.best_moves == rp.best_path(PARCEL).moves
+
+
+def test_report_of_a_lost_customer():
+    state = rp.choose(PARCEL, rp.start(PARCEL), 1)
+    report = rp.report(PARCEL, state, {})
+    assert report.outcome == "lost"
+    assert report.score == 0
+    assert report.per_criterion == [("AC1", "AC1", 0, 2), ("AC2", "AC2", 0, 5)]  # ids stand in for missing text
+
+
+def test_report_before_the_end_raises():
+    with pytest.raises(RoleplayError):
+        rp.report(PARCEL, rp.start(PARCEL), CRITERIA_TEXT)
+
+
+def test_mood_is_clamped_to_the_scale():
+    scenario = Scenario.model_validate({
+        "id": "clamp", "title": "Clamp", "setting": "retail",
+        "customer": {"name": "Alex", "situation": "Angry.", "opening_mood": 9},
+        "start": "a",
+        "nodes": {
+            "a": {"customer": "Grr", "choices": [
+                {"text": "Up", "next": "b", "mood": 5, "feedback": "Worse."},
+                {"text": "Down", "next": "b", "mood": -5, "feedback": "Better."}]},
+            "b": {"customer": "Hm", "choices": [
+                {"text": "Down", "next": "end", "mood": -5, "feedback": "Better."},
+                {"text": "Down more", "next": "end", "mood": -5, "feedback": "Better."}]},
+        },
+        "endings": {"end": {"outcome": "resolved", "text": "Done."}},
+    })
+    up = rp.choose(scenario, rp.start(scenario), 0)
+    assert up.mood == 10
+    assert rp.choose(scenario, rp.choose(scenario, rp.start(scenario), 1), 0).mood == 0

@@ -1,0 +1,161 @@
+"""Daily questions, driven as a tutor and learners would, on SimCord's virtual clock
+(it starts on Thursday 2026-01-01 00:00 UTC)."""
+
+from datetime import datetime, timedelta, timezone
+
+import discord
+from discord.ext import commands
+
+from tests.e2e.helpers import answer, embed_text, post_id_of, question_of, reply
+
+HOUR = 3600
+
+
+async def setup_daily(cohort, **options):
+    options = {"channel": cohort.channel, "time": "09:00", "timezone": "Europe/London", "days": "daily"} | options
+    result = await cohort.tutor.slash(cohort.channel, "daily setup", **options)
+    assert result.ephemeral and "Daily question set" in result.response.content, result.response.content
+    return result
+
+
+async def advance_to(env, when: datetime):
+    """Move the clock to ``when`` a day at a time (each advance has its own settle deadline)."""
+    while (left := (when - env.now()).total_seconds()) > 0:
+        await env.advance_time(min(left, 24 * HOUR))
+
+
+def bot_posts(channel):
+    return [m for m in channel.history() if m.embeds and m.embeds[0].title.startswith("Daily question")]
+
+
+async def test_the_daily_question_is_posted_answered_and_revealed(cohort):
+    env, (amira, ben, chloe, _) = cohort.env, cohort.learners
+    await setup_daily(cohort)
+    await advance_to(env, datetime(2026, 1, 1, 9, 0, 1, tzinfo=timezone.utc))
+    posts = bot_posts(cohort.channel)
+    assert len(posts) == 1
+    post = posts[0]
+    q = await question_of(cohort, post)
+    assert q.prompt in post.embeds[0].description
+
+    right = reply(await answer(amira, post, q, right=True))
+    assert right.ephemeral and "Right" in right.embeds[0].title
+    assert q.explanation in embed_text(right) and "+10 points" in embed_text(right)
+    assert "streak 1" in embed_text(right)
+
+    wrong = reply(await answer(ben, post, q, right=False))
+    assert wrong.ephemeral and "Not quite" in wrong.embeds[0].title
+    assert "Where it went wrong" in embed_text(wrong) and "+2 points" in embed_text(wrong)
+
+    again = reply(await answer(amira, post, q, right=False))
+    assert "already answered" in again.embeds[0].title
+    assert "Right" not in again.embeds[0].title and "points" not in embed_text(again)
+
+    await answer(chloe, post, q, right=True)
+
+    # nothing is revealed before the close
+    assert "How the cohort answered" not in embed_text(cohort.channel.history()[0])
+    await env.advance_time(24 * HOUR)
+    assert len(bot_posts(cohort.channel)) == 2
+    revealed = next(m for m in cohort.channel.history() if m.id == post.id)
+    text = embed_text(revealed)
+    assert "(closed)" in revealed.embeds[0].title
+    assert "How the cohort answered (3 answers)" in text
+    assert q.explanation in text
+    for learner in cohort.learners:
+        assert learner.name not in text
+
+    late = reply(await answer(cohort.learners[3], revealed, q, right=True))
+    assert "closed" in late.embeds[0].title and "points" not in embed_text(late)
+    assert await cohort.svc.answers.previous(post_id_of(post), cohort.learners[3].id) is None
+
+
+async def test_a_restart_mid_day_keeps_the_buttons_working(cohort, settings):
+    env = cohort.env
+    await setup_daily(cohort)
+    await env.advance_time(9 * HOUR + 1)
+    post = bot_posts(cohort.channel)[0]
+    q = await question_of(cohort, post)
+    await answer(cohort.learners[0], post, q, right=True)
+    await env.advance_time(2 * HOUR)
+    await cohort.restart(settings)
+    fb = reply(await answer(cohort.learners[1], post, q, right=True))
+    assert "Right" in fb.embeds[0].title
+    again = reply(await answer(cohort.learners[0], post, q, right=True))
+    assert "already answered" in again.embeds[0].title
+    await env.advance_time(HOUR)
+    assert len(bot_posts(cohort.channel)) == 1  # the restart did not post again
+
+
+def dormant_bot():
+    return commands.Bot(command_prefix="!", intents=discord.Intents.none())
+
+
+async def bring_down(cohort):
+    await cohort.env.bot.close()
+    await cohort.env.restart_bot(dormant_bot())
+
+
+async def test_a_post_missed_while_down_is_made_once_within_the_window(cohort, settings):
+    env = cohort.env
+    await setup_daily(cohort)
+    await env.advance_time(8 * HOUR)  # 08:00
+    await bring_down(cohort)
+    await env.advance_time(2.5 * HOUR)  # 10:30, down across 09:00
+    await cohort.env.restart_bot(__import__("bot.app", fromlist=["create_bot"]).create_bot(settings))
+    await env.advance_time(60)
+    assert len(bot_posts(cohort.channel)) == 1
+    await cohort.restart(settings)
+    await env.advance_time(2 * HOUR)
+    assert len(bot_posts(cohort.channel)) == 1
+
+
+async def test_a_post_missed_beyond_the_window_is_skipped(cohort, settings):
+    from bot.app import create_bot
+
+    env = cohort.env
+    await setup_daily(cohort)
+    await env.advance_time(8 * HOUR)
+    await bring_down(cohort)
+    await env.advance_time(7 * HOUR)  # 15:00: six hours late, past the 3-hour window
+    await env.restart_bot(create_bot(settings))
+    await env.advance_time(HOUR)
+    assert bot_posts(cohort.channel) == []
+    await env.advance_time(18 * HOUR)  # the next morning posts as usual
+    assert len(bot_posts(cohort.channel)) == 1
+
+
+async def test_the_post_stays_at_nine_local_across_the_clock_changes(cohort):
+    env = cohort.env
+    utc_hours = []
+    # BST starts on Sun 29 March 2026 and ends on Sun 25 October 2026: check the Friday
+    # before and the Monday after each change. The schedule is paused in between.
+    for friday, monday in ((datetime(2026, 3, 27), datetime(2026, 3, 30)),
+                           (datetime(2026, 10, 23), datetime(2026, 10, 26))):
+        await advance_to(env, (friday - timedelta(days=1)).replace(tzinfo=timezone.utc))
+        if not utc_hours:
+            await setup_daily(cohort, days="mon-fri")
+        else:
+            await cohort.tutor.slash(cohort.channel, "daily resume")
+        for day in (friday, monday):
+            summer = datetime(2026, 3, 29) < day < datetime(2026, 10, 25)
+            nine_local = day.replace(hour=8 if summer else 9, tzinfo=timezone.utc)
+            await advance_to(env, nine_local - timedelta(seconds=30))
+            before = len(bot_posts(cohort.channel))
+            await advance_to(env, nine_local + timedelta(seconds=1))
+            assert len(bot_posts(cohort.channel)) == before + 1, f"no post at 09:00 local on {day:%a %d %b}"
+            utc_hours.append(nine_local.hour)
+        await cohort.tutor.slash(cohort.channel, "daily pause")
+    assert utc_hours == [9, 8, 8, 9]
+
+
+async def test_a_discord_error_on_the_first_attempt_is_retried_and_posts_once(cohort):
+    env = cohort.env
+    await setup_daily(cohort)
+    env.inject_error("POST", f"/channels/{cohort.channel.id}/messages", status=500, times=1)
+    await env.advance_time(9 * HOUR + 1)
+    assert bot_posts(cohort.channel) == []
+    await env.advance_time(60)
+    assert len(bot_posts(cohort.channel)) == 1
+    await env.advance_time(HOUR)
+    assert len(bot_posts(cohort.channel)) == 1
