@@ -51,7 +51,8 @@ def grade(q: Question, choice: Choice) -> Grade:
         return Grade(False, (q.wrong_feedback,), tuple(filter(None, [q.misconception])))
     if isinstance(q, OrderQuestion):
         n = len(q.steps)
-        if not isinstance(choice, tuple) or sorted(choice) != list(range(n)):
+        if not isinstance(choice, tuple) or any(type(c) is not int for c in choice) \
+                or sorted(choice) != list(range(n)):
             raise InvalidChoice("not an order of this question's steps")
         if list(choice) == list(range(n)):
             return Grade(True, (), ())
@@ -126,10 +127,10 @@ def pick_question(pool: list[PoolItem], used: list[str], rng: random.Random) -> 
     ids = {p.question_id for p in pool}
     used_in_pool = [u for u in used if u in ids]
     recent: set[str] = set()  # the questions used since the pool last ran out
-    for u in reversed(used_in_pool):
-        if u in recent or len(recent) + 1 == len(ids):
-            break
+    for u in used_in_pool:
         recent.add(u)
+        if recent >= ids:
+            recent = set()
     fresh = [p for p in pool if p.question_id not in recent]
     last = next((p for p in pool if used_in_pool and p.question_id == used_in_pool[-1]), None)
     if last is not None and len(fresh) > 1:
@@ -157,11 +158,13 @@ class Tally:
 def tally(q: Question, choices: list[Choice]) -> Tally:
     labels = option_labels(q)
     counts = [0] * len(labels)
+    total = 0
     for choice in choices:
         try:
             grade(q, choice)
         except InvalidChoice:
-            continue  # an answer from before the question changed
+            continue  # an answer from before the question changed: not counted at all
+        total += 1
         for k in tally_key(q, choice):
             counts[k] += 1
-    return Tally(labels, counts, len(choices))
+    return Tally(labels, counts, total)

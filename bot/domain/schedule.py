@@ -37,6 +37,7 @@ def timezone_choices(current: str, limit: int = 25) -> list[str]:
 # --- times and days ----------------------------------------------------------------------
 
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_FULL_DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _DAY_WORDS = {"daily": set(range(7)), "everyday": set(range(7)), "weekdays": set(range(5)), "weekends": {5, 6}}
 
 
@@ -53,15 +54,14 @@ def parse_time(text: str) -> time:
 
 def parse_days(text: str) -> frozenset[int]:
     """'mon-fri', 'mon,wed,fri', 'daily', 'weekdays', 'weekends', 'sat-sun'."""
-    words = text.strip().lower().replace(" ", "")
+    words = re.sub(r"\s+to\s+", "-", text.strip().lower()).replace(" ", "")
     if words in _DAY_WORDS:
         return frozenset(_DAY_WORDS[words])
     days: set[int] = set()
     for part in filter(None, words.split(",")):
         ends = part.split("-")
-        try:
-            idx = [DAY_NAMES.index(e[:3]) for e in ends]
-        except ValueError:
+        idx = [i for e in ends for i, full in enumerate(_FULL_DAY_NAMES) if len(e) >= 3 and full.startswith(e)]
+        if len(idx) != len(ends):
             idx = []
         if len(idx) == 1:
             days.add(idx[0])

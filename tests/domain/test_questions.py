@@ -259,9 +259,6 @@ def test_pick_question_ignores_history_from_outside_the_pool():
     assert sorted(used[2:]) == sorted(p.question_id for p in POOL)
 
 
-@pytest.mark.xfail(strict=True, reason="after a full cycle pick_question still treats the last len(pool)-1 "
-                                       "questions as recent, so the next cycle is forced to replay the previous "
-                                       "cycle in the same order (the rng and kind/pack alternation no longer act)")
 def test_pick_question_a_new_cycle_is_not_forced_to_replay_the_last():
     cycle = _run(POOL, 7)
     firsts = {pick_question(POOL, cycle, random.Random(s)).question_id for s in range(50)}

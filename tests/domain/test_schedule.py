@@ -80,15 +80,10 @@ def test_parse_days_rejects_unknown_days(text):
     assert "mon-fri" in str(excinfo.value)
 
 
-@pytest.mark.xfail(strict=True, reason="parse_days only looks at the first three letters of each word, so "
-                                       "'Monday to Friday' (the way format_days shows weekdays) is silently "
-                                       "read as Monday alone instead of being rejected")
-def test_parse_days_does_not_silently_read_monday_to_friday_as_monday():
-    try:
-        days = parse_days("Monday to Friday")
-    except ScheduleError:
-        return
-    assert days == WEEKDAYS
+def test_parse_days_reads_whole_day_names_and_rejects_lookalikes():
+    assert parse_days("Monday to Friday") == WEEKDAYS
+    with pytest.raises(ScheduleError):
+        parse_days("monsoon")
 
 
 @pytest.mark.parametrize("days, expected", [
