@@ -54,7 +54,7 @@ async def test_the_daily_question_is_posted_answered_and_revealed(cohort):
     await answer(chloe, post, q, right=True)
 
     # nothing is revealed before the close
-    assert "How the cohort answered" not in embed_text(cohort.channel.history()[0])
+    assert "How the cohort answered" not in embed_text(cohort.channel.last_message)
     await env.advance_time(24 * HOUR)
     assert len(bot_posts(cohort.channel)) == 2
     revealed = next(m for m in cohort.channel.history() if m.id == post.id)
