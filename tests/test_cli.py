@@ -1,0 +1,51 @@
+"""The command line as an operator meets it."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run(*args, env_extra=None, cwd=None):
+    env = {k: v for k, v in os.environ.items() if k != "DISCORD_TOKEN"} | (env_extra or {})
+    return subprocess.run([sys.executable, "-m", "bot", *args], capture_output=True, text=True,
+                          cwd=cwd or ROOT, env=env | {"PYTHONPATH": str(ROOT)}, timeout=60)
+
+
+def test_without_a_token_it_says_what_to_set_and_exits_2(tmp_path):
+    result = run(cwd=tmp_path)  # no .env there
+    assert result.returncode == 2
+    assert "DISCORD_TOKEN" in result.stderr and ".env" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_bad_setting_is_one_clear_line(tmp_path):
+    result = run(env_extra={"LOG_LEVEL": "LOUD"}, cwd=tmp_path)
+    assert result.returncode == 2
+    assert "LOG_LEVEL" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_validate_prints_counts_as_json_for_the_shipped_packs():
+    result = run("validate", "--json")
+    assert result.returncode == 0, result.stdout
+    counts = json.loads(result.stdout)
+    assert len(counts) == 5 and "errors" not in counts
+    assert all(c["questions"] >= 30 for c in counts.values())
+
+
+def test_validate_reports_problems_and_exits_1():
+    bad = ROOT / "tests" / "data" / "bad" / "05_yes_as_text.yaml"
+    result = run("validate", str(bad))
+    assert result.returncode == 1
+    assert f"{bad}:3: title: expected text" in result.stdout
+    as_json = json.loads(run("validate", "--json", str(bad)).stdout)
+    assert as_json["errors"] and as_json["errors"][0].startswith(f"{bad}:3:")
+
+
+def test_validate_names_a_missing_path():
+    result = run("validate", "no/such/pack.yaml")
+    assert result.returncode == 2 and "No such file" in result.stderr
