@@ -14,11 +14,13 @@ from bot.packs.library import ContentLibrary
 from bot.services.answering import AnswerService
 from bot.services.content import ContentService
 from bot.services.daily import DailyService
+from bot.services.myths import MythService
 from bot.settings import Settings
 from bot.store.content import ContentRepo
 from bot.store.answers import AnswerRepo
 from bot.store.database import Database
 from bot.store.guilds import GuildRepo, MetaRepo
+from bot.store.myths import MythRepo
 from bot.store.posts import PostRepo
 from bot.store.schedules import ScheduleRepo
 from bot.ui.errors import report_app_command_error
@@ -32,6 +34,7 @@ COGS = (  # the scheduler first: the feature cogs register their post kinds with
     "bot.cogs.content",
     "bot.cogs.questions",
     "bot.cogs.daily",
+    "bot.cogs.myths",
 )
 
 
@@ -48,17 +51,19 @@ class Services:
     content: ContentService
     answering: AnswerService
     daily: DailyService
+    myths: MythService
 
     @classmethod
     async def build(cls, db: Database, library: ContentLibrary) -> Services:
-        guilds, posts, answers = GuildRepo(db), PostRepo(db), AnswerRepo(db)
+        guilds, posts, answers, schedules = GuildRepo(db), PostRepo(db), AnswerRepo(db), ScheduleRepo(db)
         content = ContentService(library, ContentRepo(db))
         await content.restore()
         return cls(
             db=db, library=library, guilds=guilds, meta=MetaRepo(db), posts=posts, answers=answers,
             content=content,
             answering=AnswerService(library, posts, answers, guilds),
-            daily=DailyService(library, ScheduleRepo(db), posts, answers, guilds),
+            daily=DailyService(library, schedules, posts, answers, guilds),
+            myths=MythService(library, MythRepo(db), posts, guilds, schedules),
         )
 
 

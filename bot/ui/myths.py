@@ -1,19 +1,108 @@
-"""Myth-or-fact cards on screen, and the buttons that open them."""
+"""Myth-or-fact cards on screen, and the buttons that answer or open them.
+
+custom_id scheme:
+  rb:myth:<target>:<myth|fact>   an answer; target m<myth id> (own card) or p<post id> (cohort post)
+  rb:bust:<myth id>              "Bust this myth": show that card privately now
+  rb:mythnext:<pack or *>        another card
+"""
 
 from __future__ import annotations
 
 import discord
 
+from bot.domain.myths import Split
 from bot.packs.library import ContentLibrary
-from bot.packs.schema import Pack
+from bot.packs.schema import Myth, Pack
+from bot.services.myths import MythFeedback
+from bot.ui.questions import _bar
+
+ID = r"[A-Za-z0-9][A-Za-z0-9_.-]{0,39}"
+MYTH_COLOUR = discord.Colour.orange()
+
+
+def _criteria(myth: Myth, pack: Pack) -> str:
+    texts = {c.id: c.text for c in pack.criteria}
+    return "\n".join(f"**{cid}** {texts.get(cid, '')}"[:300] for cid in myth.criteria)[:1024]
+
+
+def card_embed(myth: Myth, pack: Pack, *, cohort: bool = False, closes_at=None) -> discord.Embed:
+    embed = discord.Embed(title=f"{'Cohort myth' if cohort else 'Myth or fact?'} · {pack.title}"[:256],
+                          description=f"> {myth.statement}\n\nIs this a **myth** or a **fact**?", colour=MYTH_COLOUR)
+    if closes_at is not None:
+        embed.add_field(name="Answers close", value=discord.utils.format_dt(closes_at, "R"), inline=False)
+    embed.set_footer(text="Only you see your answer and the feedback.")
+    return embed
+
+
+def card_view(target: str) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(MythAnswer(target, "myth"))
+    view.add_item(MythAnswer(target, "fact"))
+    return view
+
+
+def feedback_embed(fb: MythFeedback) -> discord.Embed:
+    verdict = fb.myth.verdict.upper()
+    if fb.already_answered:
+        title = f"You already answered: {fb.verdict}"
+    elif fb.closed:
+        title = f"This card has closed: it is a {verdict}"
+    else:
+        title = f"✅ Right: it is a {verdict}" if fb.correct else f"❌ Not quite: it is a {verdict}"
+    embed = discord.Embed(title=title, description=f"> {fb.myth.statement}",
+                          colour=discord.Colour.green() if fb.correct else discord.Colour.red())
+    embed.add_field(name="What is true", value=fb.myth.correction, inline=False)
+    embed.add_field(name="Why it matters", value=fb.myth.explanation, inline=False)
+    embed.add_field(name="Assessment criteria", value=_criteria(fb.myth, fb.pack), inline=False)
+    parts = []
+    if fb.cohort and not (fb.already_answered or fb.closed):
+        parts.append(f"+{fb.points} points")
+    elif not fb.cohort:
+        parts.append("Practice: no leaderboard points")
+    if fb.cleared:
+        parts.append("misconception busted 💥")
+    embed.set_footer(text=" · ".join(parts) or "Only you can see this.")
+    return embed
+
+
+def reveal_embed(myth: Myth, pack: Pack, s: Split) -> discord.Embed:
+    embed = discord.Embed(title=f"Cohort myth (closed) · {pack.title}"[:256],
+                          description=f"> {myth.statement}\n\nIt is a **{myth.verdict.upper()}**.",
+                          colour=discord.Colour.dark_grey())
+    embed.add_field(name="What is true", value=myth.correction, inline=False)
+    embed.add_field(name="Why it matters", value=myth.explanation, inline=False)
+    bars = "\n".join(f"`{_bar(s.percent(v))}` {s.percent(v):>3}% said {v}" for v in ("myth", "fact"))
+    embed.add_field(name=f"How the cohort split ({s.total} answer{'s' if s.total != 1 else ''})",
+                    value=bars if s.total else "Nobody answered this one.", inline=False)
+    return embed
 
 
 def bust_buttons(myth_ids, library: ContentLibrary, pack: Pack) -> list[discord.ui.Item]:
-    """A "Bust this myth" button for each misconception a wrong answer showed."""
+    """A "Bust this myth" button for each misconception a wrong answer showed (at most 3)."""
     return [BustMyth(m) for m in list(myth_ids)[:3]]
 
 
-class BustMyth(discord.ui.DynamicItem[discord.ui.Button], template=r"rb:bust:(?P<myth>[A-Za-z0-9][A-Za-z0-9_.-]{0,39})"):
+def _cog(interaction: discord.Interaction):
+    return interaction.client.get_cog("Myths")
+
+
+class MythAnswer(discord.ui.DynamicItem[discord.ui.Button],
+                 template=r"rb:myth:(?P<target>p\d{1,19}|m" + ID + r"):(?P<verdict>myth|fact)"):
+    def __init__(self, target: str, verdict: str) -> None:
+        style = discord.ButtonStyle.danger if verdict == "myth" else discord.ButtonStyle.success
+        super().__init__(discord.ui.Button(label=verdict.capitalize(), style=style,
+                                           custom_id=f"rb:myth:{target}:{verdict}"))
+        self.target, self.verdict = target, verdict
+
+    @classmethod
+    async def from_custom_id(cls, interaction, item, match):
+        return cls(match["target"], match["verdict"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await _cog(interaction).answer(interaction, self.target, self.verdict)
+
+
+class BustMyth(discord.ui.DynamicItem[discord.ui.Button], template=r"rb:bust:(?P<myth>" + ID + ")"):
     def __init__(self, myth_id: str) -> None:
         super().__init__(discord.ui.Button(label="Bust this myth", emoji="💥", style=discord.ButtonStyle.danger,
                                            custom_id=f"rb:bust:{myth_id}"))
@@ -24,4 +113,21 @@ class BustMyth(discord.ui.DynamicItem[discord.ui.Button], template=r"rb:bust:(?P
         return cls(match["myth"])
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        await interaction.client.get_cog("Myths").show_card(interaction, self.myth_id)
+        await _cog(interaction).show_card(interaction, self.myth_id)
+
+
+class NextMyth(discord.ui.DynamicItem[discord.ui.Button], template=r"rb:mythnext:(?P<pack>\*|" + ID + ")"):
+    def __init__(self, pack_id: str | None) -> None:
+        super().__init__(discord.ui.Button(label="Another card", style=discord.ButtonStyle.secondary,
+                                           custom_id=f"rb:mythnext:{pack_id or '*'}"))
+        self.pack_id = pack_id
+
+    @classmethod
+    async def from_custom_id(cls, interaction, item, match):
+        return cls(None if match["pack"] == "*" else match["pack"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await _cog(interaction).send_card(interaction, self.pack_id, edit=True)
+
+
+DYNAMIC_ITEMS = (MythAnswer, BustMyth, NextMyth)

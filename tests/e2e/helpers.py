@@ -19,7 +19,13 @@ def embed_text(message) -> str:
     return "\n".join(parts)
 
 
+def _msg(message):
+    """A discord.Message, from a SimCord ResponseMessage or a message."""
+    return getattr(message, "message", message)
+
+
 def button_labels(message) -> list[str]:
+    message = _msg(message)
     labels = []
     for row in message.components:
         for child in getattr(row, "children", []):
@@ -29,6 +35,7 @@ def button_labels(message) -> list[str]:
 
 
 def custom_ids(message) -> list[str]:
+    message = _msg(message)
     return [c.custom_id for row in message.components for c in getattr(row, "children", [])
             if getattr(c, "custom_id", None)]
 

@@ -1,0 +1,142 @@
+"""/myth: myth-or-fact cards for a learner, cohort myth posts and the weekly myth."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+from discord.utils import utcnow
+
+from bot.access import tutor_only
+from bot.domain.errors import UserError
+from bot.services.myths import DEFAULT_POST_HOURS
+from bot.store.posts import Post
+from bot.ui import myths as ui
+from bot.ui.errors import report
+
+WEEKDAYS = [app_commands.Choice(name=full, value=i) for i, full in enumerate(
+    ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"))] + [
+    app_commands.Choice(name="Off", value=-1)]
+
+
+class Myths(commands.GroupCog, group_name="myth", group_description="Myth or fact? Bust the misconceptions that cost marks."):
+    def __init__(self, bot) -> None:
+        self.bot = bot
+
+    async def cog_load(self) -> None:
+        scheduler = self.bot.get_cog("Scheduler")
+        scheduler.register("myth", _post_kind(self.bot))
+        scheduler.add_claimer(self.bot.svc.myths.claim_due, self.bot.svc.myths.next_due)
+
+    # -- a learner's own cards ----------------------------------------------------------
+    @app_commands.command(name="card", description="A myth-or-fact card just for you (practice, no points).")
+    @app_commands.describe(pack="Only cards from this pack (default: any enabled pack).")
+    @app_commands.guild_only()
+    async def card(self, interaction: discord.Interaction, pack: str | None = None) -> None:
+        await self.send_card(interaction, pack, edit=False)
+
+    async def send_card(self, interaction: discord.Interaction, pack_id: str | None, *, edit: bool) -> None:
+        try:
+            myth, pack = await self.bot.svc.myths.draw(interaction.guild_id, interaction.user.id, pack_id)
+            embed, view = ui.card_embed(myth, pack), ui.card_view(f"m{myth.id}")
+            if edit:
+                await interaction.response.edit_message(embed=embed, view=view)
+            else:
+                await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
+        except Exception as exc:  # noqa: BLE001 - shown to the user, logged if unexpected
+            await report(interaction, exc)
+
+    async def show_card(self, interaction: discord.Interaction, myth_id: str) -> None:
+        """"Bust this myth": that card, privately, at once."""
+        try:
+            found = self.bot.svc.library.myth(interaction.guild_id, myth_id)
+            if found is None:
+                raise UserError("That myth card is no longer available.")
+            myth, pack = found
+            await interaction.response.send_message(embed=ui.card_embed(myth, pack), view=ui.card_view(f"m{myth.id}"),
+                                                    ephemeral=True)
+        except Exception as exc:  # noqa: BLE001
+            await report(interaction, exc)
+
+    async def answer(self, interaction: discord.Interaction, target: str, verdict: str) -> None:
+        try:
+            if interaction.guild_id is None:
+                raise UserError("Myth cards are answered inside the server.")
+            svc, now = self.bot.svc.myths, utcnow()
+            if target.startswith("p"):
+                await interaction.response.defer(ephemeral=True, thinking=True)
+                fb = await svc.answer_post(interaction.guild_id, interaction.user.id, int(target[1:]), verdict, now)
+                await interaction.followup.send(embed=ui.feedback_embed(fb), ephemeral=True)
+                return
+            await interaction.response.defer()
+            fb = await svc.answer_card(interaction.guild_id, interaction.user.id, target[1:], verdict, now)
+            view = discord.ui.View(timeout=None)
+            view.add_item(ui.NextMyth(None))
+            await interaction.edit_original_response(embed=ui.feedback_embed(fb), view=view)
+        except Exception as exc:  # noqa: BLE001
+            await report(interaction, exc)
+
+    # -- tutors -------------------------------------------------------------------------
+    @app_commands.command(name="post", description="Post a myth card for the whole cohort to answer.")
+    @app_commands.describe(pack="Only cards from this pack (default: any enabled pack).",
+                           hours="How long answers stay open (default 24).",
+                           channel="Where to post (default: this channel).")
+    @app_commands.guild_only()
+    @tutor_only()
+    async def post(self, interaction: discord.Interaction, pack: str | None = None,
+                   hours: app_commands.Range[int, 1, 168] = DEFAULT_POST_HOURS,
+                   channel: discord.TextChannel | None = None) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        now = utcnow()
+        target = channel or interaction.channel
+        claimed = await self.bot.svc.myths.claim_post(interaction.guild_id, target.id, pack, hours, now)
+        message = await self.bot.get_cog("Scheduler").publish(claimed, now)
+        await interaction.followup.send(f"Posted: {message.jump_url}" if message else
+                                        "Discord did not accept the post; I will keep trying for a while.",
+                                        ephemeral=True)
+
+    @post.autocomplete("pack")
+    @card.autocomplete("pack")
+    async def _pack(self, interaction: discord.Interaction, current: str):
+        return [app_commands.Choice(name=f"{p.pack.title} ({p.id})"[:100], value=p.id)
+                for p in self.bot.svc.library.packs(interaction.guild_id)
+                if current.lower() in (p.id + p.pack.title).lower()][:25]
+
+    @app_commands.command(name="schedule", description="Post a cohort myth each week, at the daily question's time.")
+    @app_commands.describe(day="The weekday of the weekly myth, or Off.")
+    @app_commands.choices(day=WEEKDAYS)
+    @app_commands.guild_only()
+    @tutor_only()
+    async def schedule(self, interaction: discord.Interaction, day: app_commands.Choice[int]) -> None:
+        value = None if day.value < 0 else day.value
+        await self.bot.svc.myths.set_weekly(interaction.guild_id, value, utcnow())
+        self.bot.get_cog("Scheduler").wake()
+        text = ("The weekly myth is off." if value is None else
+                f"A cohort myth will be posted every {day.name} at the daily question's time, open for 24 hours.")
+        await interaction.response.send_message(text, ephemeral=True)
+
+
+def _post_kind(bot):
+    from bot.cogs.scheduler import PostKind
+
+    svc = bot.svc
+
+    def render(post: Post):
+        found = svc.library.myth(post.guild_id, post.item_id)
+        if found is None:
+            return None
+        return ui.card_embed(*found, cohort=True, closes_at=post.closes_at), ui.card_view(f"p{post.id}")
+
+    async def reveal(post: Post, now: datetime):
+        revealed = await svc.myths.reveal(post)
+        return (ui.reveal_embed(*revealed), ui.card_view(f"p{post.id}")) if revealed else None
+
+    return PostKind(render=render, reveal=reveal)
+
+
+async def setup(bot) -> None:
+    bot.add_dynamic_items(*ui.DYNAMIC_ITEMS)
+    await bot.add_cog(Myths(bot))
+
