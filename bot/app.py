@@ -15,6 +15,7 @@ from bot.services.answering import AnswerService
 from bot.services.content import ContentService
 from bot.services.daily import DailyService
 from bot.services.myths import MythService
+from bot.services.roleplay import RoleplayService
 from bot.settings import Settings
 from bot.store.content import ContentRepo
 from bot.store.answers import AnswerRepo
@@ -22,6 +23,7 @@ from bot.store.database import Database
 from bot.store.guilds import GuildRepo, MetaRepo
 from bot.store.myths import MythRepo
 from bot.store.posts import PostRepo
+from bot.store.roleplay import RoleplayRepo
 from bot.store.schedules import ScheduleRepo
 from bot.ui.errors import report_app_command_error
 
@@ -35,6 +37,7 @@ COGS = (  # the scheduler first: the feature cogs register their post kinds with
     "bot.cogs.questions",
     "bot.cogs.daily",
     "bot.cogs.myths",
+    "bot.cogs.roleplay",
 )
 
 
@@ -52,6 +55,7 @@ class Services:
     answering: AnswerService
     daily: DailyService
     myths: MythService
+    roleplay: RoleplayService
 
     @classmethod
     async def build(cls, db: Database, library: ContentLibrary) -> Services:
@@ -64,6 +68,7 @@ class Services:
             answering=AnswerService(library, posts, answers, guilds),
             daily=DailyService(library, schedules, posts, answers, guilds),
             myths=MythService(library, MythRepo(db), posts, guilds, schedules),
+            roleplay=RoleplayService(library, RoleplayRepo(db), guilds),
         )
 
 

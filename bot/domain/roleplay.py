@@ -219,3 +219,20 @@ def report(scenario: Scenario, state: State, criteria_text: dict[str, str]) -> R
             for cid, most in sorted(bounds.items())]
     return Report(ending.outcome, ending.text, sum(state.credit.values()), best.score,
                   rows, state.steps, best.moves)
+
+
+# --- saving a state ----------------------------------------------------------------------
+
+def state_to_dict(state: State) -> dict:
+    return {
+        "scenario_id": state.scenario_id, "node": state.node, "mood": state.mood, "credit": state.credit,
+        "finished": state.finished,
+        "steps": [{"node": s.node, "choice": s.choice, "feedback": s.feedback, "reply": s.reply,
+                   "found": list(s.found), "missing": list(s.missing)} for s in state.steps],
+    }
+
+
+def state_from_dict(data: dict) -> State:
+    steps = tuple(Step(s["node"], s["choice"], s["feedback"], s.get("reply"), tuple(s.get("found", ())),
+                       tuple(s.get("missing", ()))) for s in data["steps"])
+    return State(data["scenario_id"], data["node"], data["mood"], dict(data["credit"]), steps, data["finished"])

@@ -1,0 +1,99 @@
+"""/roleplay: difficult-customer conversations, played privately and saved at every step."""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+from discord.utils import utcnow
+
+from bot.services.roleplay import Play
+from bot.ui import roleplay as ui
+from bot.ui.errors import report, send_ephemeral
+
+
+class Roleplay(commands.GroupCog, group_name="roleplay", group_description="Practise difficult customers: the bot plays the customer."):
+    def __init__(self, bot) -> None:
+        self.bot = bot
+
+    @property
+    def svc(self):
+        return self.bot.svc.roleplay
+
+    @app_commands.command(name="list", description="The role-plays you can play, with their setting and length.")
+    @app_commands.guild_only()
+    async def list_(self, interaction: discord.Interaction) -> None:
+        await interaction.response.send_message(embed=ui.list_embed(self.svc.scenarios(interaction.guild_id)),
+                                                ephemeral=True)
+
+    @app_commands.command(name="start", description="Start a role-play (a random one if you leave the scenario out).")
+    @app_commands.describe(scenario="The role-play to play (start typing to search).")
+    @app_commands.guild_only()
+    async def start(self, interaction: discord.Interaction, scenario: str | None = None) -> None:
+        play = await self.svc.start(interaction.guild_id, interaction.user.id, scenario, utcnow())
+        await interaction.response.send_message(embed=ui.step_embed(play), view=ui.step_view(play), ephemeral=True)
+
+    @start.autocomplete("scenario")
+    async def _scenario(self, interaction: discord.Interaction, current: str):
+        return [app_commands.Choice(name=f"{s.title} ({s.setting})"[:100], value=s.id)
+                for s, _ in self.svc.scenarios(interaction.guild_id)
+                if current.lower() in (s.id + s.title + s.setting).lower()][:25]
+
+    @app_commands.command(name="resume", description="Carry on with your role-play where you left it.")
+    @app_commands.guild_only()
+    async def resume(self, interaction: discord.Interaction) -> None:
+        play = await self.svc.resume(interaction.guild_id, interaction.user.id)
+        await interaction.response.send_message(embed=ui.step_embed(play), view=ui.step_view(play), ephemeral=True)
+
+    @app_commands.command(name="quit", description="Drop the role-play you have under way.")
+    @app_commands.guild_only()
+    async def quit(self, interaction: discord.Interaction) -> None:
+        dropped = await self.svc.quit(interaction.guild_id, interaction.user.id, utcnow())
+        await send_ephemeral(interaction, "Role-play dropped. Start another with `/roleplay start`." if dropped
+                             else "You have no free role-play under way.")
+
+    # -- buttons ------------------------------------------------------------------------
+    async def choose(self, interaction: discord.Interaction, session_id: int, step: int, k: int) -> None:
+        try:
+            await interaction.response.defer()
+            play = await self.svc.choose(session_id, interaction.user.id, step, k, utcnow())
+            await self._show(interaction, play)
+        except Exception as exc:  # noqa: BLE001 - shown to the user, logged if unexpected
+            await report(interaction, exc)
+
+    async def open_reply(self, interaction: discord.Interaction, session_id: int, step: int) -> None:
+        try:
+            play = await self.svc.current(session_id, interaction.user.id)
+            node = play.scenario.nodes.get(play.state.node)
+            if play.session.steps != step or node is None or node.reply is None:
+                await self._show_fresh(interaction, play)
+                return
+
+            async def submitted(modal_interaction: discord.Interaction, text: str) -> None:
+                try:
+                    await modal_interaction.response.defer()
+                    after = await self.svc.reply(session_id, modal_interaction.user.id, step, text, utcnow())
+                    await self._show(modal_interaction, after)
+                except Exception as exc:  # noqa: BLE001
+                    await report(modal_interaction, exc)
+
+            await interaction.response.send_modal(ui.ReplyModal(node.reply.prompt, node.reply.max_length, submitted))
+        except Exception as exc:  # noqa: BLE001
+            await report(interaction, exc)
+
+    async def _show(self, interaction: discord.Interaction, play: Play) -> None:
+        if play.state.finished:
+            await interaction.edit_original_response(embed=ui.report_embed(play), view=None)
+        else:
+            await interaction.edit_original_response(embed=ui.step_embed(play), view=ui.step_view(play))
+
+    async def _show_fresh(self, interaction: discord.Interaction, play: Play) -> None:
+        if play.session.status == "active":
+            await interaction.response.send_message(embed=ui.step_embed(play), view=ui.step_view(play), ephemeral=True)
+        else:
+            await send_ephemeral(interaction, "This role-play has ended.")
+
+
+async def setup(bot) -> None:
+    bot.add_dynamic_items(*ui.DYNAMIC_ITEMS)
+    await bot.add_cog(Roleplay(bot))

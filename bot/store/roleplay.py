@@ -1,0 +1,104 @@
+"""Role-play sessions (every step saved) and challenge reflections."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+
+from .database import Database
+from .points import Award, add_points
+
+
+@dataclass(frozen=True)
+class Session:
+    id: int
+    guild_id: int
+    user_id: int
+    scenario_id: str
+    pack_id: str
+    challenge_id: int | None
+    state: dict
+    steps: int
+    status: str
+    outcome: str | None
+    score: int | None
+    best_score: int | None
+
+
+_COLUMNS = "id, guild_id, user_id, scenario_id, pack_id, challenge_id, state, steps, status, outcome, score, best_score"
+
+
+def _session(r) -> Session:
+    return Session(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6]), r[7], r[8], r[9], r[10], r[11])
+
+
+def _get(c: sqlite3.Connection, session_id: int) -> Session | None:
+    r = c.execute(f"SELECT {_COLUMNS} FROM roleplay_sessions WHERE id = ?", (session_id,)).fetchone()
+    return _session(r) if r else None
+
+
+class AlreadyActive(Exception):
+    """The learner already has a role-play under way."""
+
+
+class RoleplayRepo:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def get(self, session_id: int) -> Session | None:
+        return await self.db.read(lambda c: _get(c, session_id))
+
+    async def active(self, guild_id: int, user_id: int) -> Session | None:
+        def q(c):
+            r = c.execute(f"SELECT {_COLUMNS} FROM roleplay_sessions WHERE guild_id = ? AND user_id = ? "
+                          "AND status = 'active'", (guild_id, user_id)).fetchone()
+            return _session(r) if r else None
+
+        return await self.db.read(q)
+
+    async def start(self, guild_id: int, user_id: int, scenario_id: str, pack_id: str, state: dict,
+                    now: datetime, challenge_id: int | None = None) -> Session:
+        def w(c):
+            try:
+                cur = c.execute(
+                    "INSERT INTO roleplay_sessions (guild_id, user_id, scenario_id, pack_id, challenge_id, state, "
+                    "started_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (guild_id, user_id, scenario_id, pack_id, challenge_id, json.dumps(state), now.isoformat(),
+                     now.isoformat()))
+            except sqlite3.IntegrityError as exc:
+                raise AlreadyActive(str(exc)) from None
+            return _get(c, cur.lastrowid)
+
+        return await self.db.write(w)
+
+    async def save_step(self, session_id: int, expected_steps: int, state: dict, now: datetime,
+                        finished: tuple[str, int, int] | None = None, award: Award | None = None) -> bool:
+        """Save the state after a step; False if the session moved on meanwhile (a double click).
+        ``finished``: (outcome, score, best score) when this step ended the role-play."""
+
+        def w(c):
+            status, outcome, score, best = ("finished", *finished) if finished else ("active", None, None, None)
+            cur = c.execute(
+                "UPDATE roleplay_sessions SET state = ?, steps = steps + 1, updated_at = ?, status = ?, "
+                "outcome = ?, score = ?, best_score = ? WHERE id = ? AND steps = ? AND status = 'active'",
+                (json.dumps(state), now.isoformat(), status, outcome, score, best, session_id, expected_steps))
+            if cur.rowcount != 1:
+                return False
+            if award is not None:
+                add_points(c, award, now)
+            return True
+
+        return await self.db.write(w)
+
+    async def quit(self, guild_id: int, user_id: int, now: datetime) -> bool:
+        return await self.db.write(lambda c: c.execute(
+            "UPDATE roleplay_sessions SET status = 'quit', updated_at = ? WHERE guild_id = ? AND user_id = ? "
+            "AND status = 'active' AND challenge_id IS NULL", (now.isoformat(), guild_id, user_id)).rowcount == 1)
+
+    async def completed(self, guild_id: int, user_id: int) -> int:
+        """Distinct scenarios this learner has finished."""
+        return await self.db.read(lambda c: c.execute(
+            "SELECT COUNT(DISTINCT scenario_id) FROM roleplay_sessions WHERE guild_id = ? AND user_id = ? "
+            "AND status = 'finished'", (guild_id, user_id)).fetchone()[0])

@@ -1,0 +1,98 @@
+"""Role-plays as a learner plays them: choices, a written reply, the report, and resuming."""
+
+from bot.domain import roleplay as engine
+from tests.e2e.helpers import button_labels, embed_text, reply
+
+SCENARIO = "fa2cp-sc-bank"  # has a written-reply node on its best path
+
+
+def scenario(cohort, scenario_id=SCENARIO):
+    return cohort.svc.library.scenario(cohort.guild.id, scenario_id)[0]
+
+
+def full_reply(node) -> str:
+    return "I understand. " + " ".join(idea.phrases[0] for idea in node.reply.rubric)
+
+
+async def play_best_path(cohort, learner, message, sc, *, from_move=0, stop_after=None):
+    """Follow the best path from move ``from_move``; returns the last message shown and
+    the number of moves made."""
+    from bot.domain.questions import LETTERS
+
+    best = engine.best_path(sc)
+    for i, (node_id, choice) in enumerate(best.moves):
+        if i < from_move:
+            continue
+        if stop_after is not None and i == stop_after:
+            return message, i
+        if choice is None:
+            shown = await learner.click(message, label="Write your reply")
+            result = await learner.submit_modal(shown, {"reply": full_reply(sc.nodes[node_id])})
+        else:
+            result = await learner.click(message, label=LETTERS[choice])
+        message = reply(result).message if reply(result) else message
+    return message, len(best.moves)
+
+
+async def test_a_learner_plays_to_the_end_and_gets_the_report(cohort):
+    learner, sc = cohort.learners[0], scenario(cohort)
+    start = await learner.slash(cohort.channel, "roleplay start", scenario=SCENARIO)
+    assert start.ephemeral
+    assert sc.customer.name in embed_text(start.response) and "/10" in embed_text(start.response)
+    last, _ = await play_best_path(cohort, learner, start.response.message, sc)
+    text = embed_text(last)
+    best = engine.best_path(sc)
+    assert f"Score {best.score} of {best.score}" in text
+    assert "Your path" in text and "The best path" in text
+    assert sc.endings[best.ending].text in text
+    session = await cohort.svc.roleplay.repo.get(1)
+    assert session.status == "finished" and session.score == best.score
+
+
+async def test_a_written_reply_is_scored_shown_and_kept(cohort):
+    learner, sc = cohort.learners[0], scenario(cohort)
+    start = await learner.slash(cohort.channel, "roleplay start", scenario=SCENARIO)
+    message, i = await play_best_path(cohort, learner, start.response.message, sc,
+                                      stop_after=next(k for k, (_, c) in enumerate(engine.best_path(sc).moves)
+                                                      if c is None))
+    node_id = engine.best_path(sc).moves[i][0]
+    shown = await learner.click(message, label="Write your reply")
+    assert shown.modal is not None
+    after = reply(await learner.submit_modal(shown, {"reply": "Sorry about that, @everyone **bold**"}))
+    text = embed_text(after)
+    assert "Your reply" in text and "missing:" in text
+    session = await cohort.svc.roleplay.repo.active(cohort.guild.id, learner.id)
+    kept = engine.state_from_dict(session.state).steps[-1]
+    assert kept.node == node_id and kept.reply == "Sorry about that, @everyone **bold**"
+
+
+async def test_a_restart_mid_role_play_and_resume_continue_at_the_same_node(cohort, settings):
+    learner, sc = cohort.learners[1], scenario(cohort)
+    start = await learner.slash(cohort.channel, "roleplay start", scenario=SCENARIO)
+    message, _ = await play_best_path(cohort, learner, start.response.message, sc, stop_after=2)
+    before = await cohort.svc.roleplay.repo.active(cohort.guild.id, learner.id)
+    await cohort.restart(settings)
+    resumed = await learner.slash(cohort.channel, "roleplay resume")
+    node = sc.nodes[before.state["node"]]
+    assert node.customer[:100] in embed_text(resumed.response)
+    assert "Step 3" in embed_text(resumed.response)
+    # after finishing, a click on the pre-restart message is refused kindly
+    last, _ = await play_best_path(cohort, learner, resumed.response.message, sc, from_move=2)
+    assert "Score" in embed_text(last)
+    stale = reply(await learner.click(message, label="A"))
+    assert "already been played" in stale.content or "ended" in stale.content
+
+
+async def test_starting_twice_and_quitting(cohort):
+    import simcord
+
+    learner = cohort.learners[2]
+    await learner.slash(cohort.channel, "roleplay start", scenario=SCENARIO)
+    again = await learner.slash(cohort.channel, "roleplay start")
+    simcord.assert_error(cohort.env)
+    assert "already have a role-play" in again.response.content
+    quit_ = await learner.slash(cohort.channel, "roleplay quit")
+    assert "dropped" in quit_.response.content
+    listed = await learner.slash(cohort.channel, "roleplay list")
+    assert SCENARIO in embed_text(listed.response)
+    assert button_labels(listed.response) == []
