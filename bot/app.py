@@ -12,6 +12,7 @@ from discord.ext import commands
 
 from bot.packs.library import ContentLibrary
 from bot.services.answering import AnswerService
+from bot.services.challenges import ChallengeService
 from bot.services.content import ContentService
 from bot.services.daily import DailyService
 from bot.services.myths import MythService
@@ -23,7 +24,7 @@ from bot.store.database import Database
 from bot.store.guilds import GuildRepo, MetaRepo
 from bot.store.myths import MythRepo
 from bot.store.posts import PostRepo
-from bot.store.roleplay import RoleplayRepo
+from bot.store.roleplay import ChallengeRepo, RoleplayRepo
 from bot.store.schedules import ScheduleRepo
 from bot.ui.errors import report_app_command_error
 
@@ -38,6 +39,7 @@ COGS = (  # the scheduler first: the feature cogs register their post kinds with
     "bot.cogs.daily",
     "bot.cogs.myths",
     "bot.cogs.roleplay",
+    "bot.cogs.challenges",
 )
 
 
@@ -56,19 +58,23 @@ class Services:
     daily: DailyService
     myths: MythService
     roleplay: RoleplayService
+    challenges: ChallengeService
 
     @classmethod
     async def build(cls, db: Database, library: ContentLibrary) -> Services:
         guilds, posts, answers, schedules = GuildRepo(db), PostRepo(db), AnswerRepo(db), ScheduleRepo(db)
         content = ContentService(library, ContentRepo(db))
         await content.restore()
+        challenge_repo = ChallengeRepo(db)
+        roleplay = RoleplayService(library, RoleplayRepo(db), challenge_repo, guilds)
         return cls(
             db=db, library=library, guilds=guilds, meta=MetaRepo(db), posts=posts, answers=answers,
             content=content,
             answering=AnswerService(library, posts, answers, guilds),
             daily=DailyService(library, schedules, posts, answers, guilds),
             myths=MythService(library, MythRepo(db), posts, guilds, schedules),
-            roleplay=RoleplayService(library, RoleplayRepo(db), guilds),
+            roleplay=roleplay,
+            challenges=ChallengeService(roleplay, challenge_repo, posts),
         )
 
 

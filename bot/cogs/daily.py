@@ -92,7 +92,7 @@ def _post_kind(bot):
 
     svc = bot.svc
 
-    def render(post: Post):
+    async def render(post: Post):
         found = svc.daily.question_for(post)
         if found is None:
             return None

@@ -123,7 +123,7 @@ def _post_kind(bot):
 
     svc = bot.svc
 
-    def render(post: Post):
+    async def render(post: Post):
         found = svc.library.myth(post.guild_id, post.item_id)
         if found is None:
             return None

@@ -9,6 +9,7 @@ from discord.utils import utcnow
 
 from bot.services.roleplay import Play
 from bot.ui import roleplay as ui
+from bot.ui.challenges import ReflectButton
 from bot.ui.errors import report, send_ephemeral
 
 
@@ -83,7 +84,11 @@ class Roleplay(commands.GroupCog, group_name="roleplay", group_description="Prac
 
     async def _show(self, interaction: discord.Interaction, play: Play) -> None:
         if play.state.finished:
-            await interaction.edit_original_response(embed=ui.report_embed(play), view=None)
+            view = None
+            if play.session.challenge_id is not None:
+                view = discord.ui.View(timeout=None)
+                view.add_item(ReflectButton(play.session.id))
+            await interaction.edit_original_response(embed=ui.report_embed(play), view=view)
         else:
             await interaction.edit_original_response(embed=ui.step_embed(play), view=ui.step_view(play))
 

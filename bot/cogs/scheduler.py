@@ -26,7 +26,7 @@ Rendered = tuple[discord.Embed, discord.ui.View | None]
 
 @dataclass
 class PostKind:
-    render: Callable[[Post], Rendered | None]  # None: the content is gone, give up
+    render: Callable[[Post], Awaitable[Rendered | None]]  # None: the content is gone, give up
     reveal: Callable[[Post, datetime], Awaitable[Rendered | None]]
     after_sent: Callable[[Post, datetime], Awaitable[list[Post]]] | None = None  # posts this one closes
 
@@ -108,7 +108,7 @@ class Scheduler(commands.Cog):
     async def publish(self, post: Post, now: datetime) -> discord.Message | None:
         posts = self.bot.svc.posts
         kind = self.kinds.get(post.kind)
-        rendered = kind.render(post) if kind else None
+        rendered = await kind.render(post) if kind else None
         if rendered is None:
             log.error("post %d (%s %s) has no content any more; giving up on it", post.id, post.kind, post.item_id)
             await posts.mark_retry(post.id, None)

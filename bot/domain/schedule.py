@@ -151,3 +151,16 @@ def retry_delay(attempts: int) -> timedelta | None:
     if attempts >= MAX_SEND_ATTEMPTS:
         return None
     return min(RETRY_FIRST * 2 ** max(0, attempts - 1), RETRY_MAX)
+
+
+def parse_duration(text: str, least: timedelta = timedelta(hours=1),
+                   most: timedelta = timedelta(days=30)) -> timedelta:
+    """'2d', '36h', '1d12h', '90m' -> a timedelta between ``least`` and ``most``."""
+    parts = re.fullmatch(r"\s*(?:(\d+)\s*d)?\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m)?\s*", text.lower())
+    if not parts or not any(parts.groups()):
+        raise ScheduleError(f"`{text}` is not a duration: use days, hours and minutes like `2d`, `36h` or `1d12h`.")
+    d, h, m = (int(g or 0) for g in parts.groups())
+    value = timedelta(days=d, hours=h, minutes=m)
+    if not least <= value <= most:
+        raise ScheduleError(f"A deadline must be between {least} and {most.days} days away.")
+    return value

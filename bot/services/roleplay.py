@@ -13,7 +13,7 @@ from bot.packs.library import ContentLibrary
 from bot.packs.schema import Pack, Scenario
 from bot.store.guilds import GuildRepo
 from bot.store.points import Award
-from bot.store.roleplay import AlreadyActive, RoleplayRepo, Session
+from bot.store.roleplay import AlreadyActive, ChallengeRepo, RoleplayRepo, Session
 
 FIRST_COMPLETION_POINTS = 10
 
@@ -34,22 +34,24 @@ class Play:
 
 
 class RoleplayService:
-    def __init__(self, library: ContentLibrary, repo: RoleplayRepo, guilds: GuildRepo) -> None:
+    def __init__(self, library: ContentLibrary, repo: RoleplayRepo, challenges: ChallengeRepo,
+                 guilds: GuildRepo) -> None:
         self.library = library
         self.repo = repo
+        self.challenges = challenges
         self.guilds = guilds
 
     def scenarios(self, guild_id: int) -> list[tuple[Scenario, Pack]]:
         return [(s, p.pack) for p in self.library.packs(guild_id) for s in p.pack.scenarios]
 
-    def _scenario(self, guild_id: int, scenario_id: str) -> tuple[Scenario, Pack]:
+    def find_scenario(self, guild_id: int, scenario_id: str) -> tuple[Scenario, Pack]:
         found = self.library.scenario(guild_id, scenario_id)
         if found is None:
             raise UserError(f"There is no role-play `{scenario_id}` here. `/roleplay list` shows them.")
         return found
 
     def _play(self, session: Session) -> Play:
-        scenario, pack = self._scenario(session.guild_id, session.scenario_id)
+        scenario, pack = self.find_scenario(session.guild_id, session.scenario_id)
         return Play(session, scenario, pack, engine.state_from_dict(session.state))
 
     async def start(self, guild_id: int, user_id: int, scenario_id: str | None, now: datetime,
@@ -60,7 +62,7 @@ class RoleplayService:
                 raise UserError("No role-plays are available in the enabled packs.")
             scenario, pack = random.choice(options)
         else:
-            scenario, pack = self._scenario(guild_id, scenario_id)
+            scenario, pack = self.find_scenario(guild_id, scenario_id)
         state = engine.start(scenario)
         try:
             session = await self.repo.start(guild_id, user_id, scenario.id, pack.pack, engine.state_to_dict(state),
@@ -115,13 +117,22 @@ class RoleplayService:
         if state.finished:
             report = engine.report(play.scenario, state, {})
             finished = (report.outcome, report.score, report.best_score)
-            if play.session.challenge_id is None:
-                tz = (await self.guilds.get(play.session.guild_id)).timezone
-                award = Award(play.session.guild_id, play.session.user_id, "roleplay", f"scenario:{play.scenario.id}",
-                              FIRST_COMPLETION_POINTS, f"first completion of role-play {play.scenario.id}",
-                              pts.periods(now, tz))
+            award = await self._award(play, report, now)
         if not await self.repo.save_step(play.session.id, play.session.steps, engine.state_to_dict(state), now,
                                          finished, award):
             raise UserError("That step has already been played. `/roleplay resume` shows where you are.")
         session = await self.repo.get(play.session.id)
         return Play(session, play.scenario, play.pack, state)
+
+    async def _award(self, play: Play, report: engine.Report, now: datetime) -> Award:
+        """Free play: points for the first completion of each scenario. A challenge: its
+        points in proportion to the score against the best path."""
+        s = play.session
+        periods = pts.periods(now, (await self.guilds.get(s.guild_id)).timezone)
+        if s.challenge_id is None:
+            return Award(s.guild_id, s.user_id, "roleplay", f"scenario:{play.scenario.id}", FIRST_COMPLETION_POINTS,
+                         f"first completion of role-play {play.scenario.id}", periods)
+        worth = await self.challenges.points(s.challenge_id) or 0
+        earned = round(worth * report.score / report.best_score) if report.best_score else worth
+        return Award(s.guild_id, s.user_id, "challenge", f"post:{s.challenge_id}", earned,
+                     f"challenge attempt: {report.outcome}, {report.score}/{report.best_score}", periods)

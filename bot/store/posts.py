@@ -139,6 +139,10 @@ class PostRepo:
             "UPDATE posts SET status = 'closed', closed_at = ? WHERE id = ? AND status = 'open'",
             (now.isoformat(), post_id)).rowcount == 1)
 
+    async def ids_of_kind(self, guild_id: int, kind: str) -> list[int]:
+        return await self.db.read(lambda c: [r[0] for r in c.execute(
+            "SELECT id FROM posts WHERE guild_id = ? AND kind = ? ORDER BY id", (guild_id, kind))])
+
     async def item_history(self, guild_id: int, kind: str) -> list[str]:
         """The items posted in the server, oldest first."""
         return await self.db.read(lambda c: [r[0] for r in c.execute(

@@ -102,3 +102,75 @@ class RoleplayRepo:
         return await self.db.read(lambda c: c.execute(
             "SELECT COUNT(DISTINCT scenario_id) FROM roleplay_sessions WHERE guild_id = ? AND user_id = ? "
             "AND status = 'finished'", (guild_id, user_id)).fetchone()[0])
+
+
+@dataclass(frozen=True)
+class Reflection:
+    session_id: int
+    user_id: int
+    situation: str
+    task: str
+    action: str
+    result: str
+    status: str
+    feedback: str | None
+    bonus: int | None
+
+
+class ChallengeRepo:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def create(self, post_id: int, points: int) -> None:
+        await self.db.write(lambda c: c.execute("INSERT INTO challenges (post_id, points) VALUES (?, ?)",
+                                                (post_id, points)))
+
+    async def points(self, post_id: int) -> int | None:
+        def q(c):
+            row = c.execute("SELECT points FROM challenges WHERE post_id = ?", (post_id,)).fetchone()
+            return row[0] if row else None
+
+        return await self.db.read(q)
+
+    async def attempt(self, post_id: int, user_id: int) -> Session | None:
+        def q(c):
+            r = c.execute(f"SELECT {_COLUMNS} FROM roleplay_sessions WHERE challenge_id = ? AND user_id = ?",
+                          (post_id, user_id)).fetchone()
+            return _session(r) if r else None
+
+        return await self.db.read(q)
+
+    async def attempts(self, post_id: int) -> list[Session]:
+        return await self.db.read(lambda c: [_session(r) for r in c.execute(
+            f"SELECT {_COLUMNS} FROM roleplay_sessions WHERE challenge_id = ? ORDER BY id", (post_id,))])
+
+    async def reflect(self, session_id: int, guild_id: int, user_id: int, star: tuple[str, str, str, str],
+                      now: datetime) -> bool:
+        """Keep the learner's STAR reflection; False if they already sent one."""
+        return await self.db.write(lambda c: c.execute(
+            "INSERT OR IGNORE INTO reflections (session_id, guild_id, user_id, situation, task, action, result, "
+            "submitted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (session_id, guild_id, user_id, *star, now.isoformat())).rowcount == 1)
+
+    async def reflections(self, post_id: int) -> dict[int, Reflection]:
+        """Reflections on a challenge's attempts, by session id."""
+        return await self.db.read(lambda c: {r[0]: Reflection(*r) for r in c.execute(
+            "SELECT r.session_id, r.user_id, r.situation, r.task, r.action, r.result, r.status, r.feedback, r.bonus "
+            "FROM reflections r JOIN roleplay_sessions s ON s.id = r.session_id WHERE s.challenge_id = ?",
+            (post_id,))})
+
+    async def mark(self, session_id: int, status: str, feedback: str, bonus: int, tutor_id: int, now: datetime,
+                   award: Award | None) -> bool:
+        def w(c):
+            changed = c.execute(
+                "UPDATE reflections SET status = ?, feedback = ?, bonus = ?, marked_by = ?, marked_at = ? "
+                "WHERE session_id = ? AND status != 'accepted'",
+                (status, feedback, bonus, tutor_id, now.isoformat(), session_id)).rowcount == 1
+            if changed and award is not None:
+                add_points(c, award, now)
+            return changed
+
+        return await self.db.write(w)
+
+    async def award_attempt(self, award: Award, now: datetime) -> bool:
+        return await self.db.write(lambda c: add_points(c, award, now))

@@ -35,3 +35,10 @@ CREATE TABLE reflections (
     submitted_at TEXT  NOT NULL,
     marked_at  TEXT
 );
+
+-- A tutor's challenge: a role-play posted to the cohort (posts.kind = 'challenge') with
+-- a deadline (posts.closes_at) and the points a best-path attempt earns.
+CREATE TABLE challenges (
+    post_id INTEGER PRIMARY KEY REFERENCES posts (id),
+    points  INTEGER NOT NULL
+);

@@ -1,0 +1,128 @@
+"""/challenge: tutors post a role-play to the cohort with a deadline, and mark reflections."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+from discord.utils import utcnow
+
+from bot.access import tutor_only
+from bot.store.posts import Post
+from bot.ui import challenges as ui
+from bot.ui import roleplay as rp_ui
+from bot.ui.errors import report, send_ephemeral
+
+DECISIONS = [app_commands.Choice(name="Accept", value="accept"), app_commands.Choice(name="Return", value="return")]
+
+
+class Challenges(commands.GroupCog, group_name="challenge", group_description="Role-play challenges for the cohort."):
+    def __init__(self, bot) -> None:
+        self.bot = bot
+
+    async def cog_load(self) -> None:
+        self.bot.get_cog("Scheduler").register("challenge", _post_kind(self.bot))
+
+    @property
+    def svc(self):
+        return self.bot.svc.challenges
+
+    @app_commands.command(name="post", description="Post a role-play challenge to a channel, with a deadline.")
+    @app_commands.describe(scenario="The role-play (start typing to search).", channel="Where to post it.",
+                           deadline="How long it stays open, e.g. 2d, 36h or 1d12h.",
+                           points="Points for a best-path attempt (default 20).")
+    @app_commands.guild_only()
+    @tutor_only()
+    async def post(self, interaction: discord.Interaction, scenario: str, channel: discord.TextChannel,
+                   deadline: str, points: app_commands.Range[int, 0, 100] = 20) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        now = utcnow()
+        post = await self.svc.create(interaction.guild_id, scenario, channel.id, deadline, points, now)
+        message = await self.bot.get_cog("Scheduler").publish(post, now)
+        await interaction.followup.send(f"Challenge posted: {message.jump_url}" if message else
+                                        "Discord did not accept the post; I will keep trying for a while.",
+                                        ephemeral=True)
+
+    @post.autocomplete("scenario")
+    async def _scenario(self, interaction: discord.Interaction, current: str):
+        return [app_commands.Choice(name=f"{s.title} ({s.setting})"[:100], value=s.id)
+                for s, _ in self.bot.svc.roleplay.scenarios(interaction.guild_id)
+                if current.lower() in (s.id + s.title + s.setting).lower()][:25]
+
+    @app_commands.command(name="results", description="Every attempt at a challenge, with scores and reflections.")
+    @app_commands.describe(challenge="The challenge number (default: the latest).")
+    @app_commands.guild_only()
+    @tutor_only()
+    async def results(self, interaction: discord.Interaction, challenge: int | None = None) -> None:
+        post, attempts = await self.svc.results(interaction.guild_id, challenge)
+        scenario, _ = self.bot.svc.roleplay.find_scenario(interaction.guild_id, post.item_id)
+        await interaction.response.send_message(embed=ui.results_embed(scenario, post, attempts), ephemeral=True,
+                                                allowed_mentions=discord.AllowedMentions.none())
+
+    @app_commands.command(name="mark", description="Accept or return a learner's STAR reflection, with feedback.")
+    @app_commands.describe(learner="Whose reflection.", decision="Accept (with bonus points) or return it.",
+                           feedback="What you tell the learner.", bonus="Bonus points when accepting (0-20).",
+                           challenge="The challenge number (default: the latest).")
+    @app_commands.choices(decision=DECISIONS)
+    @app_commands.guild_only()
+    @tutor_only()
+    async def mark(self, interaction: discord.Interaction, learner: discord.Member,
+                   decision: app_commands.Choice[str], feedback: app_commands.Range[str, 1, 1000],
+                   bonus: app_commands.Range[int, 0, 20] = 5, challenge: int | None = None) -> None:
+        accept = decision.value == "accept"
+        post, reflection = await self.svc.mark(interaction.guild_id, interaction.user.id, challenge, learner.id,
+                                               accept, feedback, bonus, utcnow())
+        told = await self._tell(learner, post, accept, feedback, reflection.bonus or 0)
+        await send_ephemeral(interaction, f"Reflection {'accepted' if accept else 'returned'} for {learner.mention}."
+                             + ("" if told else " I could not message them privately (their DMs are closed)."))
+
+    async def _tell(self, learner: discord.Member, post: Post, accept: bool, feedback: str, bonus: int) -> bool:
+        verdict = f"accepted (+{bonus} points)" if accept else "returned for another go"
+        try:
+            await learner.send(f"Your STAR reflection on challenge {post.id} was {verdict}.\nFeedback: {feedback}",
+                               allowed_mentions=discord.AllowedMentions.none())
+            return True
+        except discord.HTTPException:
+            return False
+
+    # -- buttons ------------------------------------------------------------------------
+    async def attempt(self, interaction: discord.Interaction, post_id: int) -> None:
+        try:
+            play = await self.svc.attempt(interaction.guild_id, interaction.user.id, post_id, utcnow())
+            await interaction.response.send_message(embed=rp_ui.step_embed(play), view=rp_ui.step_view(play),
+                                                    ephemeral=True)
+        except Exception as exc:  # noqa: BLE001 - shown to the user, logged if unexpected
+            await report(interaction, exc)
+
+    async def reflect(self, interaction: discord.Interaction, session_id: int, star) -> None:
+        try:
+            await self.svc.reflect(session_id, interaction.user.id, star, utcnow())
+            await send_ephemeral(interaction, "📝 Reflection sent: your tutor will mark it, and I will tell you privately.")
+        except Exception as exc:  # noqa: BLE001
+            await report(interaction, exc)
+
+
+def _post_kind(bot):
+    from bot.cogs.scheduler import PostKind
+
+    svc = bot.svc
+
+    async def render(post: Post):
+        found = svc.library.scenario(post.guild_id, post.item_id)
+        if found is None:
+            return None
+        points = await svc.challenges.repo.points(post.id) or 0
+        return ui.post_embed(found[0], post, points), ui.post_view(post.id)
+
+    async def reveal(post: Post, now: datetime):
+        summary = await svc.challenges.summary(post)
+        return (ui.summary_embed(summary), ui.post_view(post.id)) if summary else None
+
+    return PostKind(render=render, reveal=reveal)
+
+
+async def setup(bot) -> None:
+    bot.add_dynamic_items(*ui.DYNAMIC_ITEMS)
+    await bot.add_cog(Challenges(bot))

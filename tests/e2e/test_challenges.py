@@ -1,0 +1,89 @@
+"""Tutor challenges: post with a deadline, one attempt each, reflections marked, summary."""
+
+import simcord
+
+from bot.domain import roleplay as engine
+from bot.ui.errors import NotTutor
+from tests.e2e.helpers import embed_text, reply
+from tests.e2e.test_roleplay import SCENARIO, play_best_path, scenario
+
+DAY = 24 * 3600
+
+
+async def play_first_choices(learner, message, sc):
+    """Always pick choice A (writing "ok" at a reply node) until the role-play ends."""
+    state = engine.start(sc)
+    while not state.finished:
+        node = sc.nodes[state.node]
+        if node.reply is not None:
+            shown = await learner.click(message, label="Write your reply")
+            result = await learner.submit_modal(shown, {"reply": "ok"})
+            state, _ = engine.write_reply(sc, state, "ok")
+        else:
+            result = await learner.click(message, label="A")
+            state = engine.choose(sc, state, 0)
+        message = reply(result).message
+    return message
+
+
+async def test_a_challenge_from_post_to_summary(cohort, settings):
+    env, (amira, ben, chloe, _) = cohort.env, cohort.learners
+    channel = cohort.guild.create_text_channel("challenges")
+    sc = scenario(cohort)
+    posted = await cohort.tutor.slash(cohort.channel, "challenge post", scenario=SCENARIO, channel=channel,
+                                      deadline="2d", points=20)
+    assert "Challenge posted" in reply(posted).content
+    post = channel.last_message
+    assert sc.title in post.embeds[0].title
+
+    start = reply(await amira.click(post, label="Attempt"))
+    assert start.ephemeral and sc.customer.name in embed_text(start)
+    last, _ = await play_best_path(cohort, amira, start.message, sc)
+    best = engine.best_path(sc)
+    assert f"Score {best.score} of {best.score}" in embed_text(last)
+    again = reply(await amira.click(post, label="Attempt"))
+    assert "already attempted" in again.content
+
+    shown = await amira.click(last, label="Add a STAR reflection")
+    sent = reply(await amira.submit_modal(shown, {"situation": "A third call about a fee", "task": "Keep her",
+                                                  "action": "Apologised, owned it", "result": "Escalated, logged"}))
+    assert "Reflection sent" in sent.content
+
+    ben_start = reply(await ben.click(post, label="Attempt"))
+    await play_first_choices(ben, ben_start.message, sc)
+
+    results = await cohort.tutor.slash(cohort.channel, "challenge results")
+    text = embed_text(results.response)
+    assert results.ephemeral and "2 attempt(s)" in text
+    assert "A third call about a fee" in text and f"{best.score}/{best.score}" in text
+
+    marked = await cohort.tutor.slash(cohort.channel, "challenge mark", learner=amira, decision="accept",
+                                      feedback="Clear STAR account", bonus=10)
+    assert "accepted" in marked.response.content and "could not" not in marked.response.content
+    ledger = await cohort.svc.db.read(lambda c: c.execute(
+        "SELECT source, points FROM points WHERE user_id = ? ORDER BY id", (amira.id,)).fetchall())
+    assert [tuple(r) for r in ledger] == [("challenge", 20), ("reflection", 10)]
+
+    await cohort.restart(settings)  # the deadline is kept in the database
+    await env.advance_time(2 * DAY + 1)
+    closed = next(m for m in channel.history() if m.id == post.id)
+    summary = embed_text(closed)
+    assert "Challenge closed" in closed.embeds[0].title and "2 attempt(s), 2 finished" in summary
+    assert "Cohort average per criterion" in summary and "The best path" in summary
+    late = reply(await chloe.click(closed, label="Attempt"))
+    assert "deadline has passed" in late.content
+
+
+async def test_a_plain_member_cannot_post_a_challenge(cohort):
+    result = await cohort.learners[0].slash(cohort.channel, "challenge post", scenario=SCENARIO,
+                                            channel=cohort.channel, deadline="2d")
+    simcord.assert_error(cohort.env, NotTutor)
+    assert "tutor command" in result.response.content
+    assert cohort.channel.last_message is None
+
+
+async def test_a_bad_deadline_is_explained(cohort):
+    result = await cohort.tutor.slash(cohort.channel, "challenge post", scenario=SCENARIO,
+                                      channel=cohort.channel, deadline="soon")
+    simcord.assert_error(cohort.env)
+    assert "not a duration" in reply(result).content
