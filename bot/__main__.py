@@ -1,4 +1,4 @@
-"""Command line: `python -m bot [run]`, `python -m bot validate [PATH ...] [--json]`."""
+"""Command line: `python -m bot [run]`, `validate [PATH ...] [--json]`, `sandbox [--pack FILE]`."""
 
 from __future__ import annotations
 
@@ -14,6 +14,12 @@ def main(argv: list[str] | None = None) -> int:
     check = sub.add_parser("validate", help="check content packs and print every problem")
     check.add_argument("paths", nargs="*", type=Path, help="pack files or folders (default: the content folder)")
     check.add_argument("--json", action="store_true", help="print each valid pack's counts as JSON")
+    box = sub.add_parser("sandbox", help="try the bot in a browser against a simulated server (no token needed)")
+    box.add_argument("--database", type=Path, help="keep progress in this SQLite file between runs")
+    box.add_argument("--pack", type=Path, help="also load this content pack (it must validate)")
+    box.add_argument("--speed", type=float, default=60.0,
+                     help="simulated seconds per real second (default 60; 0 stops the clock)")
+    box.add_argument("--no-browser", action="store_true", help="print the page's address without opening it")
     args = parser.parse_args(argv)
 
     from pydantic import ValidationError
@@ -31,6 +37,11 @@ def main(argv: list[str] | None = None) -> int:
         from bot.validate_cli import validate
 
         return validate(args.paths or [settings.content_dir], args.json)
+
+    if args.command == "sandbox":
+        from bot.sandbox import run_sandbox
+
+        return run_sandbox(settings, args.database, args.pack, args.speed, not args.no_browser)
 
     from bot.runner import run
 

@@ -1,0 +1,179 @@
+"""`python -m bot sandbox`: the real bot against a simulated cohort server, in a browser.
+
+SimCord (installed with the `sandbox` extra) plays Discord: a server with a
+#daily-revision and a #challenges channel, a tutor and four learners. The bot is the
+one `create_bot` builds, with the shipped packs (plus `--pack`), on a database file.
+SimCord's local preview shows #daily-revision; its page can switch between the tutor
+and the learners. Time runs on its own (`--speed` simulated seconds per real second)
+and the terminal takes `n` (next post), `d` (one day) and `q` (quit).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import tempfile
+import webbrowser
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+
+from bot.app import create_bot
+from bot.packs.library import ContentLibrary
+from bot.packs.loader import check_unique_ids, load_paths, read_pack_file
+from bot.settings import Settings
+
+INSTALL_HINT = 'The sandbox needs SimCord\'s preview. Install it with:  pip install -e ".[sandbox]"'
+LEARNERS = ("Amira", "Ben", "Chloe", "Dev")
+DAY = timedelta(days=1)
+
+
+class SandboxError(Exception):
+    """The sandbox cannot start; the message says why."""
+
+
+def build_library(content_dir: Path, extra_pack: Path | None) -> ContentLibrary:
+    """The shipped packs plus an optional extra one, which must validate."""
+    results = load_paths([content_dir]) if content_dir.exists() else []
+    if extra_pack is not None:
+        extra = read_pack_file(extra_pack)
+        check_unique_ids([*results, extra])
+        if extra.pack is None:
+            raise SandboxError("The pack has problems; the sandbox did not start:\n" +
+                               "\n".join(str(e) for e in extra.errors))
+        results.append(extra)
+    return ContentLibrary([r.pack for r in results if r.pack])
+
+
+@dataclass
+class Sandbox:
+    settings: Settings
+    library: ContentLibrary
+    speed: float = 60.0
+    env: object = None
+    preview: object = None
+    tutor: object = None
+    learners: list = field(default_factory=list)
+    daily: object = None
+    challenges: object = None
+    _run: object = None
+    _preview_cm: object = None
+    _clock: asyncio.Task | None = None
+    _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+    @property
+    def url(self) -> str:
+        return self.preview.url
+
+    async def start(self) -> None:
+        try:
+            import simcord
+        except ImportError as exc:  # pragma: no cover - depends on the install
+            raise SandboxError(INSTALL_HINT) from exc
+        self._run = simcord.run(create_bot(self.settings, library=self.library))
+        self.env = env = await self._run.__aenter__()
+        import discord
+
+        guild = env.create_guild("Revision cohort (sandbox)")
+        self.daily = guild.create_text_channel("daily-revision")
+        self.challenges = guild.create_text_channel("challenges")
+        role = guild.create_role("Tutor", permissions=discord.Permissions(manage_guild=True))
+        self.tutor = guild.add_member(env.create_user("Tutor Tess"), roles=[role])
+        self.learners = [guild.add_member(env.create_user(name)) for name in LEARNERS]
+        await self.tutor.slash(self.daily, "settings tutor-role", role=role)
+        await self.tutor.slash(self.daily, "daily setup", channel=self.daily, time="09:00",
+                               timezone="Europe/London", days="daily")
+        try:
+            self._preview_cm = env.preview(self.daily, viewers=[self.tutor, *self.learners], layout="channel")
+            self.preview = await self._preview_cm.__aenter__()
+        except Exception as exc:  # the preview extra is missing
+            await self.close()
+            raise SandboxError(f"{INSTALL_HINT}\n({exc})") from exc
+        if self.speed > 0:
+            self._clock = asyncio.create_task(self._run_clock(), name="sandbox-clock")
+
+    async def _run_clock(self) -> None:
+        while True:
+            await asyncio.sleep(1)
+            async with self._lock:
+                await self.env.advance_time(self.speed)
+                await self.preview.refresh()
+
+    async def advance(self, delta: timedelta) -> None:
+        """Move simulated time on, a day at a time, and refresh the page."""
+        async with self._lock:
+            left = delta.total_seconds()
+            while left > 0:
+                step = min(left, DAY.total_seconds())
+                await self.env.advance_time(step)
+                left -= step
+            await self.preview.refresh()
+
+    async def next_post(self) -> None:
+        now = self.env.now()
+        due = await self.env.bot.svc.daily.next_due(now)
+        await self.advance((due - now) + timedelta(seconds=1) if due else DAY)
+
+    async def close(self) -> None:
+        if self._clock is not None:
+            self._clock.cancel()
+            await asyncio.gather(self._clock, return_exceptions=True)
+        if self._preview_cm is not None:
+            await self._preview_cm.__aexit__(None, None, None)
+            self._preview_cm = None
+        if self.env is not None:
+            await self.env.bot.close()  # closes the database
+            await self._run.__aexit__(None, None, None)
+            self.env = None
+
+
+async def _read_keys(sandbox: Sandbox) -> None:
+    loop = asyncio.get_running_loop()
+    while True:
+        line = await loop.run_in_executor(None, sys.stdin.readline)
+        key = line.strip().lower()[:1]
+        if not line or key == "q":
+            return
+        if key == "n":
+            await sandbox.next_post()
+            print(f"Jumped to the next post: {sandbox.env.now():%a %d %b %H:%M} UTC", flush=True)
+        elif key == "d":
+            await sandbox.advance(DAY)
+            print(f"Jumped one day: {sandbox.env.now():%a %d %b %H:%M} UTC", flush=True)
+        else:
+            print("Keys: n = next post, d = one day, q = quit", flush=True)
+
+
+async def _main(settings: Settings, pack: Path | None, speed: float, open_browser: bool) -> None:
+    sandbox = Sandbox(settings, build_library(settings.content_dir, pack), speed)
+    await sandbox.start()
+    try:
+        print(f"Sandbox running. Database: {settings.database_path}")
+        print(f"Open this page (it carries its own access token; loopback only):\n  {sandbox.url}")
+        print("Keys: n = next post, d = one day, q = quit", flush=True)
+        if open_browser:
+            webbrowser.open(sandbox.url)
+        await _read_keys(sandbox)
+    finally:
+        await sandbox.close()
+        print("Sandbox closed.")
+
+
+def run_sandbox(settings: Settings, database: Path | None, pack: Path | None, speed: float,
+                open_browser: bool) -> int:
+    try:
+        import simcord.preview  # noqa: F401
+    except ImportError:
+        print(INSTALL_HINT, file=sys.stderr)
+        return 2
+    if database is None:
+        database = Path(tempfile.mkdtemp(prefix="revision-sandbox-")) / "sandbox.sqlite3"
+    settings = settings.model_copy(update={"database_path": database})
+    try:
+        asyncio.run(_main(settings, pack, speed, open_browser))
+    except SandboxError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        pass
+    return 0
