@@ -10,8 +10,10 @@ from discord.ext import commands
 from discord.utils import utcnow
 
 from bot.access import tutor_only
+from bot.cogs.scheduler import PostKind
 from bot.store.posts import Post
 from bot.ui import challenges as ui
+from bot.ui import choices
 from bot.ui import roleplay as rp_ui
 from bot.ui.errors import report, send_ephemeral
 
@@ -47,9 +49,7 @@ class Challenges(commands.GroupCog, group_name="challenge", group_description="R
 
     @post.autocomplete("scenario")
     async def _scenario(self, interaction: discord.Interaction, current: str):
-        return [app_commands.Choice(name=f"{s.title} ({s.setting})"[:100], value=s.id)
-                for s, _ in self.bot.svc.roleplay.scenarios(interaction.guild_id)
-                if current.lower() in (s.id + s.title + s.setting).lower()][:25]
+        return choices.scenarios(self.bot.svc.roleplay, interaction.guild_id, current)
 
     @app_commands.command(name="results", description="Every attempt at a challenge, with scores and reflections.")
     @app_commands.describe(challenge="The challenge number (default: the latest).")
@@ -104,9 +104,7 @@ class Challenges(commands.GroupCog, group_name="challenge", group_description="R
             await report(interaction, exc)
 
 
-def _post_kind(bot):
-    from bot.cogs.scheduler import PostKind
-
+def _post_kind(bot) -> PostKind:
     svc = bot.svc
 
     async def render(post: Post):

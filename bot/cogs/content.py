@@ -9,6 +9,7 @@ from discord.utils import utcnow
 
 from bot.access import tutor_only
 from bot.packs import MAX_PACK_BYTES
+from bot.ui import choices
 from bot.ui.content import pack_list_embed, upload_errors_text, upload_ok_text
 from bot.ui.errors import UserError
 
@@ -63,8 +64,7 @@ class Content(commands.GroupCog, group_name="content", group_description="The co
     @disable.autocomplete("pack")
     @enable.autocomplete("pack")
     async def _pack_autocomplete(self, interaction: discord.Interaction, current: str):
-        ids = [p.id for p in self.library.all_packs(interaction.guild_id) if current.lower() in p.id.lower()]
-        return [app_commands.Choice(name=i, value=i) for i in ids[:25]]
+        return choices.packs(self.library, interaction.guild_id, current, enabled_only=False)
 
     async def _set(self, interaction: discord.Interaction, pack_id: str, enabled: bool) -> None:
         pack = await self.bot.svc.content.set_enabled(interaction.guild_id, pack_id, enabled)

@@ -10,9 +10,10 @@ from discord.ext import commands
 from discord.utils import format_dt, utcnow
 
 from bot.access import tutor_only
+from bot.cogs.scheduler import PostKind
 from bot.domain.errors import UserError
-from bot.domain.schedule import timezone_choices
 from bot.store.posts import Post
+from bot.ui import choices
 from bot.ui import questions as ui
 
 
@@ -51,7 +52,7 @@ class Daily(commands.GroupCog, group_name="daily", group_description="The cohort
 
     @setup_.autocomplete("timezone")
     async def _tz(self, interaction: discord.Interaction, current: str):
-        return [app_commands.Choice(name=z, value=z) for z in timezone_choices(current)]
+        return choices.timezones(current)
 
     @app_commands.command(name="status", description="When the next daily question is posted, and from which packs.")
     @app_commands.guild_only()
@@ -87,9 +88,7 @@ class Daily(commands.GroupCog, group_name="daily", group_description="The cohort
         await interaction.followup.send(text, ephemeral=True)
 
 
-def _post_kind(bot):
-    from bot.cogs.scheduler import PostKind
-
+def _post_kind(bot) -> PostKind:
     svc = bot.svc
 
     async def render(post: Post):

@@ -10,9 +10,11 @@ from discord.ext import commands
 from discord.utils import utcnow
 
 from bot.access import tutor_only
+from bot.cogs.scheduler import PostKind
 from bot.domain.errors import UserError
 from bot.services.myths import DEFAULT_POST_HOURS
 from bot.store.posts import Post
+from bot.ui import choices
 from bot.ui import myths as ui
 from bot.ui.errors import report
 
@@ -100,9 +102,7 @@ class Myths(commands.GroupCog, group_name="myth", group_description="Myth or fac
     @post.autocomplete("pack")
     @card.autocomplete("pack")
     async def _pack(self, interaction: discord.Interaction, current: str):
-        return [app_commands.Choice(name=f"{p.pack.title} ({p.id})"[:100], value=p.id)
-                for p in self.bot.svc.library.packs(interaction.guild_id)
-                if current.lower() in (p.id + p.pack.title).lower()][:25]
+        return choices.packs(self.bot.svc.library, interaction.guild_id, current)
 
     @app_commands.command(name="schedule", description="Post a cohort myth each week, at the daily question's time.")
     @app_commands.describe(day="The weekday of the weekly myth, or Off.")
@@ -118,9 +118,7 @@ class Myths(commands.GroupCog, group_name="myth", group_description="Myth or fac
         await interaction.response.send_message(text, ephemeral=True)
 
 
-def _post_kind(bot):
-    from bot.cogs.scheduler import PostKind
-
+def _post_kind(bot) -> PostKind:
     svc = bot.svc
 
     async def render(post: Post):

@@ -13,6 +13,7 @@ from discord.utils import utcnow
 from bot.domain.errors import UserError
 from bot.packs.schema import OrderQuestion
 from bot.services.answering import Feedback
+from bot.ui import choices
 from bot.ui import questions as ui
 from bot.ui.errors import report, send_ephemeral
 from bot.ui.myths import bust_buttons
@@ -109,9 +110,7 @@ class Questions(commands.Cog):
 
     @quiz.autocomplete("pack")
     async def _pack_autocomplete(self, interaction: discord.Interaction, current: str):
-        return [app_commands.Choice(name=f"{p.pack.title} ({p.id})"[:100], value=p.id)
-                for p in self.bot.svc.library.packs(interaction.guild_id)
-                if current.lower() in (p.id + p.pack.title).lower()][:25]
+        return choices.packs(self.bot.svc.library, interaction.guild_id, current)
 
     async def send_quiz(self, interaction: discord.Interaction, pack_id: str | None, *, edit: bool) -> None:
         packs = [p for p in self.bot.svc.library.packs(interaction.guild_id) if pack_id in (None, p.id)]

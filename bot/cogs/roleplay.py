@@ -8,6 +8,7 @@ from discord.ext import commands
 from discord.utils import utcnow
 
 from bot.services.roleplay import Play
+from bot.ui import choices
 from bot.ui import roleplay as ui
 from bot.ui.challenges import ReflectButton
 from bot.ui.errors import report, send_ephemeral
@@ -36,9 +37,7 @@ class Roleplay(commands.GroupCog, group_name="roleplay", group_description="Prac
 
     @start.autocomplete("scenario")
     async def _scenario(self, interaction: discord.Interaction, current: str):
-        return [app_commands.Choice(name=f"{s.title} ({s.setting})"[:100], value=s.id)
-                for s, _ in self.svc.scenarios(interaction.guild_id)
-                if current.lower() in (s.id + s.title + s.setting).lower()][:25]
+        return choices.scenarios(self.svc, interaction.guild_id, current)
 
     @app_commands.command(name="resume", description="Carry on with your role-play where you left it.")
     @app_commands.guild_only()

@@ -7,7 +7,8 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.access import tutor_only
-from bot.domain.schedule import is_valid_timezone, timezone_choices
+from bot.domain.schedule import is_valid_timezone
+from bot.ui import choices
 from bot.ui.errors import UserError
 
 
@@ -36,7 +37,7 @@ class Settings(commands.GroupCog, group_name="settings", group_description="Serv
 
     @timezone.autocomplete("timezone")
     async def _timezone_autocomplete(self, interaction: discord.Interaction, current: str):
-        return [app_commands.Choice(name=z, value=z) for z in timezone_choices(current)]
+        return choices.timezones(current)
 
     @app_commands.command(name="show", description="Show this server's revision-bot settings.")
     @app_commands.guild_only()

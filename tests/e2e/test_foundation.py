@@ -46,3 +46,12 @@ async def test_an_unchanged_command_tree_is_not_synced_again(cohort, settings):
     assert await cohort.env.bot.sync_commands() is False
     await cohort.restart(settings)
     assert await cohort.env.bot.sync_commands() is False
+
+
+async def test_options_are_autocompleted(cohort):
+    zones = await cohort.tutor.autocomplete(cohort.channel, "daily setup", "timezone", "Europe/Lon")
+    assert zones[0] == {"name": "Europe/London", "value": "Europe/London"}
+    packs = await cohort.learners[0].autocomplete(cohort.channel, "quiz", "pack", "focus")
+    assert [p["value"] for p in packs] == ["focus-l2-complaints"]
+    scenarios = await cohort.learners[0].autocomplete(cohort.channel, "roleplay start", "scenario", "hotel")
+    assert scenarios and all("hotel" in s["value"] or "hotel" in s["name"].lower() for s in scenarios)

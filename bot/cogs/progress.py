@@ -1,0 +1,183 @@
+"""/leaderboard, /stats, /privacy and /cohort; the weekly top three in the daily channel."""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+from discord.utils import utcnow
+
+from bot.access import is_tutor, tutor_only
+from bot.domain.errors import UserError
+from bot.domain.leaderboard import Ranked
+from bot.store.posts import Post
+from bot.ui import progress as ui
+from bot.ui.errors import report
+
+PERIOD_CHOICES = [app_commands.Choice(name="This week", value="week"),
+                  app_commands.Choice(name="This month", value="month"),
+                  app_commands.Choice(name="All time", value="all")]
+
+
+class Progress(commands.Cog):
+    privacy = app_commands.Group(name="privacy", description="Your data: leave the leaderboards, export it or delete it.")
+    privacy_board = app_commands.Group(name="leaderboard", description="Leave or rejoin the leaderboards.",
+                                       parent=privacy)
+    cohort = app_commands.Group(name="cohort", description="Tutors: how the cohort is doing.", guild_only=True)
+
+    def __init__(self, bot) -> None:
+        self.bot = bot
+        self._weekly: dict[int, tuple[str, list[Ranked]]] = {}  # post id -> (week label, top three)
+
+    @property
+    def svc(self):
+        return self.bot.svc.progress
+
+    async def cog_load(self) -> None:
+        scheduler = self.bot.get_cog("Scheduler")
+        scheduler.register("weekly", _post_kind(self))
+        scheduler.add_claimer(self.claim_weekly, self.svc.next_weekly)
+
+    # -- leaderboards ----------------------------------------------------------------------
+    @app_commands.command(name="leaderboard", description="The top 10 and your own place: this week, this month or all time.")
+    @app_commands.describe(period="Which points count (default: this week, from Monday 00:00 server time).",
+                           pack="Only points earned on this pack's posts (start typing).")
+    @app_commands.choices(period=PERIOD_CHOICES)
+    @app_commands.guild_only()
+    async def leaderboard(self, interaction: discord.Interaction, period: str = "week", pack: str | None = None) -> None:
+        view = await self.svc.leaderboard(interaction.guild_id, interaction.user.id, period, pack, utcnow())
+        await interaction.response.send_message(embed=ui.leaderboard_embed(view, interaction.user.id), ephemeral=True)
+
+    @leaderboard.autocomplete("pack")
+    async def _pack(self, interaction: discord.Interaction, current: str):
+        return [app_commands.Choice(name=f"{p.pack.title} ({p.id})"[:100], value=p.id)
+                for p in self.bot.svc.library.all_packs(interaction.guild_id)
+                if current.lower() in (p.id + p.pack.title).lower()][:25]
+
+    async def show_weekly_board(self, interaction: discord.Interaction, post_id: int) -> None:
+        """"Where am I?" on a weekly post: that week's board, privately."""
+        try:
+            post = await self.bot.svc.posts.get(post_id)
+            if post is None or post.guild_id != interaction.guild_id or post.kind != "weekly":
+                raise UserError("I cannot find that leaderboard.")
+            view = await self.svc.leaderboard_for(interaction.guild_id, interaction.user.id, post.item_id)
+            await interaction.response.send_message(embed=ui.leaderboard_embed(view, interaction.user.id),
+                                                    ephemeral=True)
+        except Exception as exc:  # noqa: BLE001 - shown to the user, logged if unexpected
+            await report(interaction, exc)
+
+    # -- the weekly top three --------------------------------------------------------------
+    async def claim_weekly(self, now: datetime) -> None:
+        """Claim the week's post, then keep its top three ready for the (synchronous) render."""
+        await self.svc.claim_weekly(now)
+        for post in await self.svc.pending_weekly(now):
+            if post.id not in self._weekly:
+                self._weekly[post.id] = await self.svc.weekly_standings(post)
+
+    # -- a learner's stats -----------------------------------------------------------------
+    @app_commands.command(name="stats", description="Your progress: accuracy by pack and criterion, streak, revision, a progress card.")
+    @app_commands.describe(member="Tutors: whose progress to see (default: your own).")
+    @app_commands.guild_only()
+    async def stats(self, interaction: discord.Interaction, member: discord.Member | None = None) -> None:
+        target = member or interaction.user
+        if target.id != interaction.user.id and not await is_tutor(self.bot, interaction.user):
+            raise UserError("You can see your own progress with `/stats`; only tutors can see another learner's.")
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        stats = await self.svc.stats(interaction.guild_id, target.id, utcnow())
+        name = getattr(target, "display_name", None) or target.name
+        card = discord.File(io.BytesIO(ui.progress_card(stats, name)), filename=ui.CARD_FILE)
+        await interaction.followup.send(embed=ui.stats_embed(stats, name), file=card, ephemeral=True)
+
+    # -- privacy ---------------------------------------------------------------------------
+    @privacy_board.command(name="hide", description="Leave the leaderboards; you keep your own stats.")
+    async def hide(self, interaction: discord.Interaction) -> None:
+        await self._set_hidden(interaction, True)
+
+    @privacy_board.command(name="show", description="Appear on the leaderboards again.")
+    async def show(self, interaction: discord.Interaction) -> None:
+        await self._set_hidden(interaction, False)
+
+    async def _set_hidden(self, interaction: discord.Interaction, hidden: bool) -> None:
+        if interaction.guild_id is None:
+            raise UserError("Leaderboards belong to a server: use this command inside it.")
+        await self.svc.set_hidden(interaction.guild_id, interaction.user.id, hidden)
+        text = ("You have left this server's leaderboards. Your points still count and `/stats` still shows them; "
+                "`/privacy leaderboard show` puts you back." if hidden else
+                "You are on this server's leaderboards again.")
+        await interaction.response.send_message(text, ephemeral=True)
+
+    @privacy.command(name="export", description="A JSON file of everything the bot stores about you (only you see it).")
+    async def export(self, interaction: discord.Interaction) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        data = await self.svc.export_user(interaction.user.id, utcnow())
+        await interaction.followup.send(ui.data_summary(data), file=ui.data_file(data), ephemeral=True)
+
+    @privacy.command(name="delete", description="Delete everything the bot stores about you (asks first; cannot be undone).")
+    async def delete(self, interaction: discord.Interaction) -> None:
+        await interaction.response.send_message(embed=ui.delete_embed(), view=ui.delete_view(interaction.user.id),
+                                                ephemeral=True)
+
+    async def confirm_delete(self, interaction: discord.Interaction, user_id: int) -> None:
+        try:
+            if interaction.user.id != user_id:
+                raise UserError("Only the person who asked can confirm deleting their data.")
+            counts = await self.svc.delete_user(user_id)
+            await interaction.response.edit_message(content=ui.deleted_text(counts), embed=None, view=None)
+        except Exception as exc:  # noqa: BLE001
+            await report(interaction, exc)
+
+    async def cancel_delete(self, interaction: discord.Interaction, user_id: int) -> None:
+        try:
+            if interaction.user.id != user_id:
+                raise UserError("This is someone else's question.")
+            await interaction.response.edit_message(content="Nothing was deleted.", embed=None, view=None)
+        except Exception as exc:  # noqa: BLE001
+            await report(interaction, exc)
+
+    # -- tutors ----------------------------------------------------------------------------
+    @cohort.command(name="report", description="Participation, hardest questions, weakest criteria, misconceptions, quiet learners.")
+    @app_commands.describe(days="How many days back the report covers (default 7).")
+    @tutor_only()
+    async def cohort_report(self, interaction: discord.Interaction, days: app_commands.Range[int, 1, 365] = 7) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        result = await self.svc.cohort_report(interaction.guild_id, days, utcnow())
+        await interaction.followup.send(embed=ui.report_embed(result), ephemeral=True)
+
+    @cohort.command(name="export", description="A CSV of every learner's answers and accuracy per criterion (portfolio evidence).")
+    @tutor_only()
+    async def cohort_export(self, interaction: discord.Interaction) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        now = utcnow()
+        rows = await self.svc.cohort_export(interaction.guild_id)
+        names = {}
+        for user_id in {r.user_id for r in rows}:
+            member = interaction.guild.get_member(user_id)
+            if member is not None:
+                names[user_id] = member.display_name
+        await interaction.followup.send(
+            f"{len({r.user_id for r in rows})} learner(s), {len(rows)} row(s): one per learner and criterion.",
+            file=ui.export_file(rows, names, now), ephemeral=True)
+
+
+def _post_kind(cog: Progress):
+    from bot.cogs.scheduler import PostKind
+
+    def render(post: Post):
+        ready = cog._weekly.get(post.id)
+        if ready is None:
+            return None
+        label, top = ready
+        return ui.weekly_embed(label, top), ui.weekly_view(post.id)
+
+    async def reveal(post: Post, now: datetime):
+        return None  # nothing to reveal: the post is final when sent
+
+    return PostKind(render=render, reveal=reveal, after_sent=cog.svc.weekly_sent)
+
+
+async def setup(bot) -> None:
+    bot.add_dynamic_items(*ui.DYNAMIC_ITEMS)
+    await bot.add_cog(Progress(bot))
