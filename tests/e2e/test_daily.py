@@ -159,3 +159,29 @@ async def test_a_discord_error_on_the_first_attempt_is_retried_and_posts_once(co
     assert len(bot_posts(cohort.channel)) == 1
     await env.advance_time(HOUR)
     assert len(bot_posts(cohort.channel)) == 1
+
+
+async def test_bad_setup_input_is_explained_and_nothing_is_saved(cohort):
+    import simcord
+
+    cases = [({"time": "25:00"}, "24-hour HH:MM"), ({"timezone": "Mars/Olympus"}, "not a time zone"),
+             ({"days": "someday"}, "mon-fri"), ({"packs": "no-such-pack"}, "Unknown or disabled pack")]
+    for options, expected in cases:
+        result = await setup_daily_raw(cohort, **options)
+        simcord.assert_error(cohort.env)
+        assert result.ephemeral and expected in result.response.content, result.response.content
+    status = await cohort.tutor.slash(cohort.channel, "daily status")
+    assert "No daily question is set up" in status.response.content
+
+
+async def setup_daily_raw(cohort, **options):
+    options = {"channel": cohort.channel, "time": "09:00", "timezone": "Europe/London"} | options
+    return await cohort.tutor.slash(cohort.channel, "daily setup", **options)
+
+
+async def test_status_shows_the_next_post_in_local_time(cohort):
+    await setup_daily(cohort, days="mon-fri", time="08:30")
+    status = await cohort.tutor.slash(cohort.channel, "daily status")
+    text = status.response.content
+    assert "08:30" in text and "Monday to Friday" in text
+    assert f"<t:{int(datetime(2026, 1, 1, 8, 30, tzinfo=timezone.utc).timestamp())}:F>" in text
