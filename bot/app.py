@@ -16,6 +16,7 @@ from bot.services.challenges import ChallengeService
 from bot.services.content import ContentService
 from bot.services.daily import DailyService
 from bot.services.myths import MythService
+from bot.services.progress import ProgressService
 from bot.services.roleplay import RoleplayService
 from bot.settings import Settings
 from bot.store.content import ContentRepo
@@ -24,6 +25,7 @@ from bot.store.database import Database
 from bot.store.guilds import GuildRepo, MetaRepo
 from bot.store.myths import MythRepo
 from bot.store.posts import PostRepo
+from bot.store.progress import ProgressRepo
 from bot.store.roleplay import ChallengeRepo, RoleplayRepo
 from bot.store.schedules import ScheduleRepo
 from bot.ui.errors import report_app_command_error
@@ -40,6 +42,7 @@ COGS = (  # the scheduler first: the feature cogs register their post kinds with
     "bot.cogs.myths",
     "bot.cogs.roleplay",
     "bot.cogs.challenges",
+    "bot.cogs.progress",
 )
 
 
@@ -59,6 +62,7 @@ class Services:
     myths: MythService
     roleplay: RoleplayService
     challenges: ChallengeService
+    progress: ProgressService
 
     @classmethod
     async def build(cls, db: Database, library: ContentLibrary) -> Services:
@@ -67,14 +71,17 @@ class Services:
         await content.restore()
         challenge_repo = ChallengeRepo(db)
         roleplay = RoleplayService(library, RoleplayRepo(db), challenge_repo, guilds)
+        myths = MythService(library, MythRepo(db), posts, guilds, schedules)
         return cls(
             db=db, library=library, guilds=guilds, meta=MetaRepo(db), posts=posts, answers=answers,
             content=content,
             answering=AnswerService(library, posts, answers, guilds),
             daily=DailyService(library, schedules, posts, answers, guilds),
-            myths=MythService(library, MythRepo(db), posts, guilds, schedules),
+            myths=myths,
             roleplay=roleplay,
             challenges=ChallengeService(roleplay, challenge_repo, posts),
+            progress=ProgressService(library, ProgressRepo(db), answers, posts, guilds, schedules, myths,
+                                     RoleplayRepo(db)),
         )
 
 

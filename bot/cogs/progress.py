@@ -11,12 +11,14 @@ from discord.ext import commands
 from discord.utils import utcnow
 
 from bot.access import is_tutor, tutor_only
+from bot.cogs.scheduler import PostKind
 from bot.domain.errors import UserError
-from bot.domain.leaderboard import Ranked
 from bot.store.posts import Post
+from bot.ui import choices
 from bot.ui import progress as ui
 from bot.ui.errors import report
 
+MAX_NAME_LOOKUPS = 500  # display names fetched for one CSV; beyond that the column is left empty
 PERIOD_CHOICES = [app_commands.Choice(name="This week", value="week"),
                   app_commands.Choice(name="This month", value="month"),
                   app_commands.Choice(name="All time", value="all")]
@@ -30,7 +32,6 @@ class Progress(commands.Cog):
 
     def __init__(self, bot) -> None:
         self.bot = bot
-        self._weekly: dict[int, tuple[str, list[Ranked]]] = {}  # post id -> (week label, top three)
 
     @property
     def svc(self):
@@ -38,8 +39,8 @@ class Progress(commands.Cog):
 
     async def cog_load(self) -> None:
         scheduler = self.bot.get_cog("Scheduler")
-        scheduler.register("weekly", _post_kind(self))
-        scheduler.add_claimer(self.claim_weekly, self.svc.next_weekly)
+        scheduler.register("weekly", _post_kind(self.bot))
+        scheduler.add_claimer(self.svc.claim_weekly, self.svc.next_weekly)
 
     # -- leaderboards ----------------------------------------------------------------------
     @app_commands.command(name="leaderboard", description="The top 10 and your own place: this week, this month or all time.")
@@ -53,9 +54,7 @@ class Progress(commands.Cog):
 
     @leaderboard.autocomplete("pack")
     async def _pack(self, interaction: discord.Interaction, current: str):
-        return [app_commands.Choice(name=f"{p.pack.title} ({p.id})"[:100], value=p.id)
-                for p in self.bot.svc.library.all_packs(interaction.guild_id)
-                if current.lower() in (p.id + p.pack.title).lower()][:25]
+        return choices.packs(self.bot.svc.library, interaction.guild_id, current, enabled_only=False)
 
     async def show_weekly_board(self, interaction: discord.Interaction, post_id: int) -> None:
         """"Where am I?" on a weekly post: that week's board, privately."""
@@ -68,14 +67,6 @@ class Progress(commands.Cog):
                                                     ephemeral=True)
         except Exception as exc:  # noqa: BLE001 - shown to the user, logged if unexpected
             await report(interaction, exc)
-
-    # -- the weekly top three --------------------------------------------------------------
-    async def claim_weekly(self, now: datetime) -> None:
-        """Claim the week's post, then keep its top three ready for the (synchronous) render."""
-        await self.svc.claim_weekly(now)
-        for post in await self.svc.pending_weekly(now):
-            if post.id not in self._weekly:
-                self._weekly[post.id] = await self.svc.weekly_standings(post)
 
     # -- a learner's stats -----------------------------------------------------------------
     @app_commands.command(name="stats", description="Your progress: accuracy by pack and criterion, streak, revision, a progress card.")
@@ -152,30 +143,39 @@ class Progress(commands.Cog):
         await interaction.response.defer(ephemeral=True, thinking=True)
         now = utcnow()
         rows = await self.svc.cohort_export(interaction.guild_id)
-        names = {}
-        for user_id in {r.user_id for r in rows}:
-            member = interaction.guild.get_member(user_id)
-            if member is not None:
-                names[user_id] = member.display_name
+        names = await _display_names(interaction.guild, {r.user_id for r in rows})
         await interaction.followup.send(
             f"{len({r.user_id for r in rows})} learner(s), {len(rows)} row(s): one per learner and criterion.",
             file=ui.export_file(rows, names, now), ephemeral=True)
 
 
-def _post_kind(cog: Progress):
-    from bot.cogs.scheduler import PostKind
+async def _display_names(guild: discord.Guild, user_ids: set[int]) -> dict[int, str]:
+    """Names for the CSV: from the cache, else asked of Discord (without the members intent
+    the cache is nearly empty); a learner who has left the server gets none."""
+    names = {}
+    for user_id in sorted(user_ids)[:MAX_NAME_LOOKUPS]:
+        member = guild.get_member(user_id)
+        if member is None:
+            try:
+                member = await guild.fetch_member(user_id)
+            except discord.HTTPException:
+                continue
+        names[user_id] = member.display_name
+    return names
 
-    def render(post: Post):
-        ready = cog._weekly.get(post.id)
-        if ready is None:
-            return None
-        label, top = ready
+
+def _post_kind(bot) -> PostKind:
+    """The weekly top three: drawn from the totals when sent; nothing to reveal later."""
+    svc = bot.svc.progress
+
+    async def render(post: Post):
+        label, top = await svc.weekly_standings(post)
         return ui.weekly_embed(label, top), ui.weekly_view(post.id)
 
     async def reveal(post: Post, now: datetime):
-        return None  # nothing to reveal: the post is final when sent
+        return None
 
-    return PostKind(render=render, reveal=reveal, after_sent=cog.svc.weekly_sent)
+    return PostKind(render=render, reveal=reveal, after_sent=svc.weekly_sent)
 
 
 async def setup(bot) -> None:

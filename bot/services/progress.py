@@ -1,0 +1,294 @@
+"""Progress: leaderboards, a learner's stats, the tutor's cohort report and CSV, the weekly
+top three, and each learner's data (leave the boards, export, delete)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.domain import leaderboard as lb
+from bot.domain import points as pts
+from bot.domain import progress as pg
+from bot.domain.errors import UserError
+from bot.domain.questions import InvalidChoice, choice_text, grade
+from bot.domain.schedule import week_start
+from bot.domain.streaks import Streak, streak
+from bot.packs.library import ContentLibrary
+from bot.packs.schema import Myth
+from bot.services.answering import from_json
+from bot.services.myths import MythService
+from bot.store.answers import AnswerRepo
+from bot.store.guilds import GuildRepo
+from bot.store.posts import Post, PostRepo
+from bot.store.progress import LedgerRow, ProgressRepo
+from bot.store.roleplay import RoleplayRepo
+from bot.store.schedules import ScheduleRepo
+
+WEEKLY_CATCH_UP = timedelta(hours=24)  # the weekly top three is posted this late at most
+WEEKLY_TOP = 3
+REPORT_LIMIT = 5
+
+
+@dataclass(frozen=True)
+class LeaderboardView:
+    period: lb.Period
+    pack_title: str | None  # None: every pack
+    board: lb.Board
+    caller_hidden: bool
+    caller_points: int  # in this period, even when hidden
+
+
+@dataclass(frozen=True)
+class CriterionStat:
+    pack_id: str
+    criterion_id: str
+    text: str
+    tally: pg.Tally
+
+
+@dataclass(frozen=True)
+class PackStat:
+    pack_id: str
+    title: str
+    tally: pg.Tally
+
+
+@dataclass(frozen=True)
+class Stats:
+    user_id: int
+    overall: pg.Tally
+    packs: list[PackStat]
+    criteria: list[CriterionStat]  # by pack, then in the pack's order
+    streak: Streak
+    cards_due: int
+    misconceptions: list[tuple[Myth, int]]  # open: (myth, times shown)
+    roleplays_completed: int
+    points_all: int
+    points_week: int
+    hidden: bool  # left the leaderboards
+
+
+@dataclass(frozen=True)
+class HardQuestion:
+    question_id: str
+    prompt: str
+    pack_title: str
+    tally: pg.Tally
+    common_wrong: str | None  # the wrong answer given most often, written out
+    common_wrong_count: int
+
+
+@dataclass(frozen=True)
+class Report:
+    days: int
+    since: datetime
+    participation: pg.Participation
+    answers: int  # question answers in the period
+    hardest: list[HardQuestion]
+    weakest: list[CriterionStat]
+    misconceptions: list[tuple[str, int]]  # (myth statement, learners holding it)
+
+
+@dataclass(frozen=True)
+class ExportRow:
+    user_id: int
+    pack_id: str
+    criterion_id: str
+    criterion_text: str
+    tally: pg.Tally
+
+
+class ProgressService:
+    def __init__(self, library: ContentLibrary, repo: ProgressRepo, answers: AnswerRepo, posts: PostRepo,
+                 guilds: GuildRepo, schedules: ScheduleRepo, myths: MythService, roleplays: RoleplayRepo) -> None:
+        self.library = library
+        self.repo = repo
+        self.answers = answers
+        self.posts = posts
+        self.guilds = guilds
+        self.schedules = schedules
+        self.myths = myths
+        self.roleplays = roleplays
+
+    async def _tz(self, guild_id: int) -> str:
+        return (await self.guilds.get(guild_id)).timezone
+
+    # -- content lookups -------------------------------------------------------------------
+    def _criteria_of(self, guild_id: int):
+        """question id -> its (pack, criterion) pairs, from the content library."""
+        cache: dict[str, tuple[pg.Criterion, ...]] = {}
+
+        def criteria_of(question_id: str) -> tuple[pg.Criterion, ...]:
+            if question_id not in cache:
+                found = self.library.question(guild_id, question_id)
+                cache[question_id] = tuple((found[1].pack, c) for c in found[0].criteria) if found else ()
+            return cache[question_id]
+
+        return criteria_of
+
+    def _criterion_stats(self, guild_id: int, tallies: dict[pg.Criterion, pg.Tally]) -> list[CriterionStat]:
+        out = []
+        for (pack_id, cid), t in tallies.items():
+            loaded = self.library.pack(guild_id, pack_id)
+            texts = {c.id: c.text for c in loaded.pack.criteria} if loaded else {}
+            out.append(CriterionStat(pack_id, cid, texts.get(cid, ""), t))
+        order = {}
+        for loaded in self.library.all_packs(guild_id):
+            for i, c in enumerate(loaded.pack.criteria):
+                order[(loaded.id, c.id)] = i
+        out.sort(key=lambda s: (s.pack_id, order.get((s.pack_id, s.criterion_id), 99), s.criterion_id))
+        return out
+
+    def _pack_title(self, guild_id: int, pack_id: str) -> str:
+        loaded = self.library.pack(guild_id, pack_id)
+        return loaded.pack.title if loaded else pack_id
+
+    def _pack_of_award(self, guild_id: int, row: LedgerRow) -> str | None:
+        """The pack an award came from: the post's question, myth or challenge scenario,
+        or the role-play scenario (ref 'scenario:<id>')."""
+        if row.source == "roleplay" and row.ref.startswith("scenario:"):
+            found = self.library.scenario(guild_id, row.ref.removeprefix("scenario:"))
+        elif row.post_kind == "daily":
+            found = self.library.question(guild_id, row.post_item)
+        elif row.post_kind == "myth":
+            found = self.library.myth(guild_id, row.post_item)
+        elif row.post_kind == "challenge":
+            found = self.library.scenario(guild_id, row.post_item)
+        else:
+            found = None
+        return found[1].pack if found else None
+
+    # -- leaderboards ----------------------------------------------------------------------
+    async def leaderboard(self, guild_id: int, caller_id: int, kind: str, pack_id: str | None,
+                          now: datetime) -> LeaderboardView:
+        if kind not in lb.PERIODS:
+            raise UserError("Choose a period: week, month or all.")
+        return await self._board(guild_id, caller_id, lb.period(kind, now, await self._tz(guild_id)), pack_id)
+
+    async def leaderboard_for(self, guild_id: int, caller_id: int, period_key: str) -> LeaderboardView:
+        """A board for a stored period key (the weekly post's week)."""
+        try:
+            period = lb.period_from_key(period_key, await self._tz(guild_id))
+        except ValueError:
+            raise UserError("That leaderboard is no longer available.") from None
+        return await self._board(guild_id, caller_id, period, None)
+
+    async def _board(self, guild_id: int, caller_id: int, period: lb.Period, pack_id: str | None) -> LeaderboardView:
+        if pack_id:
+            if self.library.pack(guild_id, pack_id) is None:
+                raise UserError(f"There is no pack `{pack_id}` here. `/content list` shows the pack ids.")
+            rows = await self.repo.ledger(guild_id, period.start, period.end)
+            entries = lb.totals((r.user_id, r.points, r.created_at) for r in rows
+                                if self._pack_of_award(guild_id, r) == pack_id)
+        else:
+            entries = [lb.Entry(*e) for e in await self.repo.period_entries(guild_id, period.key, period.start,
+                                                                              period.end)]
+        hidden = await self.repo.hidden(guild_id)
+        mine = next((e.points for e in entries if e.user_id == caller_id), 0)
+        return LeaderboardView(period, self._pack_title(guild_id, pack_id) if pack_id else None,
+                               lb.board(entries, hidden, caller_id), caller_id in hidden, mine)
+
+    async def set_hidden(self, guild_id: int, user_id: int, hidden: bool) -> None:
+        await self.repo.set_hidden(guild_id, user_id, hidden)
+
+    # -- the weekly top three --------------------------------------------------------------
+    async def claim_weekly(self, now: datetime) -> list[Post]:
+        """At the turn of the week (Monday 00:00 in the server's zone, up to a day late),
+        claim the post of last week's top three in the daily channel; a week is claimed
+        once (the posts table's unique slot), and not at all if nobody scored."""
+        claimed = []
+        for s in await self.schedules.all_active():
+            tz = await self._tz(s.guild_id)
+            if now - week_start(now, tz) > WEEKLY_CATCH_UP:
+                continue
+            week = lb.last_week(now, tz)
+            if await self.posts.find(s.guild_id, "weekly", week.key) or not await self.weekly_top(s.guild_id, week.key):
+                continue
+            post = await self.posts.claim(s.guild_id, "weekly", week.key, week.key, s.channel_id, now)
+            if post:
+                claimed.append(post)
+        return claimed
+
+    async def next_weekly(self, now: datetime) -> datetime | None:
+        turns = [lb.next_week_turn(now, await self._tz(s.guild_id)) for s in await self.schedules.all_active()]
+        return min(turns, default=None)
+
+    async def weekly_top(self, guild_id: int, period_key: str) -> list[lb.Ranked]:
+        period = lb.period_from_key(period_key, await self._tz(guild_id))
+        entries = [lb.Entry(*e) for e in await self.repo.period_entries(guild_id, period.key, period.start, period.end)]
+        return lb.rank(entries, await self.repo.hidden(guild_id))[:WEEKLY_TOP]
+
+    async def weekly_standings(self, post: Post) -> tuple[str, list[lb.Ranked]]:
+        """What a weekly post shows: the week's label and its top three."""
+        period = lb.period_from_key(post.item_id, await self._tz(post.guild_id), name="last week")
+        return period.label, await self.weekly_top(post.guild_id, post.item_id)
+
+    async def weekly_sent(self, post: Post, now: datetime) -> list[Post]:
+        """Nothing to answer or reveal on a weekly post: it closes as soon as it is sent."""
+        return [post]
+
+    # -- a learner's stats -----------------------------------------------------------------
+    async def stats(self, guild_id: int, user_id: int, now: datetime) -> Stats:
+        rows = await self.repo.user_answers(guild_id, user_id)
+        packs = [PackStat(p, self._pack_title(guild_id, p), t) for p, t in sorted(pg.by_pack(rows).items())]
+        criteria = self._criterion_stats(guild_id, pg.by_criterion(rows, self._criteria_of(guild_id)))
+        posts, answered = await self.answers.streak_data(guild_id, user_id)
+        week = pts.week_key(now, await self._tz(guild_id))
+        totals = await self.repo.user_totals(guild_id, user_id, ("all", week))
+        return Stats(
+            user_id=user_id, overall=pg.overall(rows), packs=packs, criteria=criteria,
+            streak=streak(posts, answered),
+            cards_due=await self.answers.due_count(guild_id, user_id, now),
+            misconceptions=await self.myths.open_misconceptions(guild_id, user_id),
+            roleplays_completed=await self.roleplays.completed(guild_id, user_id),
+            points_all=totals.get("all", 0), points_week=totals.get(week, 0),
+            hidden=user_id in await self.repo.hidden(guild_id))
+
+    # -- tutors ----------------------------------------------------------------------------
+    async def cohort_report(self, guild_id: int, days: int, now: datetime) -> Report:
+        since = now - timedelta(days=days)
+        rows = await self.repo.answers_since(guild_id, since)
+        weak = dict(pg.weakest(pg.by_criterion(rows, self._criteria_of(guild_id)), REPORT_LIMIT))
+        weakest = sorted(self._criterion_stats(guild_id, weak),
+                         key=lambda s: (s.tally.right / s.tally.answers, -s.tally.answers, s.pack_id, s.criterion_id))
+        misconceptions = []
+        for myth_id, learners in await self.myths.repo.cohort_open_misconceptions(guild_id, REPORT_LIMIT):
+            found = self.library.myth(guild_id, myth_id)
+            misconceptions.append((found[0].statement if found else myth_id, learners))
+        return Report(days, since, pg.participation(await self.repo.last_activity(guild_id), since), len(rows),
+                      [self._hard(guild_id, h) for h in pg.hardest(rows, REPORT_LIMIT)], weakest, misconceptions)
+
+    def _hard(self, guild_id: int, h: pg.Hardest) -> HardQuestion:
+        found = self.library.question(guild_id, h.question_id)
+        if found is None:
+            return HardQuestion(h.question_id, h.question_id, h.pack_id, h.tally, None, h.common_wrong_count)
+        q, pack = found
+        wrong = None
+        if h.common_wrong is not None:
+            choice = from_json(h.common_wrong)
+            try:
+                grade(q, choice)
+                wrong = choice_text(q, choice)
+            except InvalidChoice:
+                wrong = "an answer that no longer fits the question"
+        return HardQuestion(q.id, q.prompt, pack.title, h.tally, wrong, h.common_wrong_count)
+
+    async def cohort_export(self, guild_id: int) -> list[ExportRow]:
+        """One row per learner and criterion they have answered, for portfolio evidence."""
+        rows = await self.repo.answers_since(guild_id, None)
+        tallies = pg.by_learner_and_criterion(rows, self._criteria_of(guild_id))
+        texts = {}
+        for loaded in self.library.all_packs(guild_id):
+            texts.update({(loaded.id, c.id): c.text for c in loaded.pack.criteria})
+        return [ExportRow(user, pack, cid, texts.get((pack, cid), ""), t)
+                for (user, (pack, cid)), t in sorted(tallies.items())]
+
+    # -- each learner's data ---------------------------------------------------------------
+    async def export_user(self, user_id: int, now: datetime) -> dict:
+        return {"user_id": user_id, "exported_at": now.isoformat(),
+                "about": "Every row this bot stores about you, table by table, in every server it serves.",
+                "tables": await self.repo.export_user(user_id)}
+
+    async def delete_user(self, user_id: int) -> dict[str, int]:
+        """Delete every row about the learner in one transaction; rows deleted per table."""
+        return await self.repo.delete_user(user_id)
