@@ -54,6 +54,8 @@ class PostRepo:
         self.db = db
 
     async def get(self, post_id: int) -> Post | None:
+        if not 0 < post_id < 2**63:  # a tampered custom_id may carry any number; SQLite's are 64-bit
+            return None
         return await self.db.read(lambda c: get_post(c, post_id))
 
     async def find(self, guild_id: int, kind: str, slot: str) -> Post | None:

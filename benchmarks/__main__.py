@@ -1,0 +1,143 @@
+"""``python -m benchmarks [NAME ...] [--quick]``: run the benchmarks, print a table, then one JSON line.
+
+Each benchmark runs in its own child process (``python -m benchmarks.<name>``), so the
+peak memory shown is its own. Progress goes to stderr; the table and the JSON line to
+stdout, the JSON line last. ``--quick`` shrinks every size (a smoke run, not figures).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+
+from benchmarks.common import RESULT_PREFIX, ROOT
+
+BENCHMARKS = ("burst", "e2e", "leaderboard", "content", "startup")
+QUICK = {
+    "burst": ["--learners", "200", "--warmup", "20", "--runs", "1"],
+    "e2e": ["--learners", "20"],
+    "leaderboard": ["--learners", "10000", "--ledger-rows", "100000", "--index-calls", "100",
+                    "--service-budget", "1"],
+    "content": ["--questions", "1000", "--repeat", "1"],
+    "startup": ["--learners", "10000", "--ledger-rows", "10000", "--repeat", "1"],
+}
+FULL = {"burst": ["--profile"]}
+
+
+def run_child(name: str, extra: list[str]) -> dict:
+    print(f"== {name} ...", file=sys.stderr, flush=True)
+    t = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", f"benchmarks.{name}", *extra], cwd=ROOT,
+                          stdout=subprocess.PIPE, text=True)
+    lines = [ln for ln in proc.stdout.splitlines() if ln.startswith(RESULT_PREFIX)]
+    if proc.returncode != 0 or not lines:
+        raise SystemExit(f"benchmark {name} failed (exit {proc.returncode})")
+    result = json.loads(lines[-1][len(RESULT_PREFIX):])
+    print(f"== {name} done in {time.perf_counter() - t:.1f} s", file=sys.stderr, flush=True)
+    return result
+
+
+def _fmt(n: float) -> str:
+    return f"{n:,.0f}" if n >= 100 else f"{n:g}"
+
+
+def table(r: dict) -> list[tuple[str, str, str, str]]:
+    rows: list[tuple[str, str, str, str]] = []
+    if b := r.get("burst"):
+        runs = "/".join(_fmt(x) for x in b["runs_answers_per_s"])
+        rows.append((f"a. answer burst: {b['learners']:,} concurrent answer_post",
+                     f"{_fmt(b['answers_per_s'])} answers/s · p50 {b['p50_ms']:.0f} ms · p99 {b['p99_ms']:.0f} ms"
+                     f" (median of {runs}/s)",
+                     ">= 20,000/s, p99 < 50 ms", f"{b['peak_rss_mb']}"))
+        rows.append(("   ceiling: sqlite3 executemany, same rows, 1 txn",
+                     f"{_fmt(b['ceiling_answers_per_s'])} answers/s ({b['ceiling_ms']} ms) · ratio "
+                     f"{b['ceiling_ratio']:.3f}", "ratio: push up", ""))
+    if e := r.get("e2e"):
+        rows.append((f"b. end to end: {e['learners']} clicks in SimCord (sequential)",
+                     f"p50 {e['p50_ms']:.1f} ms · p99 {e['p99_ms']:.1f} ms per click", "", f"{e['peak_rss_mb']}"))
+    if lb := r.get("leaderboard"):
+        size = f"{lb['learners']:,} learners, {lb['ledger_rows']:,} ledger rows"
+        for k, label in (("service", "/leaderboard service (ProgressService)"), ("index", "index queries")):
+            if f"{k}_week" in lb:
+                w, a = lb[f"{k}_week"], lb[f"{k}_all"]
+                rows.append((f"c. {label}" if k == "service" else f"   {label} on score_totals_rank",
+                             f"week p50 {w['p50_ms']:.1f} / p99 {w['p99_ms']:.1f} ms · all p50 {a['p50_ms']:.1f} / "
+                             f"p99 {a['p99_ms']:.1f} ms ({w['calls']}+{a['calls']} calls)",
+                             "p99 < 20 ms", f"{lb['peak_rss_mb']}" if k == "service" else ""))
+        if "service_week" not in lb:
+            rows.append(("   /leaderboard service", str(lb.get("service")), "", ""))
+        g = lb["generate"]
+        rows.append((f"   data: {size}", f"generated in {g['total_s']} s (ledger {g['points_s']} s), "
+                     f"{g['db_mb']:,} MB", "", ""))
+    if c := r.get("content"):
+        rows.append((f"d. content: {c['questions']:,} questions in {c['packs']} packs, load_paths",
+                     f"first {c['first_load_s']} s · median of next {c['median_next_s']} s", "< 2 s",
+                     f"{c['peak_rss_mb']}"))
+    if s := r.get("startup"):
+        rows.append((f"e. start-up to ready, {s['learners']:,} learners ({s['db_mb']} MB db)",
+                     f"SimCord ready {s['simcord_s']} s · Services.build {s['services_s']} s (medians)", "< 3 s",
+                     f"{max(s['simcord_child_peak_rss_mb'], s['services_child_peak_rss_mb'])} (child)"))
+    return rows
+
+
+def print_table(rows) -> None:
+    head = ("Benchmark", "Result", "Target", "Peak RSS MB")
+    widths = [max(len(x[i]) for x in [head, *rows]) for i in range(4)]
+    line = lambda cells: "| " + " | ".join(c.ljust(w) for c, w in zip(cells, widths)) + " |"  # noqa: E731
+    print(line(head))
+    print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    for row in rows:
+        print(line(row))
+
+
+def print_profile(b: dict) -> None:
+    p = b.get("profile")
+    if not p:
+        return
+    print("\nWhere the answer burst's time goes (a second, instrumented burst):")
+    print(f"  elapsed {p['elapsed_ms']:.0f} ms; aiosqlite worker thread busy {p['worker_thread_busy_ms']:.0f} ms "
+          f"in {sum(h['calls'] for h in p['handoffs'].values()):,} hand-offs; "
+          f"{p['write_batches']} group-commit batch(es), largest {p['largest_batch']} jobs")
+    for name, h in p["handoffs"].items():
+        if h["calls_per_answer"] >= 0.5 or name.endswith("_drain"):
+            print(f"    {name:<28} {h['calls']:>6} calls ({h['calls_per_answer']}/answer) {h['thread_ms']:>7.1f} ms")
+    print(f"  one hand-off: {p['hop_sequential_us']} us awaited alone, {p['hop_concurrent_us']} us each "
+          f"when {2000} are queued at once")
+    print(f"  FSRS reviews: {p['fsrs_reviews']} taking {p['fsrs_ms']} ms (inside the write transaction)")
+    pieces = ", ".join(f"{k} {v} us" for k, v in p["sync_pieces_us_per_answer"].items())
+    print(f"  each piece alone, synchronous, per answer: {pieces}")
+    print(f"  prototype of the fix, the whole answer_post as one group-commit job (one hand-off per answer): "
+          f"{p['one_handoff_prototype_answers_per_s']:,} answers/s")
+    print(f"  prototype of the fix, a batch's answers written with executemany per table (one job for the "
+          f"burst): {p['bulk_prototype_answers_per_s']:,} answers/s")
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
+    ap.add_argument("names", nargs="*", choices=[*BENCHMARKS, []], help="which to run (default: all)")
+    ap.add_argument("--quick", action="store_true", help="small sizes: a smoke run, not figures")
+    args = ap.parse_args(argv)
+    names = args.names or list(BENCHMARKS)
+    results = {n: run_child(n, (QUICK if args.quick else FULL).get(n, [])) for n in names}
+    print_table(table(results))
+    if "burst" in results:
+        print_profile(results["burst"])
+    get = lambda name, key: results[name][key] if name in results else None  # noqa: E731
+    summary = {
+        "burst_answers_per_s": get("burst", "answers_per_s"),
+        "burst_p99_ms": get("burst", "p99_ms"),
+        "burst_ceiling_ratio": get("burst", "ceiling_ratio"),
+        "e2e_click_p99_ms": get("e2e", "p99_ms"),
+        "leaderboard_p99_ms": get("leaderboard", "p99_ms"),
+        "content_load_s": get("content", "first_load_s"),
+        "startup_s": get("startup", "startup_s"),
+        "peak_rss_mb": max(r["peak_rss_mb"] for r in results.values()),
+    }
+    print(json.dumps(summary), flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,86 @@
+"""Duplicates under load: one learner's 100 concurrent clicks on the same post count once."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime, timezone
+
+import pytest
+
+from bot.app import Services
+from bot.packs.library import ContentLibrary
+from bot.packs.schema import SingleQuestion
+from bot.store.database import Database
+from tests.e2e.helpers import answer, post_id_of, question_of, reply
+from tests.e2e.test_daily import bot_posts, setup_daily
+
+GUILD, LEARNER = 5, 6
+NOW = datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+async def daily(tmp_path, settings):
+    db = await Database.open(tmp_path / "dupes.sqlite3")
+    svc = await Services.build(db, ContentLibrary.from_folder(settings.content_dir))
+    q = next(q for lp in svc.library.packs(GUILD) for q in lp.pack.questions
+             if isinstance(q, SingleQuestion) and len(q.options) >= 3)
+    post = await svc.posts.claim(GUILD, "daily", "2026-01-05", q.id, 1, NOW)
+    await svc.posts.mark_sent(post.id, 2, NOW)
+    yield svc, post, q
+    await db.close()
+
+
+async def rows(svc, post_id: int, user_id: int) -> dict[str, int]:
+    return await svc.db.read(lambda c: {
+        "answers": c.execute("SELECT COUNT(*) FROM answers WHERE post_id = ? AND user_id = ?",
+                             (post_id, user_id)).fetchone()[0],
+        "ledger": c.execute("SELECT COUNT(*) FROM points WHERE user_id = ?", (user_id,)).fetchone()[0],
+        "cards": c.execute("SELECT COUNT(*) FROM cards WHERE user_id = ?", (user_id,)).fetchone()[0],
+        "all_time": c.execute("SELECT points FROM score_totals WHERE user_id = ? AND period = 'all'",
+                              (user_id,)).fetchone()[0],
+        "periods": c.execute("SELECT COUNT(*) FROM score_totals WHERE user_id = ?", (user_id,)).fetchone()[0],
+    })
+
+
+async def test_100_concurrent_clicks_by_one_learner_record_one_answer(daily):
+    svc, post, q = daily
+    wrong = next(k for k in range(len(q.options)) if k != q.answer)
+    choices = [q.answer if i % 3 else wrong for i in range(100)]  # different buttons, all at once
+    feedback = await asyncio.gather(*(svc.answering.answer_post(GUILD, LEARNER, post.id, c, NOW) for c in choices))
+
+    firsts = [fb for fb in feedback if not fb.already_answered]
+    assert len(firsts) == 1
+    first = firsts[0]
+    assert all(fb.choice == first.choice for fb in feedback)  # every reply shows the one answer kept
+    assert sum(fb.points for fb in feedback) == first.points == (10 if first.grade.correct else 2)
+    assert await rows(svc, post.id, LEARNER) == {"answers": 1, "ledger": 1, "cards": 1,
+                                                 "all_time": first.points, "periods": 3}
+
+
+async def test_concurrent_clicks_by_many_learners_each_count_once(daily):
+    svc, post, q = daily
+    learners = range(100, 150)
+    calls = [svc.answering.answer_post(GUILD, u, post.id, q.answer, NOW) for u in learners for _ in range(4)]
+    feedback = await asyncio.gather(*calls)
+    assert sum(not fb.already_answered for fb in feedback) == len(learners)
+    counts = await svc.db.read(lambda c: (
+        c.execute("SELECT COUNT(*), COUNT(DISTINCT user_id) FROM answers WHERE post_id = ?", (post.id,)).fetchone(),
+        c.execute("SELECT COUNT(*) FROM points").fetchone()[0],
+        c.execute("SELECT SUM(points) FROM score_totals WHERE period = 'all'").fetchone()[0]))
+    assert tuple(counts[0]) == (len(learners), len(learners))
+    assert counts[1:] == (len(learners), 10 * len(learners))
+
+
+async def test_repeated_clicks_through_the_real_button_count_once(cohort):
+    """The same through SimCord (its clicks run one after another): the first counts, the
+    rest show the answer already given."""
+    env, svc, amira = cohort.env, cohort.svc, cohort.learners[0]
+    await setup_daily(cohort)
+    await env.advance_time(9 * 3600 + 1)
+    post = bot_posts(cohort.channel)[0]
+    q, pid = await question_of(cohort, post), post_id_of(post)
+    results = [reply(await answer(amira, post, q, right=i % 2 == 0)) for i in range(10)]
+    assert "Right" in results[0].embeds[0].title
+    assert all("already answered" in r.embeds[0].title for r in results[1:])
+    assert (await rows(svc, pid, amira.id))["answers"] == 1
+    assert (await rows(svc, pid, amira.id))["ledger"] == 1
