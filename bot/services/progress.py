@@ -174,19 +174,21 @@ class ProgressService:
         return await self._board(guild_id, caller_id, period, None)
 
     async def _board(self, guild_id: int, caller_id: int, period: lb.Period, pack_id: str | None) -> LeaderboardView:
+        hidden = await self.repo.hidden(guild_id)
         if pack_id:
             if self.library.pack(guild_id, pack_id) is None:
                 raise UserError(f"There is no pack `{pack_id}` here. `/content list` shows the pack ids.")
             rows = await self.repo.ledger(guild_id, period.start, period.end)
             entries = lb.totals((r.user_id, r.points, r.created_at) for r in rows
                                 if self._pack_of_award(guild_id, r) == pack_id)
-        else:
-            entries = [lb.Entry(*e) for e in await self.repo.period_entries(guild_id, period.key, period.start,
-                                                                              period.end)]
-        hidden = await self.repo.hidden(guild_id)
-        mine = next((e.points for e in entries if e.user_id == caller_id), 0)
+            board = lb.board(entries, hidden, caller_id)
+            mine = next((e.points for e in entries if e.user_id == caller_id), 0)
+        else:  # the maintained totals, ranked by their index
+            top, me, size = await self.repo.ranked(guild_id, period.key, caller_id, lb.TOP)
+            board = lb.Board([lb.Ranked(*r) for r in top], lb.Ranked(*me) if me else None, size)
+            mine = (await self.repo.user_totals(guild_id, caller_id, (period.key,))).get(period.key, 0)
         return LeaderboardView(period, self._pack_title(guild_id, pack_id) if pack_id else None,
-                               lb.board(entries, hidden, caller_id), caller_id in hidden, mine)
+                               board, caller_id in hidden, mine)
 
     async def set_hidden(self, guild_id: int, user_id: int, hidden: bool) -> None:
         await self.repo.set_hidden(guild_id, user_id, hidden)
@@ -214,9 +216,8 @@ class ProgressService:
         return min(turns, default=None)
 
     async def weekly_top(self, guild_id: int, period_key: str) -> list[lb.Ranked]:
-        period = lb.period_from_key(period_key, await self._tz(guild_id))
-        entries = [lb.Entry(*e) for e in await self.repo.period_entries(guild_id, period.key, period.start, period.end)]
-        return lb.rank(entries, await self.repo.hidden(guild_id))[:WEEKLY_TOP]
+        top, _, _ = await self.repo.ranked(guild_id, period_key, None, WEEKLY_TOP)
+        return [lb.Ranked(*r) for r in top]
 
     async def weekly_standings(self, post: Post) -> tuple[str, list[lb.Ranked]]:
         """What a weekly post shows: the week's label and its top three."""

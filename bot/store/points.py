@@ -27,7 +27,8 @@ def add_points(c: sqlite3.Connection, award: Award, now: datetime) -> bool:
     if cur.rowcount == 0:
         return False
     c.executemany(
-        "INSERT INTO score_totals (guild_id, period, user_id, points) VALUES (?, ?, ?, ?) "
-        "ON CONFLICT (guild_id, period, user_id) DO UPDATE SET points = points + excluded.points",
-        [(award.guild_id, p, award.user_id, award.points) for p in award.periods])
+        "INSERT INTO score_totals (guild_id, period, user_id, points, reached_at) VALUES (?, ?, ?, ?, ?) "
+        "ON CONFLICT (guild_id, period, user_id) DO UPDATE SET points = points + excluded.points, "
+        "reached_at = CASE WHEN excluded.points > 0 THEN excluded.reached_at ELSE reached_at END",
+        [(award.guild_id, p, award.user_id, award.points, now.isoformat()) for p in award.periods])
     return True

@@ -43,6 +43,10 @@ _FIRST, _LAST = "", "~"  # bounds that every ISO timestamp sorts between
 _NEVER = "9999-12-31T00:00:00+00:00"
 
 
+def _when(value: str) -> datetime:
+    return datetime.fromisoformat(value or _NEVER)
+
+
 @dataclass(frozen=True)
 class LedgerRow:
     user_id: int
@@ -95,17 +99,32 @@ class ProgressRepo:
             "SELECT user_id FROM leaderboard_hidden WHERE guild_id = ?", (guild_id,))})
 
     # -- leaderboards --------------------------------------------------------------------
-    async def period_entries(self, guild_id: int, period: str, start: datetime | None,
-                             end: datetime | None) -> list[tuple[int, int, datetime]]:
-        """(user, points, when they reached that total) from the maintained totals."""
-        lo, hi = _bounds(start, end)
-        return await self.db.read(lambda c: [(r[0], r[1], datetime.fromisoformat(r[2])) for r in c.execute(
-            "SELECT s.user_id, s.points, COALESCE("
-            " (SELECT MAX(p.created_at) FROM points p WHERE p.guild_id = s.guild_id AND p.user_id = s.user_id"
-            "  AND p.points > 0 AND p.created_at >= ? AND p.created_at < ?),"
-            " (SELECT MAX(p.created_at) FROM points p WHERE p.guild_id = s.guild_id AND p.user_id = s.user_id), ?) "
-            "FROM score_totals s WHERE s.guild_id = ? AND s.period = ? AND s.points > 0",
-            (lo, hi, _NEVER, guild_id, period))])
+    async def ranked(self, guild_id: int, period: str, caller_id: int | None,
+                     top: int) -> tuple[list[tuple[int, int, int, datetime]], tuple[int, int, int, datetime] | None, int]:
+        """A board straight from the maintained totals and their index: the first ``top``
+        visible learners as (rank, user, points, reached at), the caller's row, and how
+        many are on the board. Order: points, then who reached them first, then user id."""
+
+        def q(c):
+            visible = ("guild_id = ? AND period = ? AND points > 0 AND user_id NOT IN "
+                       "(SELECT user_id FROM leaderboard_hidden WHERE guild_id = ?)")
+            args = (guild_id, period, guild_id)
+            rows = c.execute(f"SELECT user_id, points, reached_at FROM score_totals WHERE {visible} "
+                             "ORDER BY points DESC, reached_at, user_id LIMIT ?", (*args, top)).fetchall()
+            best = [(i, r[0], r[1], _when(r[2])) for i, r in enumerate(rows, start=1)]
+            size = c.execute(f"SELECT COUNT(*) FROM score_totals WHERE {visible}", args).fetchone()[0]
+            me = None
+            mine = c.execute(f"SELECT points, reached_at FROM score_totals WHERE {visible} AND user_id = ?",
+                             (*args, caller_id)).fetchone() if caller_id is not None else None
+            if mine:
+                ahead = c.execute(
+                    f"SELECT COUNT(*) FROM score_totals WHERE {visible} AND (points > ? OR (points = ? AND "
+                    "(reached_at < ? OR (reached_at = ? AND user_id < ?))))",
+                    (*args, mine[0], mine[0], mine[1], mine[1], caller_id)).fetchone()[0]
+                me = (ahead + 1, caller_id, mine[0], _when(mine[1]))
+            return best, me, size
+
+        return await self.db.read(q)
 
     async def ledger(self, guild_id: int, start: datetime | None, end: datetime | None) -> list[LedgerRow]:
         """The server's awards in the period, each with the post it was for."""

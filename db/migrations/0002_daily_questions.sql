@@ -84,9 +84,10 @@ CREATE TABLE score_totals (
     period   TEXT    NOT NULL,
     user_id  INTEGER NOT NULL,
     points   INTEGER NOT NULL,
+    reached_at TEXT  NOT NULL DEFAULT '',        -- the last award that raised the total: ties go to the earlier
     PRIMARY KEY (guild_id, period, user_id)
 );
-CREATE INDEX score_totals_rank ON score_totals (guild_id, period, points DESC, user_id);
+CREATE INDEX score_totals_rank ON score_totals (guild_id, period, points DESC, reached_at, user_id);
 
 -- Misconceptions a learner has shown (a wrong option linked to a myth) and when they
 -- last busted that myth. Open while last_seen is later than busted_at (or never busted).
