@@ -57,7 +57,7 @@ class Questions(commands.Cog):
 
     def _after_view(self, fb: Feedback) -> discord.ui.View:
         view = discord.ui.View(timeout=None)
-        for item in bust_buttons(fb.grade.misconceptions, self.bot.svc.library, fb.pack):
+        for item in bust_buttons(fb.grade.misconceptions):
             view.add_item(item)
         if fb.source == "quiz":
             view.add_item(NextQuiz(fb.pack.pack))

@@ -180,9 +180,9 @@ def max_credit(scenario: Scenario) -> dict[str, int]:
     return dict(from_node(scenario.start))
 
 
-def all_paths(scenario: Scenario, index_for_reply: str = "") -> list[State]:
-    """Every finished state reachable by choices (a reply node is answered with the
-    given text). For tests and analysis: the scenarios are small DAGs."""
+def all_paths(scenario: Scenario, reply_text: str = "ok") -> list[State]:
+    """Every finished state reachable by choices (every reply node is answered with
+    ``reply_text``). For tests and analysis: the scenarios are small DAGs."""
     out: list[State] = []
     frontier = [start(scenario)]
     while frontier:
@@ -192,7 +192,7 @@ def all_paths(scenario: Scenario, index_for_reply: str = "") -> list[State]:
             continue
         node = scenario.nodes[state.node]
         if node.reply is not None:
-            frontier.append(write_reply(scenario, state, index_for_reply or "ok")[0])
+            frontier.append(write_reply(scenario, state, reply_text)[0])
         else:
             frontier.extend(choose(scenario, state, k) for k in range(len(node.choices or [])))
     return out

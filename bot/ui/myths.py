@@ -11,10 +11,9 @@ from __future__ import annotations
 import discord
 
 from bot.domain.myths import Split
-from bot.packs.library import ContentLibrary
 from bot.packs.schema import Myth, Pack
 from bot.services.myths import MythFeedback
-from bot.ui.questions import _bar
+from bot.ui.questions import bar
 
 ID = r"[A-Za-z0-9][A-Za-z0-9_.-]{0,39}"
 MYTH_COLOUR = discord.Colour.orange()
@@ -71,13 +70,13 @@ def reveal_embed(myth: Myth, pack: Pack, s: Split) -> discord.Embed:
                           colour=discord.Colour.dark_grey())
     embed.add_field(name="What is true", value=myth.correction, inline=False)
     embed.add_field(name="Why it matters", value=myth.explanation, inline=False)
-    bars = "\n".join(f"`{_bar(s.percent(v))}` {s.percent(v):>3}% said {v}" for v in ("myth", "fact"))
+    bars = "\n".join(f"`{bar(s.percent(v))}` {s.percent(v):>3}% said {v}" for v in ("myth", "fact"))
     embed.add_field(name=f"How the cohort split ({s.total} answer{'s' if s.total != 1 else ''})",
                     value=bars if s.total else "Nobody answered this one.", inline=False)
     return embed
 
 
-def bust_buttons(myth_ids, library: ContentLibrary, pack: Pack) -> list[discord.ui.Item]:
+def bust_buttons(myth_ids) -> list[discord.ui.Item]:
     """A "Bust this myth" button for each misconception a wrong answer showed (at most 3)."""
     return [BustMyth(m) for m in list(myth_ids)[:3]]
 

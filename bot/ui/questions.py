@@ -122,14 +122,14 @@ def reveal_embed(q: Question, pack: Pack, t: Tally, closed_at_text: str) -> disc
     embed.colour = discord.Colour.dark_grey()
     embed.add_field(name="Answer", value=answer_text(q)[:1024], inline=False)
     embed.add_field(name="Why", value=q.explanation, inline=False)
-    bars = "\n".join(f"`{_bar(t.percent(i))}` {t.percent(i):>3}% · {label}"[:200]
+    bars = "\n".join(f"`{bar(t.percent(i))}` {t.percent(i):>3}% · {label}"[:200]
                      for i, label in enumerate(t.labels))
     embed.add_field(name=f"How the cohort answered ({t.total} answer{'s' if t.total != 1 else ''})",
                     value=bars[:1024] if t.total else "Nobody answered this one.", inline=False)
     return embed
 
 
-def _bar(percent: int, width: int = 10) -> str:
+def bar(percent: int, width: int = 10) -> str:
     filled = round(percent / 100 * width)
     return "█" * filled + "░" * (width - filled)
 
