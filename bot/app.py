@@ -75,7 +75,7 @@ class Services:
         return cls(
             db=db, library=library, guilds=guilds, meta=MetaRepo(db), posts=posts, answers=answers,
             content=content,
-            answering=AnswerService(library, posts, answers, guilds),
+            answering=AnswerService(library, answers),
             daily=DailyService(library, schedules, posts, answers, guilds),
             myths=myths,
             roleplay=roleplay,

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
+from functools import cache
 from zoneinfo import ZoneInfo
 
 from .schedule import week_start
@@ -30,4 +31,12 @@ def month_key(now: datetime, tz: str) -> str:
 
 
 def periods(now: datetime, tz: str) -> tuple[str, ...]:
-    return ("all", week_key(now, tz), month_key(now, tz))
+    """The periods a point earned at ``now`` counts in (the week and month are the
+    server's local ones)."""
+    return _periods_of_day(now.astimezone(ZoneInfo(tz)).date())
+
+
+@cache
+def _periods_of_day(day: date) -> tuple[str, ...]:
+    monday = day - timedelta(days=day.weekday())
+    return ("all", f"w:{monday.isoformat()}", f"m:{day.year:04d}-{day.month:02d}")

@@ -2,10 +2,15 @@
 
 Only scheduled posts count, so days without a post (not a scheduled day, or the
 schedule was paused) never break a streak. A post still open does not break it yet.
+
+A learner's streak is kept as a ``Run`` (their latest run of answered posts, as of their
+latest answer) so answering reads one row; ``shown`` decides against the server's posts
+whether that run is still alive.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 
@@ -15,18 +20,51 @@ class Streak:
     best: int
 
 
-def streak(posts: list[tuple[str, bool]], answered: set[str]) -> Streak:
-    """``posts``: (slot, still open) for the server's scheduled posts, oldest first."""
-    best = run = 0
-    for slot, _ in posts:
-        run = run + 1 if slot in answered else 0
-        best = max(best, run)
-    current = 0
-    for i, (slot, is_open) in enumerate(reversed(posts)):
+@dataclass(frozen=True)
+class Run:
+    last_slot: str  # the latest scheduled post answered
+    length: int  # answered posts in a row, ending there
+    best: int
+
+
+def extend(run: Run | None, slots: list[str], slot: str) -> Run | None:
+    """The run after answering the post at ``slot``; ``slots`` are the server's scheduled
+    posts, oldest first. None when the answer is older than the run's end (answered out
+    of order): the run must then be rebuilt from the history with ``from_history``."""
+    if run is None:
+        return Run(slot, 1, 1)
+    if slot <= run.last_slot:
+        return None
+    i = bisect_left(slots, slot)
+    follows = i > 0 and slots[i - 1] == run.last_slot
+    length = run.length + 1 if follows else 1
+    return Run(slot, length, max(run.best, length))
+
+
+def from_history(slots: list[str], answered: set[str]) -> Run | None:
+    """The run from every answer the learner has given (``slots`` oldest first)."""
+    run: Run | None = None
+    for slot in slots:
         if slot in answered:
-            current += 1
-        elif i == 0 and is_open:
-            continue  # today's question can still be answered
-        else:
-            break
-    return Streak(current, max(best, current))
+            run = extend(run, slots, slot)
+    return run
+
+
+def shown(run: Run | None, posts: list[tuple[str, bool]]) -> Streak:
+    """The streak as the learner sees it now. ``posts``: (slot, still open) for the
+    server's scheduled posts, oldest first. The run is alive unless a post after it has
+    closed unanswered; today's open post does not break it yet."""
+    if run is None:
+        return Streak(0, 0)
+    after = len(posts) - bisect_right(posts, run.last_slot, key=_slot)
+    alive = after == 0 or (after == 1 and posts[-1][1])
+    return Streak(run.length if alive else 0, run.best)
+
+
+def _slot(post: tuple[str, bool]) -> str:
+    return post[0]
+
+
+def streak(posts: list[tuple[str, bool]], answered: set[str]) -> Streak:
+    """The streak straight from the history (what ``shown`` of the kept run must equal)."""
+    return shown(from_history([slot for slot, _ in posts], answered), posts)

@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import datetime
 
 from bot.domain import points as pts
-from bot.domain import srs
 from bot.domain.errors import UserError
 from bot.domain.questions import Choice, Grade, InvalidChoice, grade
-from bot.domain.streaks import Streak, streak
+from bot.domain.streaks import Streak
 from bot.packs.library import ContentLibrary
 from bot.packs.schema import Pack, Question
-from bot.store.answers import AnswerRepo, NewAnswer
-from bot.store.guilds import GuildRepo
-from bot.store.points import Award
-from bot.store.posts import PostRepo
+from bot.store.answers import AnswerRepo, Click, NewAnswer, Verdict
+from bot.store.posts import Post
 
+NO_POST = "I cannot find that question post."
 GONE = "This question is no longer available: its pack was removed or changed. Try `/quiz` for another one."
 
 
@@ -42,12 +42,28 @@ def from_json(value: object) -> Choice:
     return tuple(value) if isinstance(value, list) else value
 
 
+@lru_cache(maxsize=1024)
+def encode(choice: Choice) -> str:
+    """A choice as stored (JSON); a burst repeats the same few choices."""
+    return json.dumps(to_json(choice))
+
+
+@lru_cache(maxsize=1024)
+def decode(text: str) -> Choice:
+    return from_json(json.loads(text))
+
+
+@dataclass(frozen=True)
+class DailyVerdict(Verdict):
+    question: Question
+    pack: Pack
+    grade: Grade
+
+
 class AnswerService:
-    def __init__(self, library: ContentLibrary, posts: PostRepo, answers: AnswerRepo, guilds: GuildRepo) -> None:
+    def __init__(self, library: ContentLibrary, answers: AnswerRepo) -> None:
         self.library = library
-        self.posts = posts
         self.answers = answers
-        self.guilds = guilds
 
     def _question(self, guild_id: int, question_id: str) -> tuple[Question, Pack]:
         found = self.library.question(guild_id, question_id)
@@ -63,30 +79,28 @@ class AnswerService:
             raise UserError("That answer does not fit this question (the button may be out of date).") from None
 
     async def answer_post(self, guild_id: int, user_id: int, post_id: int, choice: Choice, now: datetime) -> Feedback:
-        post = await self.posts.get(post_id)
+        if not 0 < post_id < 2**63:  # a tampered custom_id may carry any number; SQLite's are 64-bit
+            raise UserError(NO_POST)
+        # Everything (the post, an earlier answer, the time zone, the writes) happens in one
+        # write shared with the clicks that arrive in the same moment.
+        rec = await self.answers.record_click(Click(guild_id, user_id, post_id, encode(choice), now),
+                                              self._judge)
+        v: DailyVerdict = rec.verdict
+        standing = decode(rec.choice)
+        if rec.closed:
+            return Feedback(v.question, v.pack, standing, v.grade, "daily", closed=True)
+        if not rec.first:  # a second click, or a concurrent one got there first
+            return Feedback(v.question, v.pack, standing, v.grade, "daily", already_answered=True)
+        return Feedback(v.question, v.pack, standing, v.grade, "daily", rec.points, rec.streak, rec.due_count)
+
+    def _judge(self, post: Post | None, guild_id: int, choice: str) -> DailyVerdict:
+        """What a choice on a daily post is worth (runs inside the write: quick, no reads)."""
         if post is None or post.guild_id != guild_id or post.kind != "daily":
-            raise UserError("I cannot find that question post.")
+            raise UserError(NO_POST)
         q, pack = self._question(guild_id, post.item_id)
-        g = self._grade(q, choice)
-        previous = await self.answers.previous(post_id, user_id)
-        if previous is not None:
-            first = from_json(previous[0])
-            return Feedback(q, pack, first, self._grade(q, first), "daily", already_answered=True)
-        if post.closed_at_time(now):
-            return Feedback(q, pack, choice, g, "daily", closed=True)
-        tz = (await self.guilds.get(guild_id)).timezone
-        award = Award(guild_id, user_id, "daily", f"post:{post_id}", pts.daily_points(g.correct),
-                      "daily question: right" if g.correct else "daily question: taking part",
-                      pts.periods(now, tz))
-        recorded = await self.answers.record(
-            NewAnswer(guild_id, user_id, q.id, pack.pack, "daily", post_id, to_json(choice), g.correct,
-                      g.misconceptions),
-            now, self._review(guild_id, user_id, q.id, g.correct, now), award)
-        if not recorded.first:  # a concurrent click got there first
-            first = from_json(recorded.previous_choice)
-            return Feedback(q, pack, first, self._grade(q, first), "daily", already_answered=True)
-        posts, answered = await self.answers.streak_data(guild_id, user_id)
-        return Feedback(q, pack, choice, g, "daily", recorded.points, streak(posts, answered), recorded.due_count)
+        g = self._grade(q, decode(choice))
+        return DailyVerdict(q.id, pack.pack, g.correct, g.misconceptions, pts.daily_points(g.correct),
+                            "daily question: right" if g.correct else "daily question: taking part", q, pack, g)
 
     async def answer_practice(self, guild_id: int, user_id: int, question_id: str, source: str,
                               choice: Choice, now: datetime) -> Feedback:
@@ -94,10 +108,5 @@ class AnswerService:
         g = self._grade(q, choice)
         recorded = await self.answers.record(
             NewAnswer(guild_id, user_id, q.id, pack.pack, source, None, to_json(choice), g.correct, g.misconceptions),
-            now, self._review(guild_id, user_id, q.id, g.correct, now), None)
+            now)
         return Feedback(q, pack, choice, g, source, due_count=recorded.due_count)
-
-    @staticmethod
-    def _review(guild_id: int, user_id: int, question_id: str, correct: bool, now: datetime):
-        cid = srs.card_id(guild_id, user_id, question_id)
-        return lambda card_json: srs.review(card_json, cid, correct, now)

@@ -12,7 +12,7 @@ from bot.domain import progress as pg
 from bot.domain.errors import UserError
 from bot.domain.questions import InvalidChoice, choice_text, grade
 from bot.domain.schedule import week_start
-from bot.domain.streaks import Streak, streak
+from bot.domain.streaks import Streak
 from bot.packs.library import ContentLibrary
 from bot.packs.schema import Myth
 from bot.services.answering import from_json
@@ -233,12 +233,11 @@ class ProgressService:
         rows = await self.repo.user_answers(guild_id, user_id)
         packs = [PackStat(p, self._pack_title(guild_id, p), t) for p, t in sorted(pg.by_pack(rows).items())]
         criteria = self._criterion_stats(guild_id, pg.by_criterion(rows, self._criteria_of(guild_id)))
-        posts, answered = await self.answers.streak_data(guild_id, user_id)
         week = pts.week_key(now, await self._tz(guild_id))
         totals = await self.repo.user_totals(guild_id, user_id, ("all", week))
         return Stats(
             user_id=user_id, overall=pg.overall(rows), packs=packs, criteria=criteria,
-            streak=streak(posts, answered),
+            streak=await self.answers.streak(guild_id, user_id),
             cards_due=await self.answers.due_count(guild_id, user_id, now),
             misconceptions=await self.myths.open_misconceptions(guild_id, user_id),
             roleplays_completed=await self.roleplays.completed(guild_id, user_id),

@@ -7,6 +7,11 @@ queued up while the previous batch was committing is written in one transaction
 itself. A caller's ``await write(...)`` returns only after the COMMIT, so nothing is
 acknowledged to a learner before it is on disk, and no two jobs' statements ever
 interleave inside one job.
+
+A hot path can go further with ``write_many(batch, item)``: consecutive queued items for
+the same ``batch`` function are handed to it together, so it can write them with one
+statement per table. If that call fails, each item is retried alone in its own
+SAVEPOINT, so one bad item still fails only itself.
 """
 
 from __future__ import annotations
@@ -16,6 +21,8 @@ import logging
 import re
 import sqlite3
 from collections.abc import Callable
+from datetime import datetime
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -23,10 +30,20 @@ import aiosqlite
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+I = TypeVar("I")
 Job = Callable[[sqlite3.Connection], Any]
+# Writes many items in the caller's transaction; returns one result per item, in order.
+Batch = Callable[[sqlite3.Connection, list[I]], list[T]]
 
+CACHE_KIB = 64 * 1024  # SQLite's page cache (the default is 2 MiB)
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "db" / "migrations"
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+
+
+@lru_cache(maxsize=4096)
+def iso(moment: datetime) -> str:
+    """``moment.isoformat()``, remembered: one answer stamps several tables' rows."""
+    return moment.isoformat()
 
 
 class StoreError(Exception):
@@ -91,9 +108,15 @@ class Database:
     def __init__(self, conn: aiosqlite.Connection, path: Path) -> None:
         self._conn = conn
         self.path = path
-        self._queue: list[tuple[Job, asyncio.Future]] = []
+        self._queue: list[tuple[Batch | None, Any, asyncio.Future]] = []
         self._writer: asyncio.Task | None = None
         self._closed = False
+        # Checkpoints (copying the write-ahead log into the database file, with an fsync)
+        # run on a second connection in its own thread once the writer has drained,
+        # instead of inside whichever commit crossed SQLite's threshold: a burst's commit
+        # then only appends to the log.
+        self._checkpointer: aiosqlite.Connection | None = None
+        self._checkpointing: asyncio.Task | None = None
 
     @classmethod
     async def open(cls, path: Path, migrations_dir: Path = MIGRATIONS_DIR) -> Database:
@@ -107,8 +130,10 @@ class Database:
         try:
             await db._run(_configure)
             await db._run(lambda c: _migrate(c, migrations_dir))
+            db._checkpointer = await aiosqlite.connect(path, isolation_level=None)
+            await db._run(lambda c: c.execute("PRAGMA wal_autocheckpoint=0"))
         except Exception:
-            await conn.close()
+            await db.close()
             raise
         return db
 
@@ -122,28 +147,54 @@ class Database:
 
     async def write(self, fn: Callable[[sqlite3.Connection], T]) -> T:
         """Run ``fn`` in a transaction; return its result once it has committed."""
+        return await self._enqueue(None, fn)
+
+    async def write_many(self, batch: Batch[I, T], item: I) -> T:
+        """Write ``item`` together with the other items queued for ``batch``; return its
+        result once the transaction has committed."""
+        return await self._enqueue(batch, item)
+
+    def _enqueue(self, batch: Batch | None, payload: Any) -> asyncio.Future:
         if self._closed:
             raise StorageUnavailable("the database is closed")
         fut: asyncio.Future = asyncio.get_running_loop().create_future()
-        self._queue.append((fn, fut))
+        self._queue.append((batch, payload, fut))
         if self._writer is None or self._writer.done():
             self._writer = asyncio.create_task(self._drain(), name="db-writer")
-        return await fut
+        return fut
 
     async def _drain(self) -> None:
+        try:
+            await self._write_queued()
+        finally:
+            if not self._closed:
+                self._checkpoint_soon()
+
+    def _checkpoint_soon(self) -> None:
+        if self._checkpointer is not None and (self._checkpointing is None or self._checkpointing.done()):
+            self._checkpointing = asyncio.create_task(self._checkpoint(), name="db-checkpoint")
+
+    async def _checkpoint(self) -> None:
+        try:
+            await self._checkpointer.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        except sqlite3.Error as exc:  # the log keeps everything; the next drain tries again
+            log.warning("could not checkpoint the write-ahead log: %s", exc)
+
+    async def _write_queued(self) -> None:
         while self._queue:
-            batch, self._queue = self._queue, []
+            queued, self._queue = self._queue, []
+            jobs = [(batch, payload) for batch, payload, _ in queued]
             try:
-                outcomes = await self._run(lambda c: _commit_batch(c, [fn for fn, _ in batch]))
+                outcomes = await self._run(partial(_commit_batch, jobs=jobs))
             except sqlite3.Error as exc:
-                log.error("a write batch of %d job(s) failed: %s", len(batch), exc)
-                outcomes = [(False, StorageUnavailable(str(exc)))] * len(batch)
+                log.error("a write batch of %d job(s) failed: %s", len(queued), exc)
+                outcomes = [(False, StorageUnavailable(str(exc)))] * len(queued)
             except BaseException as exc:  # cancelled or the connection is gone
-                for _, fut in batch:
+                for *_, fut in queued:
                     if not fut.done():
                         fut.set_exception(StorageUnavailable(str(exc) or type(exc).__name__))
                 raise
-            for (_, fut), (ok, value) in zip(batch, outcomes):
+            for (*_, fut), (ok, value) in zip(queued, outcomes):
                 if fut.done():
                     continue
                 if ok:
@@ -151,10 +202,17 @@ class Database:
                 else:
                     fut.set_exception(value)
 
+    async def settle(self) -> None:
+        """Wait until every queued write has committed and the log has been checkpointed."""
+        for task in (self._writer, self._checkpointing):
+            if task is not None:
+                await asyncio.gather(task, return_exceptions=True)
+
     async def close(self) -> None:
         self._closed = True
-        if self._writer is not None:
-            await asyncio.gather(self._writer, return_exceptions=True)
+        await self.settle()
+        if self._checkpointer is not None:
+            await self._checkpointer.close()
         await self._conn.close()
 
 
@@ -166,24 +224,56 @@ def _configure(conn: sqlite3.Connection) -> None:
     conn.execute("PRAGMA synchronous=NORMAL")
     conn.execute("PRAGMA foreign_keys=ON")
     conn.execute("PRAGMA busy_timeout=5000")
+    # Keep the hot pages in memory: a burst touches every learner's rows in several indexes.
+    conn.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
 
 
-def _commit_batch(conn: sqlite3.Connection, jobs: list[Job]) -> list[tuple[bool, Any]]:
-    """Run every job in one transaction, each in its own savepoint."""
+def _groups(jobs: list[tuple[Batch | None, Any]]) -> list[tuple[Batch | None, list[Any]]]:
+    """Consecutive items for the same batch function go together; plain jobs go alone."""
+    groups: list[tuple[Batch | None, list[Any]]] = []
+    for batch, payload in jobs:
+        if batch is not None and groups and groups[-1][0] is batch:
+            groups[-1][1].append(payload)
+        else:
+            groups.append((batch, [payload]))
+    return groups
+
+
+def _in_savepoint(conn: sqlite3.Connection, fn: Callable[[], list[T]]) -> tuple[bool, list[T] | Exception]:
+    conn.execute("SAVEPOINT job")
+    try:
+        result = fn()
+        conn.execute("RELEASE job")
+        return True, result
+    except sqlite3.OperationalError:
+        raise  # disk full, read-only, I/O: the whole batch is lost
+    except Exception as exc:  # noqa: BLE001 - this job's own failure: undo it alone
+        conn.execute("ROLLBACK TO job")
+        conn.execute("RELEASE job")
+        return False, exc
+
+
+def _run_group(conn: sqlite3.Connection, batch: Batch | None, items: list[Any]) -> list[tuple[bool, Any]]:
+    if batch is None:
+        ok, value = _in_savepoint(conn, lambda: items[0](conn))
+        return [(ok, value)]
+    ok, values = _in_savepoint(conn, lambda: batch(conn, items))
+    if ok and len(values) == len(items):
+        return [(True, v) for v in values]
+    if len(items) == 1:
+        return [(False, values if not ok else RuntimeError("a batch returned the wrong number of results"))]
+    # Something in the group failed: retry each item alone so only the bad one fails.
+    return [_run_group(conn, batch, [item])[0] for item in items]
+
+
+def _commit_batch(conn: sqlite3.Connection, jobs: list[tuple[Batch | None, Any]]) -> list[tuple[bool, Any]]:
+    """Run every job in one transaction, each job (or group of batched items) in its own
+    savepoint."""
     outcomes: list[tuple[bool, Any]] = []
     conn.execute("BEGIN IMMEDIATE")
     try:
-        for job in jobs:
-            conn.execute("SAVEPOINT job")
-            try:
-                outcomes.append((True, job(conn)))
-                conn.execute("RELEASE job")
-            except sqlite3.OperationalError:
-                raise  # disk full, read-only, I/O: the whole batch is lost
-            except Exception as exc:  # this job's own failure: undo it alone
-                conn.execute("ROLLBACK TO job")
-                conn.execute("RELEASE job")
-                outcomes.append((False, exc))
+        for batch, items in _groups(jobs):
+            outcomes.extend(_run_group(conn, batch, items))
         conn.execute("COMMIT")
     except BaseException:
         if conn.in_transaction:

@@ -6,6 +6,8 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
+from .database import iso
+
 
 @dataclass(frozen=True)
 class Award:
@@ -26,9 +28,22 @@ def add_points(c: sqlite3.Connection, award: Award, now: datetime) -> bool:
         (award.guild_id, award.user_id, award.source, award.ref, award.points, award.reason, now.isoformat()))
     if cur.rowcount == 0:
         return False
+    _add_to_totals(c, [(award, now)])
+    return True
+
+
+def add_new_points(c: sqlite3.Connection, awards: list[tuple[Award, datetime]]) -> None:
+    """Record awards known not to have been given yet (the caller checked, in this
+    transaction), one statement per table however many there are."""
+    c.executemany(
+        "INSERT INTO points (guild_id, user_id, source, ref, points, reason, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [(a.guild_id, a.user_id, a.source, a.ref, a.points, a.reason, iso(now)) for a, now in awards])
+    _add_to_totals(c, awards)
+
+
+def _add_to_totals(c: sqlite3.Connection, awards: list[tuple[Award, datetime]]) -> None:
     c.executemany(
         "INSERT INTO score_totals (guild_id, period, user_id, points, reached_at) VALUES (?, ?, ?, ?, ?) "
         "ON CONFLICT (guild_id, period, user_id) DO UPDATE SET points = points + excluded.points, "
         "reached_at = CASE WHEN excluded.points > 0 THEN excluded.reached_at ELSE reached_at END",
-        [(award.guild_id, p, award.user_id, award.points, now.isoformat()) for p in award.periods])
-    return True
+        [(a.guild_id, p, a.user_id, a.points, iso(now)) for a, now in awards for p in a.periods])

@@ -32,6 +32,7 @@ USER_DATA: tuple[tuple[str, str], ...] = (
     ("cards", "user_id"),
     ("points", "user_id"),
     ("score_totals", "user_id"),
+    ("streaks", "user_id"),
     ("misconceptions", "user_id"),
     ("myth_answers", "user_id"),
     ("leaderboard_hidden", "user_id"),

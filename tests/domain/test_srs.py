@@ -6,8 +6,10 @@ from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from fsrs import Card
+from hypothesis import given
+from hypothesis import strategies as st
 
-from bot.domain.srs import card_id, review
+from bot.domain.srs import card_id, first_review, review
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
 CID = card_id(1, 2, "ex-q1")
@@ -74,3 +76,14 @@ def test_card_id_differs_by_guild_user_and_question():
 
 def test_card_id_is_a_positive_int():
     assert all(isinstance(c, int) and c > 0 for c in (card_id(g, u, "q") for g in range(20) for u in range(20)))
+
+
+@given(st.datetimes(min_value=datetime(2020, 1, 1), max_value=datetime(2035, 1, 1), timezones=st.sampled_from(
+    [timezone.utc, ZoneInfo("Europe/London"), ZoneInfo("Pacific/Auckland")])), st.booleans(),
+    st.integers(min_value=1, max_value=2**32 - 1))
+def test_first_review_is_the_schedulers_own_first_review(now, correct, cid):
+    fast_json, fast_due = first_review(cid, correct, now)
+    slow_json, slow_due = review(None, cid, correct, now)
+    assert fast_due == slow_due
+    assert json.loads(fast_json) == json.loads(slow_json)
+    assert Card.from_json(fast_json).to_json() == slow_json  # and fsrs reads it back as its own

@@ -77,3 +77,65 @@ async def test_concurrent_writes_each_commit_once_and_a_failing_job_is_undone_al
     assert isinstance(results[7], ValueError)
     assert [r for i, r in enumerate(results) if i != 7] == [i for i in range(50) if i != 7]
     assert keys == {f"k{i}" for i in range(50) if i != 7}
+
+
+async def test_items_queued_together_reach_their_batch_function_in_one_call(tmp_path):
+    db = await Database.open(tmp_path / "bot.sqlite3")
+    calls = []
+
+    def batch(c, items):
+        calls.append(list(items))
+        c.executemany("INSERT INTO meta (key, value) VALUES (?, 'x')", [(f"k{i}",) for i in items])
+        return [i * 10 for i in items]
+
+    results = await asyncio.gather(*(db.write_many(batch, i) for i in range(20)))
+    keys = await db.read(lambda c: {r[0] for r in c.execute("SELECT key FROM meta")})
+    await db.close()
+    assert results == [i * 10 for i in range(20)]
+    assert calls == [list(range(20))]
+    assert keys == {f"k{i}" for i in range(20)}
+
+
+async def test_a_failing_batch_is_retried_item_by_item_so_only_the_bad_item_fails(tmp_path):
+    db = await Database.open(tmp_path / "bot.sqlite3")
+
+    def batch(c, items):
+        c.executemany("INSERT INTO meta (key, value) VALUES (?, 'x')", [(f"k{i}",) for i in items])
+        if 13 in items:
+            raise ValueError("item 13 is bad")
+        return items
+
+    results = await asyncio.gather(*(db.write_many(batch, i) for i in range(20)), return_exceptions=True)
+    keys = await db.read(lambda c: {r[0] for r in c.execute("SELECT key FROM meta")})
+    await db.close()
+    assert isinstance(results[13], ValueError)
+    assert [r for i, r in enumerate(results) if i != 13] == [i for i in range(20) if i != 13]
+    assert keys == {f"k{i}" for i in range(20) if i != 13}
+
+
+async def test_plain_jobs_between_batched_items_keep_their_order(tmp_path):
+    db = await Database.open(tmp_path / "bot.sqlite3")
+    seen = []
+
+    def batch(c, items):
+        seen.append(("batch", list(items)))
+        return items
+
+    def job(c):
+        seen.append(("job",))
+
+    await asyncio.gather(db.write_many(batch, 1), db.write_many(batch, 2), db.write(job), db.write_many(batch, 3))
+    await db.close()
+    assert seen == [("batch", [1, 2]), ("job",), ("batch", [3])]
+
+
+async def test_the_log_is_checkpointed_by_the_second_connection_once_writes_drain(tmp_path):
+    db = await Database.open(tmp_path / "bot.sqlite3")
+    await db.write(lambda c: c.executemany("INSERT INTO meta (key, value) VALUES (?, ?)",
+                                           [(f"k{i}", "x" * 500) for i in range(2000)]))
+    await db.settle()
+    in_file = (tmp_path / "bot.sqlite3").stat().st_size
+    autocheckpoint = await db.read(lambda c: c.execute("PRAGMA wal_autocheckpoint").fetchone()[0])
+    await db.close()
+    assert autocheckpoint == 0  # commits never stop to checkpoint
+    assert in_file > 1_000_000  # the megabyte written is already in the database file, not only the log
