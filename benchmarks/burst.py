@@ -91,6 +91,8 @@ def _history(c: sqlite3.Connection, users: range, days: int) -> None:
     """The learners as a cohort some weeks in: ``days`` earlier daily posts, each answered
     by every one of them (so each has answers, revision cards, an all-time total and a
     streak), before the post they will answer in the burst."""
+    if days == 0:
+        return
     first = datetime(2025, 10, 1, 9, tzinfo=timezone.utc)
     stamp = first.isoformat()
     for d in range(days):
@@ -105,6 +107,8 @@ def _history(c: sqlite3.Connection, users: range, days: int) -> None:
                       [(GUILD, u, f"history-{d}", "2026-02-01T00:00:00+00:00") for u in users])
     c.executemany("INSERT INTO score_totals (guild_id, period, user_id, points, reached_at) VALUES (?, 'all', ?, ?, ?)",
                   [(GUILD, u, 10 * days, stamp) for u in users])
+    c.execute("INSERT INTO score_counts (guild_id, period, points, learners) VALUES (?, 'all', ?, ?)",
+              (GUILD, 10 * days, len(users)))
     last = (first + timedelta(days=days - 1)).date().isoformat()
     c.executemany("INSERT INTO streaks (guild_id, user_id, last_slot, length, best) VALUES (?, ?, ?, ?, ?)",
                   [(GUILD, u, last, days, days) for u in users])
@@ -121,7 +125,8 @@ class Instrument:
         orig_run = db._run
 
         async def run(fn):
-            name = getattr(fn, "__qualname__", "?").replace(".<locals>.<lambda>", "").replace(".<locals>.", ".")
+            name = getattr(fn, "__qualname__", None) or getattr(getattr(fn, "func", None), "__qualname__", "?")
+            name = name.replace(".<locals>.<lambda>", "").replace(".<locals>.", ".")
 
             def timed(c):
                 t = time.perf_counter()
@@ -170,6 +175,7 @@ def _rows_written(path: Path, post_id: int, question_id: str, users: range) -> d
         "cards": (f"question_id = ? AND {mine}", (question_id, lo, hi)),
         "misconceptions": (mine, (lo, hi)),
         "streaks": (mine, (lo, hi)),  # rewritten
+        "score_counts": ("guild_id = ?", (GUILD,)),  # the buckets the learners moved between
     }
     with sqlite3.connect(path) as conn:
         return {t: conn.execute(f"SELECT * FROM {t} WHERE {w}", args).fetchall() for t, (w, args) in where.items()}
@@ -253,7 +259,7 @@ def run(argv: list[str]) -> dict:
     ap = argparse.ArgumentParser(prog="python -m benchmarks.burst")
     ap.add_argument("--learners", type=int, default=1000)
     ap.add_argument("--warmup", type=int, default=100)
-    ap.add_argument("--history", type=int, default=60, help="earlier daily posts each learner has answered")
+    ap.add_argument("--history", type=int, default=0, help="earlier daily posts each learner has answered")
     ap.add_argument("--runs", type=int, default=3, help="bursts on fresh files; the median one is reported")
     ap.add_argument("--profile", action="store_true", help="also show where the time goes")
     args = ap.parse_args(argv)
@@ -276,6 +282,7 @@ def run(argv: list[str]) -> dict:
         lat = m["latencies"]
         result = {
             "learners": n,
+            "history": args.history,
             "runs_answers_per_s": [round(n / r["elapsed_s"]) for r in runs],
             "answers_per_s": round(rate),
             "p50_ms": ms(percentile(lat, 50)),

@@ -1,7 +1,7 @@
 """A large server's database, generated inside SQLite (recursive CTEs), fast enough for 2 cores.
 
 ``score_totals`` is generated directly (every learner has an all-time, a this-week and
-a this-month total, with many ties), as are the ``points`` ledger rows (``per_learner``
+a this-month total, with many ties; ``score_counts`` is filled from them), as are the ``points`` ledger rows (``per_learner``
 awards each, spread over the days before ``now``), one daily answer and one revision
 card per learner. Totals are not the sums of the generated ledger: the leaderboard reads
 the totals, and the ledger's size is what matters for the queries that touch it.
@@ -49,6 +49,8 @@ def generate(path: Path, learners: int, ledger_rows: int, now: datetime, tz: str
     for period, spread in (("all", 3000), (pts.week_key(now, tz), 50), (pts.month_key(now, tz), 200)):
         conn.execute(seq + "INSERT INTO score_totals (guild_id, period, user_id, points) "
                      "SELECT ?, ?, ? + i, 1 + abs(random()) % ? FROM s", (n - 1, g, period, base, spread))
+    conn.execute("INSERT INTO score_counts (guild_id, period, points, learners) "  # as the bot keeps them
+                 "SELECT guild_id, period, points, COUNT(*) FROM score_totals GROUP BY guild_id, period, points")
     conn.execute("COMMIT")
     out["score_totals_s"] = time.perf_counter() - t
 

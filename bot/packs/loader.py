@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 
@@ -34,10 +36,21 @@ class PackResult:
     file: str
     pack: Pack | None
     errors: list[PackError] = field(default_factory=list)
-    root: yaml.Node | None = None  # kept to place cross-pack errors on their line
+    root: yaml.Node | None = None  # the YAML node tree, while the pack is being checked
+    id_lines: dict[Path, int] = field(default_factory=dict)  # then only where its ids are
 
     def error_at(self, path: Path, message: str) -> PackError:
-        return PackError(self.file, _line_of(self.root, path), format_path(path), message)
+        line = _line_of(self.root, path) if self.root is not None else self.id_lines.get(tuple(path), 1)
+        return PackError(self.file, line, format_path(path), message)
+
+    def keep_id_lines(self) -> None:
+        """Keep the lines of the pack's ids (for errors found across packs) and let the
+        node tree go: thousands of nodes per pack would otherwise stay alive."""
+        if self.pack is not None and self.root is not None:
+            paths = [("pack",)] + [(section, i, "id") for section in ("questions", "myths", "scenarios")
+                                   for i in range(len(getattr(self.pack, section)))]
+            self.id_lines = {path: _line_of(self.root, path) for path in paths}
+        self.root = None
 
 
 def format_path(path: Iterable[str | int]) -> str:
@@ -110,10 +123,10 @@ def _parse_yaml(text: str, name: str) -> tuple[yaml.Node | None, object, list[Pa
     loader = _Loader(text)
     try:
         root = loader.get_single_node()
-        errors = list(_structure_problems(root, name, (), set()))
-        if errors:
-            return None, None, errors
-        data = loader.construct_document(root) if root is not None else None
+        builder = _Builder(loader, name)
+        data = builder.build(root, ()) if root is not None else None
+        if builder.errors:
+            return None, None, builder.errors
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         if exc.context_mark and mark and mark.line >= text.count("\n"):  # unclosed: point at its start
@@ -127,30 +140,91 @@ def _parse_yaml(text: str, name: str) -> tuple[yaml.Node | None, object, list[Pa
     return root, data, []
 
 
-def _structure_problems(node: yaml.Node | None, name: str, path: Path, seen: set[int]):
-    """Aliases (a node met twice) and keys repeated in one mapping."""
-    if node is None:
-        return
-    if id(node) in seen:
-        yield PackError(name, node.start_mark.line + 1, format_path(path),
-                        "repeats an anchored value (& and *); packs do not allow anchors and aliases, write the text out")
-        return
-    seen.add(id(node))
-    if isinstance(node, yaml.MappingNode):
-        keys: set[str] = set()
-        for k, v in node.value:
-            if k.value in keys:
-                yield PackError(name, k.start_mark.line + 1, format_path(path + (k.value,)),
-                                "this key appears twice in the same block; the later one would silently win")
-            keys.add(k.value)
-            yield from _structure_problems(v, name, path + (k.value,), seen)
-    elif isinstance(node, yaml.SequenceNode):
-        for i, v in enumerate(node.value):
-            yield from _structure_problems(v, name, path + (i,), seen)
+_STR, _MAP, _SEQ = ("tag:yaml.org,2002:" + t for t in ("str", "map", "seq"))
+
+
+class _Builder:
+    """Turns the node tree into data in one walk, noting what packs do not allow on the
+    way: aliases (a node met twice) and keys repeated in one mapping. Text, mappings and
+    lists (nearly every node) are built here; any other tag (numbers, booleans, null,
+    dates, merges) goes to PyYAML's own constructor, so values mean what YAML says."""
+
+    def __init__(self, loader, name: str) -> None:
+        self.loader, self.name = loader, name
+        self.errors: list[PackError] = []
+        self.seen: set[int] = set()
+
+    def build(self, node: yaml.Node, path: Path) -> object:
+        if not self._first_visit(node, path):
+            return None
+        tag = node.tag
+        if tag == _STR and isinstance(node, yaml.ScalarNode):
+            return node.value
+        if tag == _MAP and isinstance(node, yaml.MappingNode) and not _has_merge(node):
+            out, keys = {}, set()
+            for k, v in node.value:
+                if k.value in keys:
+                    self.errors.append(PackError(self.name, k.start_mark.line + 1, format_path(path + (k.value,)),
+                                                 "this key appears twice in the same block; the later one would "
+                                                 "silently win"))
+                keys.add(k.value)
+                key = self.build(k, path)
+                value = self.build(v, path + (k.value,))
+                try:
+                    out[key] = value
+                except TypeError:  # a mapping or list used as a key
+                    raise yaml.constructor.ConstructorError(None, None, "found unhashable key",
+                                                            k.start_mark) from None
+            return out
+        if tag == _SEQ and isinstance(node, yaml.SequenceNode):
+            return [self.build(v, path + (i,)) for i, v in enumerate(node.value)]
+        if isinstance(node, yaml.CollectionNode):
+            self._visit_within(node, path)
+        return self.loader.construct_object(node, deep=True)
+
+    def _first_visit(self, node: yaml.Node, path: Path) -> bool:
+        if id(node) in self.seen:
+            self.errors.append(PackError(self.name, node.start_mark.line + 1, format_path(path),
+                                         "repeats an anchored value (& and *); packs do not allow anchors and "
+                                         "aliases, write the text out"))
+            return False
+        self.seen.add(id(node))
+        return True
+
+    def _visit_within(self, node: yaml.CollectionNode, path: Path) -> None:
+        """Only look for aliases below a node PyYAML will build."""
+        children = [v for pair in node.value for v in pair] if isinstance(node, yaml.MappingNode) else node.value
+        for child in children:
+            if self._first_visit(child, path) and isinstance(child, yaml.CollectionNode):
+                self._visit_within(child, path)
+
+
+def _has_merge(node: yaml.MappingNode) -> bool:
+    return any(k.tag == "tag:yaml.org,2002:merge" for k, _ in node.value)
+
+
+@contextmanager
+def _gc_paused():
+    """Parsing a pack makes tens of thousands of small objects and no reference cycles;
+    the cyclic collector would otherwise rescan everything already loaded again and
+    again meanwhile (most of the load time with 10,000 questions). A pack is at most
+    256 KB, so what piles up meanwhile is bounded."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def parse_pack(text: str, name: str) -> PackResult:
     """Validate one pack's YAML text; never raises for bad input."""
+    with _gc_paused():
+        return _parse_pack(text, name)
+
+
+def _parse_pack(text: str, name: str) -> PackResult:
     root, data, errors = _parse_yaml(text, name)
     result = PackResult(name, None, errors, root)
     if root is None and not errors:
@@ -169,10 +243,12 @@ def parse_pack(text: str, name: str) -> PackResult:
                 path += ("kind",)
             result.errors.append(result.error_at(path, _message(err)))
         result.errors.sort(key=lambda e: e.line)
+        result.keep_id_lines()
         return result
     result.errors.extend(result.error_at(path, msg) for path, msg in check_pack(pack))
     if not result.errors:
         result.pack = pack
+    result.keep_id_lines()
     return result
 
 

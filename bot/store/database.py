@@ -226,6 +226,7 @@ def _configure(conn: sqlite3.Connection) -> None:
     conn.execute("PRAGMA busy_timeout=5000")
     # Keep the hot pages in memory: a burst touches every learner's rows in several indexes.
     conn.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
+    conn.execute("PRAGMA temp_store=MEMORY")
 
 
 def _groups(jobs: list[tuple[Batch | None, Any]]) -> list[tuple[Batch | None, list[Any]]]:

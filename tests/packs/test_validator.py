@@ -63,3 +63,42 @@ def test_arbitrary_yaml_structures_never_crash_the_validator(data):
     text = yaml.safe_dump(data)
     result = parse_pack(text, "fuzz.yaml")
     assert result.pack is not None or result.errors
+
+
+# -- the loader's own walk builds what PyYAML would -------------------------------------------
+TRICKY = ["yes", "no", "on", "off", "True", "~", "null", "", "0x1F", "0o17", "017", "1_000", "1:30", "1e3", "-.inf",
+          ".nan", "2026-01-01", "2026-01-01 09:00:00", "'quoted'", '"double"', "!!str 5", "!!int '5'", "!!float 1",
+          "{<<: {a: 1}, b: 2}", "!!set {a, b}", "!!omap [a: 1, b: 2]", "!!binary aGVsbG8=", "[1, [2, {c: d}]]",
+          "{1: one, 2.5: two, null: three, true: four}", "|\n  block\n  text\n", ">\n  folded\n  text\n"]
+
+
+def _standard(text):
+    import yaml
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
+def _ours(text):
+    from bot.packs.loader import _parse_yaml
+    _, data, errors = _parse_yaml(text, "x.yaml")
+    assert not errors
+    return data
+
+
+def _same(a, b):
+    if isinstance(a, float) and a != a:
+        return isinstance(b, float) and b != b
+    return type(a) is type(b) and a == b
+
+
+@pytest.mark.parametrize("scalar", TRICKY)
+def test_values_mean_what_pyyaml_says_they_mean(scalar):
+    text = f"key: {scalar}"
+    assert _same(_ours(text), _standard(text))
+
+
+@settings(max_examples=200, deadline=None)
+@given(yaml_values)
+def test_any_document_builds_as_pyyaml_builds_it(data):
+    import yaml
+    text = yaml.safe_dump({"doc": data})
+    assert _ours(text) == _standard(text)

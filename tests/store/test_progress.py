@@ -1,7 +1,14 @@
-"""The list of tables holding a learner's data stays complete."""
+"""The list of tables holding a learner's data stays complete, and leaderboard ranks from
+the maintained counts agree with ranking every learner."""
+
+from datetime import datetime, timedelta, timezone
+
+from hypothesis import given, settings
+from hypothesis import strategies as hs
 
 from bot.store.database import Database
-from bot.store.progress import USER_DATA
+from bot.store.points import Award, add_new_points, add_points
+from bot.store.progress import USER_DATA, ProgressRepo
 
 
 def user_columns(c) -> set[tuple[str, str]]:
@@ -26,3 +33,46 @@ async def test_a_referencing_table_is_deleted_before_the_table_it_references(tmp
     for table, parent in refs:
         if parent in order:
             assert order.index(table) < order.index(parent), f"{table} references {parent}: delete it first"
+
+
+# -- ranks from the maintained counts agree with ranking everyone ------------------------------
+G = 9
+T0 = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
+awards_strategy = hs.lists(hs.tuples(hs.integers(1, 12), hs.sampled_from([0, 1, 2, 5, 10]), hs.integers(0, 5)),
+                           min_size=1, max_size=40)
+
+
+@settings(max_examples=25, deadline=None)
+@given(awards=awards_strategy, hidden=hs.sets(hs.integers(1, 12), max_size=3),
+       deleted=hs.sets(hs.integers(1, 12), max_size=2), batched=hs.booleans())
+async def test_ranks_and_board_sizes_match_ranking_every_learner(tmp_path_factory, awards, hidden, deleted, batched):
+    db = await Database.open(tmp_path_factory.mktemp("ranks") / "bot.sqlite3")
+    repo = ProgressRepo(db)
+    try:
+        given_awards = [(Award(G, user, "daily", f"post:{n}", pts, "test", ("all", "w:2026-03-02")),
+                         T0 + timedelta(minutes=minute + n)) for n, (user, pts, minute) in enumerate(awards)]
+        if batched:
+            await db.write(lambda c: add_new_points(c, given_awards))
+        else:
+            for award, at in given_awards:
+                await db.write(lambda c, a=award, at=at: add_points(c, a, at))
+        for user in hidden:
+            await repo.set_hidden(G, user, True)
+        for user in deleted:
+            await repo.delete_user(user)
+        counts, grouped, totals = await db.read(lambda c: (
+            sorted(tuple(r) for r in c.execute("SELECT period, points, learners FROM score_counts WHERE learners > 0")),
+            sorted(tuple(r) for r in c.execute("SELECT period, points, COUNT(*) FROM score_totals WHERE points > 0 "
+                                               "GROUP BY period, points")),
+            [tuple(r) for r in c.execute("SELECT period, user_id, points, reached_at FROM score_totals")]))
+        assert counts == grouped
+        for period in ("all", "w:2026-03-02"):
+            board = sorted(((-p, r, u) for per, u, p, r in totals if per == period and p > 0 and u not in hidden))
+            expected_rank = {u: i for i, (_, _, u) in enumerate(board, start=1)}
+            for caller in range(1, 13):
+                top, me, size = await repo.ranked(G, period, caller, 5)
+                assert size == len(board)
+                assert [row[1] for row in top] == [u for _, _, u in board[:5]]
+                assert (me[0] if me else None) == expected_rank.get(caller)
+    finally:
+        await db.close()
