@@ -101,7 +101,7 @@ def print_profile(b: dict) -> None:
           f"in {sum(h['calls'] for h in p['handoffs'].values()):,} hand-offs; "
           f"{p['write_batches']} group-commit batch(es), largest {p['largest_batch']} jobs")
     for name, h in p["handoffs"].items():
-        if h["calls_per_answer"] >= 0.5 or name == "_commit_batch":
+        if not name.startswith("_hop_cost") and (h["calls_per_answer"] >= 0.5 or h["thread_ms"] >= 5):
             print(f"    {name:<28} {h['calls']:>6} calls ({h['calls_per_answer']}/answer) {h['thread_ms']:>7.1f} ms")
     print(f"  one hand-off: {p['hop_sequential_us']} us awaited alone, {p['hop_concurrent_us']} us each "
           f"when {2000} are queued at once")

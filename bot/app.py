@@ -43,6 +43,7 @@ COGS = (  # the scheduler first: the feature cogs register their post kinds with
     "bot.cogs.roleplay",
     "bot.cogs.challenges",
     "bot.cogs.progress",
+    "bot.cogs.stale_buttons",
 )
 
 
@@ -98,6 +99,15 @@ class RevisionBot(commands.Bot):
         self._library = library
         self.services: Services | None = None
         self.tree.on_error = report_app_command_error
+        self._item_classes: list[type[discord.ui.DynamicItem]] = []
+
+    def add_dynamic_items(self, *items: type[discord.ui.DynamicItem]) -> None:
+        super().add_dynamic_items(*items)
+        self._item_classes.extend(items)
+
+    def recognises(self, custom_id: str) -> bool:
+        """Whether one of the registered persistent items answers to this custom_id."""
+        return any(item.__discord_ui_compiled_template__.fullmatch(custom_id) for item in self._item_classes)
 
     @property
     def svc(self) -> Services:

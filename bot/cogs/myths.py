@@ -16,7 +16,7 @@ from bot.services.myths import DEFAULT_POST_HOURS
 from bot.store.posts import Post
 from bot.ui import choices
 from bot.ui import myths as ui
-from bot.ui.errors import report
+from bot.ui.errors import report, show_feedback
 
 WEEKDAYS = [app_commands.Choice(name=full, value=i) for i, full in enumerate(
     ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"))] + [
@@ -70,13 +70,15 @@ class Myths(commands.GroupCog, group_name="myth", group_description="Myth or fac
             if target.startswith("p"):
                 await interaction.response.defer(ephemeral=True, thinking=True)
                 fb = await svc.answer_post(interaction.guild_id, interaction.user.id, int(target[1:]), verdict, now)
-                await interaction.followup.send(embed=ui.feedback_embed(fb), ephemeral=True)
+                await show_feedback(interaction, lambda: interaction.followup.send(
+                    embed=ui.feedback_embed(fb), ephemeral=True), saved=not fb.closed)
                 return
             await interaction.response.defer()
             fb = await svc.answer_card(interaction.guild_id, interaction.user.id, target[1:], verdict, now)
             view = discord.ui.View(timeout=None)
             view.add_item(ui.NextMyth(None))
-            await interaction.edit_original_response(embed=ui.feedback_embed(fb), view=view)
+            await show_feedback(interaction, lambda: interaction.edit_original_response(
+                embed=ui.feedback_embed(fb), view=view), saved=not fb.closed)
         except Exception as exc:  # noqa: BLE001
             await report(interaction, exc)
 

@@ -15,7 +15,7 @@ from bot.packs.schema import OrderQuestion
 from bot.services.answering import Feedback
 from bot.ui import choices
 from bot.ui import questions as ui
-from bot.ui.errors import report, send_ephemeral
+from bot.ui.errors import report, send_ephemeral, show_feedback
 from bot.ui.myths import bust_buttons
 
 
@@ -51,9 +51,10 @@ class Questions(commands.Cog):
                                                      choice, now)
         embed, view = ui.feedback_embed(fb), self._after_view(fb)
         if private:
-            await interaction.edit_original_response(content=None, embed=embed, view=view)
+            show = lambda: interaction.edit_original_response(content=None, embed=embed, view=view)  # noqa: E731
         else:
-            await interaction.followup.send(embed=embed, view=view, ephemeral=True)
+            show = lambda: interaction.followup.send(embed=embed, view=view, ephemeral=True)  # noqa: E731
+        await show_feedback(interaction, show, saved=not fb.closed)
 
     def _after_view(self, fb: Feedback) -> discord.ui.View:
         view = discord.ui.View(timeout=None)

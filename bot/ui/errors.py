@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Awaitable, Callable
 
 import discord
 from discord import app_commands
@@ -24,6 +25,8 @@ class NotTutor(app_commands.CheckFailure):
 
 
 NOT_SAVED = "⚠️ That was **not saved**: the bot could not write to its database. Please try again in a minute."
+SAVED_NOT_SHOWN = ("✅ Your answer **was saved**, but Discord did not let me show your feedback just now. "
+                   "Click the same button again to see it.")
 
 
 async def send_ephemeral(interaction: discord.Interaction, content: str | None = None, **kwargs) -> None:
@@ -36,6 +39,19 @@ async def send_ephemeral(interaction: discord.Interaction, content: str | None =
             await interaction.response.send_message(content, ephemeral=True, **kwargs)
     except discord.HTTPException as exc:  # the token expired or Discord is down: log only
         log.warning("could not send an ephemeral reply: %s", exc)
+
+
+async def show_feedback(interaction: discord.Interaction, show: Callable[[], Awaitable[object]], *,
+                        saved: bool) -> None:
+    """Show the feedback on an answer. If Discord refuses and the answer is saved, the
+    learner is told it was saved (never "try again", which would read as lost)."""
+    try:
+        await show()
+    except discord.HTTPException as exc:
+        if not saved:
+            raise
+        log.warning("feedback for a saved answer could not be shown: %s", exc)
+        await send_ephemeral(interaction, SAVED_NOT_SHOWN)
 
 
 def message_for(exc: BaseException) -> str:

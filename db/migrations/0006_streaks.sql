@@ -9,7 +9,7 @@ CREATE TABLE streaks (
     length    INTEGER NOT NULL,                  -- the run of answered posts ending there
     best      INTEGER NOT NULL,                  -- the longest run they have had
     PRIMARY KEY (guild_id, user_id)
-);
+) WITHOUT ROWID;
 
 -- Fill it from the answers so far: number the scheduled posts and each learner's answered
 -- ones; within one run the difference of the two numbers is constant (gaps and islands).

@@ -11,6 +11,8 @@ from __future__ import annotations
 import discord
 import pytest
 
+from bot.ui.errors import SAVED_NOT_SHOWN
+
 from tests.e2e.helpers import answer, embed_text, post_id_of, question_of, reply
 from tests.e2e.test_daily import bot_posts, setup_daily
 
@@ -96,7 +98,8 @@ async def test_a_failed_feedback_message_loses_no_answer_and_never_counts_twice(
 
     env.inject_error("POST", "/webhooks/*", status=status, times=1)  # the follow-up with the feedback
     first = await answer(ben, post, q, right=False)
-    assert first.acknowledged and reply(first).ephemeral  # an apology, never a silent failure
+    assert first.acknowledged and reply(first).ephemeral  # never a silent failure
+    assert reply(first).content == SAVED_NOT_SHOWN  # told it was saved, not to try again
     assert await counts(svc, pid, ben.id) == (1, 1)
     totals = await svc.db.read(lambda c: c.execute(
         "SELECT points FROM score_totals WHERE user_id = ? AND period = 'all'", (ben.id,)).fetchone()[0])

@@ -142,19 +142,22 @@ async def test_tampered_custom_ids_get_a_clear_private_message_and_store_nothing
     assert "Right" in ok.embeds[0].title
 
 
-async def test_a_custom_id_outside_every_template_is_not_dispatched(cohort):
-    """An id that matches no template is not ours to answer: nothing runs and nothing is
-    stored (Discord shows its own "interaction failed")."""
+async def test_a_custom_id_of_ours_outside_every_template_is_explained_and_runs_nothing(cohort):
+    """An "rb:" id that matches no template (an old button, or a tampered one) runs no
+    handler and stores nothing; the learner is told the button is out of date. An id
+    that is not ours at all is left alone."""
     env, svc = cohort.env, cohort.svc
     post, _ = await posted_daily(cohort)
     pid = post_id_of(post)
-    bad = [f"rb:ans:p{pid}:0x", f"rb:ans:p{pid}:10", f"rb:ans:p{pid}", "rb:ans:q<@&1>:0", f"xx:ans:p{pid}:0"]
+    ours = [f"rb:ans:p{pid}:0x", f"rb:ans:p{pid}:10", f"rb:ans:p{pid}", "rb:ans:q<@&1>:0", "rb:gone:1"]
     message = await crafted(env, cohort.channel, [discord.ui.Button(label=f"b{i}", custom_id=c)
-                                                  for i, c in enumerate(bad)])
+                                                  for i, c in enumerate([*ours, f"xx:ans:p{pid}:0"])])
     before = await stored(svc)
-    for cid in bad:
+    for cid in ours:
         result = await cohort.learners[0].click(message, custom_id=cid)
-        assert not result.acknowledged, cid
+        assert result.acknowledged and reply(result).ephemeral, cid
+        assert "out of date" in reply(result).content, cid
+    assert not (await cohort.learners[0].click(message, custom_id=f"xx:ans:p{pid}:0")).acknowledged
     assert await stored(svc) == before
 
 
