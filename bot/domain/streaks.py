@@ -14,13 +14,13 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Streak:
     current: int
     best: int
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Run:
     last_slot: str  # the latest scheduled post answered
     length: int  # answered posts in a row, ending there

@@ -20,7 +20,7 @@ NO_POST = "I cannot find that question post."
 GONE = "This question is no longer available: its pack was removed or changed. Try `/quiz` for another one."
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Feedback:
     question: Question
     pack: Pack
@@ -53,7 +53,7 @@ def decode(text: str) -> Choice:
     return from_json(json.loads(text))
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class DailyVerdict(Verdict):
     question: Question
     pack: Pack

@@ -38,7 +38,7 @@ class NewAnswer:
     misconceptions: tuple[str, ...] = ()  # myth ids the wrong answer showed
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Click:
     """A learner's click on a cohort post, before it is judged."""
 
@@ -49,7 +49,7 @@ class Click:
     now: datetime
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Verdict:
     """What one choice on one post is worth: the same for every learner who makes it, so a
     burst judges each distinct choice once. A judge may return a subclass that carries
@@ -69,7 +69,7 @@ class Verdict:
 Judge = Callable[[Post | None, int, str], Verdict]
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Recorded:
     first: bool  # False: nothing was recorded (answered before, or the post had closed)
     verdict: Verdict | None = None  # cohort posts: what the standing answer is worth

@@ -10,7 +10,7 @@ from datetime import datetime
 from .database import iso
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Award:
     guild_id: int
     user_id: int
