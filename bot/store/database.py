@@ -176,7 +176,8 @@ class Database:
 
     async def _checkpoint(self) -> None:
         try:
-            await self._checkpointer.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            cursor = await self._checkpointer.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            await cursor.close()
         except sqlite3.Error as exc:  # the log keeps everything; the next drain tries again
             log.warning("could not checkpoint the write-ahead log: %s", exc)
 
