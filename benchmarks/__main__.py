@@ -98,7 +98,8 @@ def print_profile(b: dict) -> None:
         return
     print("\nWhere the answer burst's time goes (a second, instrumented burst):")
     print(f"  elapsed {p['elapsed_ms']:.0f} ms; aiosqlite worker thread busy {p['worker_thread_busy_ms']:.0f} ms "
-          f"in {sum(h['calls'] for h in p['handoffs'].values()):,} hand-offs; "
+          f"in {sum(h['calls'] for n, h in p['handoffs'].items() if not n.startswith('_hop_cost')):,} "
+          f"hand-offs; "
           f"{p['write_batches']} group-commit batch(es), largest {p['largest_batch']} jobs")
     for name, h in p["handoffs"].items():
         if not name.startswith("_hop_cost") and (h["calls_per_answer"] >= 0.5 or h["thread_ms"] >= 5):

@@ -149,6 +149,8 @@ class Instrument:
             self.batches.append(len(jobs))
             return orig_commit(conn, jobs)
 
+        commit_batch.__qualname__ = "_commit_batch"
+
         def review(*args):
             t = time.perf_counter()
             try:
