@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -18,11 +18,9 @@ from bot.domain import points as pts
 from bot.domain import srs
 from bot.domain import streaks as st
 
-from .database import Database, iso
+from .database import Database, chunks, iso, marks
 from .points import Award, add_new_points
 from .posts import Post, get_post
-
-IN_CHUNK = 500  # ids per "IN (...)" list, well inside SQLite's limit on variables
 
 
 @dataclass(frozen=True)
@@ -81,15 +79,6 @@ class Recorded:
 
 
 # -- the pieces, each one statement for many rows ----------------------------------------
-def _chunks(ids: Sequence, size: int = IN_CHUNK) -> Iterable[Sequence]:
-    for i in range(0, len(ids), size):
-        yield ids[i:i + size]
-
-
-def _marks(ids: Sequence) -> str:
-    return ",".join("?" * len(ids))
-
-
 # An answer as the tables see it: who, which question and pack, right or not, when.
 Row = tuple[int, int, str, str, bool, datetime]  # guild, user, question, pack, correct, at
 
@@ -116,10 +105,10 @@ def _review_cards(c: sqlite3.Connection, rows: list[Row]) -> None:
         by_question[(g, q)].append(u)
     cards: dict[tuple[int, int, str], str] = {}
     for (guild_id, question_id), users in by_question.items():
-        for ids in _chunks(users):
+        for ids in chunks(users):
             for user_id, card in c.execute(
                     f"SELECT user_id, card FROM cards WHERE guild_id = ? AND question_id = ? "
-                    f"AND user_id IN ({_marks(ids)})", (guild_id, question_id, *ids)):
+                    f"AND user_id IN ({marks(ids)})", (guild_id, question_id, *ids)):
                 cards[(guild_id, user_id, question_id)] = card
     reviewed = []
     for g, u, q, _, correct, at in rows:
@@ -135,8 +124,8 @@ def _review_cards(c: sqlite3.Connection, rows: list[Row]) -> None:
 
 def _due_counts(c: sqlite3.Connection, guild_id: int, users: Sequence[int], now: datetime) -> dict[int, int]:
     out: dict[int, int] = {}
-    for ids in _chunks(list(users)):
-        out.update(c.execute(f"SELECT user_id, COUNT(*) FROM cards WHERE guild_id = ? AND user_id IN ({_marks(ids)}) "
+    for ids in chunks(list(users)):
+        out.update(c.execute(f"SELECT user_id, COUNT(*) FROM cards WHERE guild_id = ? AND user_id IN ({marks(ids)}) "
                              f"AND due <= ? GROUP BY user_id", (guild_id, *ids, iso(now))))
     return out
 
@@ -154,10 +143,10 @@ def _scheduled_posts(c: sqlite3.Connection, guild_id: int) -> list[tuple[str, bo
 
 def _runs(c: sqlite3.Connection, guild_id: int, users: Sequence[int]) -> dict[int, st.Run]:
     out: dict[int, st.Run] = {}
-    for ids in _chunks(list(users)):
+    for ids in chunks(list(users)):
         for user_id, last_slot, length, best in c.execute(
                 f"SELECT user_id, last_slot, length, best FROM streaks WHERE guild_id = ? "
-                f"AND user_id IN ({_marks(ids)})", (guild_id, *ids)):
+                f"AND user_id IN ({marks(ids)})", (guild_id, *ids)):
             out[user_id] = st.Run(last_slot, length, best)
     return out
 
@@ -178,8 +167,8 @@ def _save_runs(c: sqlite3.Connection, guild_id: int, runs: dict[int, st.Run | No
 def _existing_answers(c: sqlite3.Connection, post_id: int, users: Sequence[int]) -> dict[int, str]:
     """The learners' answers to a post (JSON), for those who have answered."""
     out: dict[int, str] = {}
-    for ids in _chunks(list(users)):
-        out.update(c.execute(f"SELECT user_id, choice FROM answers WHERE post_id = ? AND user_id IN ({_marks(ids)})",
+    for ids in chunks(list(users)):
+        out.update(c.execute(f"SELECT user_id, choice FROM answers WHERE post_id = ? AND user_id IN ({marks(ids)})",
                              (post_id, *ids)))
     return out
 

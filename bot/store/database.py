@@ -20,7 +20,7 @@ import asyncio
 import logging
 import re
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence, Sized
 from datetime import datetime
 from functools import lru_cache, partial
 from pathlib import Path
@@ -38,6 +38,20 @@ Batch = Callable[[sqlite3.Connection, list[I]], list[T]]
 CACHE_KIB = 64 * 1024  # SQLite's page cache (the default is 2 MiB)
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "db" / "migrations"
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+
+
+IN_CHUNK = 500  # ids per "IN (...)" list, well inside SQLite's limit on variables
+
+
+def chunks(ids: Sequence[T], size: int = IN_CHUNK) -> Iterator[Sequence[T]]:
+    """``ids`` in slices short enough for one ``IN (...)`` list each."""
+    for i in range(0, len(ids), size):
+        yield ids[i:i + size]
+
+
+def marks(ids: Sized) -> str:
+    """The ``?, ?, ...`` placeholders for an ``IN (...)`` list of ``ids``."""
+    return ",".join("?" * len(ids))
 
 
 @lru_cache(maxsize=4096)

@@ -7,7 +7,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from .database import iso
+from .database import chunks, iso, marks
 
 
 @dataclass(slots=True)
@@ -73,10 +73,9 @@ def _current_totals(c: sqlite3.Connection, keys: set[tuple[int, str, int]]) -> d
         users[(guild_id, period)].append(user_id)
     out: dict[tuple[int, str, int], int] = {}
     for (guild_id, period), ids in users.items():
-        for i in range(0, len(ids), 500):
-            chunk = ids[i:i + 500]
+        for chunk in chunks(ids):
             for user_id, points in c.execute(
                     f"SELECT user_id, points FROM score_totals WHERE guild_id = ? AND period = ? "
-                    f"AND user_id IN ({','.join('?' * len(chunk))})", (guild_id, period, *chunk)):
+                    f"AND user_id IN ({marks(chunk)})", (guild_id, period, *chunk)):
                 out[(guild_id, period, user_id)] = points
     return out
