@@ -5,7 +5,9 @@ schedule was paused) never break a streak. A post still open does not break it y
 
 A learner's streak is kept as a ``Run`` (their latest run of answered posts, as of their
 latest answer) so answering reads one row; ``shown`` decides against the server's posts
-whether that run is still alive.
+whether that run is still alive. The run is judged against the posts that existed when
+the answer was given: a post whose sending only succeeded after a later one went out
+(retries give up within about 35 minutes) is not fitted into runs already kept.
 """
 
 from __future__ import annotations

@@ -163,18 +163,16 @@ class _Builder:
         if tag == _MAP and isinstance(node, yaml.MappingNode) and not _has_merge(node):
             out, keys = {}, set()
             for k, v in node.value:
+                if not isinstance(k, yaml.ScalarNode):
+                    self.errors.append(PackError(self.name, k.start_mark.line + 1, format_path(path),
+                                                 "a key must be plain text, not a list or a block"))
+                    continue
                 if k.value in keys:
                     self.errors.append(PackError(self.name, k.start_mark.line + 1, format_path(path + (k.value,)),
                                                  "this key appears twice in the same block; the later one would "
                                                  "silently win"))
                 keys.add(k.value)
-                key = self.build(k, path)
-                value = self.build(v, path + (k.value,))
-                try:
-                    out[key] = value
-                except TypeError:  # a mapping or list used as a key
-                    raise yaml.constructor.ConstructorError(None, None, "found unhashable key",
-                                                            k.start_mark) from None
+                out[self.build(k, path)] = self.build(v, path + (k.value,))
             return out
         if tag == _SEQ and isinstance(node, yaml.SequenceNode):
             return [self.build(v, path + (i,)) for i, v in enumerate(node.value)]

@@ -64,6 +64,7 @@ class AnswerService:
     def __init__(self, library: ContentLibrary, answers: AnswerRepo) -> None:
         self.library = library
         self.answers = answers
+        self._record_click = answers.click_recorder(self._judge)
 
     def _question(self, guild_id: int, question_id: str) -> tuple[Question, Pack]:
         found = self.library.question(guild_id, question_id)
@@ -83,8 +84,7 @@ class AnswerService:
             raise UserError(NO_POST)
         # Everything (the post, an earlier answer, the time zone, the writes) happens in one
         # write shared with the clicks that arrive in the same moment.
-        rec = await self.answers.record_click(Click(guild_id, user_id, post_id, encode(choice), now),
-                                              self._judge)
+        rec = await self._record_click(Click(guild_id, user_id, post_id, encode(choice), now))
         v: DailyVerdict = rec.verdict
         standing = decode(rec.choice)
         if rec.closed:

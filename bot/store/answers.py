@@ -1,16 +1,18 @@
 """Answers, revision cards, streaks and the per-learner reads built on them.
 
 Answers to a cohort post arrive in bursts (everyone clicks in the same minute), so they
-are written with ``Database.write_many``: the clicks queued together are checked with one
-query and written with one statement per table, in one hand-off to the database thread.
+are written with ``Database.write_many``: the clicks queued together go to the database
+thread in one hand-off, are checked with a few queries per post and per server (not per
+click), and are written with one statement per table.
 """
 
 from __future__ import annotations
 
+import copy
 import json
 import sqlite3
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -19,6 +21,7 @@ from bot.domain import srs
 from bot.domain import streaks as st
 
 from .database import Database, chunks, iso, marks
+from .guilds import DEFAULT_TIMEZONE
 from .points import Award, add_new_points
 from .posts import Post, get_post
 
@@ -175,7 +178,7 @@ def _existing_answers(c: sqlite3.Connection, post_id: int, users: Sequence[int])
 
 def _timezone(c: sqlite3.Connection, guild_id: int) -> str:
     row = c.execute("SELECT timezone FROM guild_settings WHERE guild_id = ?", (guild_id,)).fetchone()
-    return row[0] if row else "Europe/London"
+    return row[0] if row else DEFAULT_TIMEZONE
 
 
 # -- the two answer paths ----------------------------------------------------------------
@@ -197,7 +200,10 @@ def record_post_answers(c: sqlite3.Connection, clicks: list[Click], judge: Judge
                 verdicts[key] = judge(post, guild_id, choice)
             except Exception as exc:  # noqa: BLE001 - the reason goes back to the clicks it concerns
                 verdicts[key] = exc
-        return verdicts[key]
+        found = verdicts[key]
+        # Each click raises its own copy: one exception raised in many tasks would collect
+        # all their tracebacks.
+        return copy.copy(found) if isinstance(found, Exception) else found
 
     fresh: list[tuple[int, Post, Verdict]] = []
     for post_id, idxs in by_post.items():
@@ -275,19 +281,22 @@ def record_answer(c: sqlite3.Connection, a: NewAnswer, now: datetime) -> Recorde
 class AnswerRepo:
     def __init__(self, db: Database) -> None:
         self.db = db
-        self._batches: dict[Judge, Callable[[sqlite3.Connection, list[Click]], list]] = {}
 
-    async def record_click(self, click: Click, judge: Judge) -> Recorded:
-        """Record a click on a cohort post together with the clicks that came in with it;
-        raises what ``judge`` raised when the click cannot count."""
-        # One batch function per judge, so the writer groups the clicks that share it.
-        batch = self._batches.get(judge)
-        if batch is None:
-            batch = self._batches[judge] = lambda c, clicks: record_post_answers(c, clicks, judge)
-        result = await self.db.write_many(batch, click)
-        if isinstance(result, Exception):
-            raise result
-        return result
+    def click_recorder(self, judge: Judge) -> Callable[[Click], Awaitable[Recorded]]:
+        """How a service records clicks on cohort posts, each judged by ``judge``: the
+        clicks that come in together are written together. The recorder raises what the
+        judge raised when a click cannot count."""
+
+        def batch(c: sqlite3.Connection, clicks: list[Click]) -> list[Recorded | Exception]:
+            return record_post_answers(c, clicks, judge)
+
+        async def record(click: Click) -> Recorded:
+            result = await self.db.write_many(batch, click)
+            if isinstance(result, Exception):
+                raise result
+            return result
+
+        return record
 
     async def record(self, a: NewAnswer, now: datetime) -> Recorded:
         return await self.db.write(lambda c: record_answer(c, a, now))

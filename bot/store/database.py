@@ -10,8 +10,10 @@ interleave inside one job.
 
 A hot path can go further with ``write_many(batch, item)``: consecutive queued items for
 the same ``batch`` function are handed to it together, so it can write them with one
-statement per table. If that call fails, each item is retried alone in its own
-SAVEPOINT, so one bad item still fails only itself.
+statement per table. It returns one result per item (an item's result may be an
+exception for its caller to raise). If the call fails, or returns the wrong number of
+results, its writes are rolled back and each item is retried alone in its own SAVEPOINT,
+so one bad item still fails only itself.
 """
 
 from __future__ import annotations
@@ -54,9 +56,13 @@ def marks(ids: Sized) -> str:
     return ",".join("?" * len(ids))
 
 
-@lru_cache(maxsize=4096)
 def iso(moment: datetime) -> str:
     """``moment.isoformat()``, remembered: one answer stamps several tables' rows."""
+    return _iso(moment, moment.utcoffset())  # equal instants in other zones are other strings
+
+
+@lru_cache(maxsize=4096)
+def _iso(moment: datetime, _offset: object) -> str:
     return moment.isoformat()
 
 
@@ -131,6 +137,7 @@ class Database:
         # then only appends to the log.
         self._checkpointer: aiosqlite.Connection | None = None
         self._checkpointing: asyncio.Task | None = None
+        self._checkpoint_wanted = False
 
     @classmethod
     async def open(cls, path: Path, migrations_dir: Path = MIGRATIONS_DIR) -> Database:
@@ -185,15 +192,21 @@ class Database:
                 self._checkpoint_soon()
 
     def _checkpoint_soon(self) -> None:
-        if self._checkpointer is not None and (self._checkpointing is None or self._checkpointing.done()):
+        if self._checkpointer is None:
+            return
+        self._checkpoint_wanted = True  # a checkpoint already running goes round again
+        if self._checkpointing is None or self._checkpointing.done():
             self._checkpointing = asyncio.create_task(self._checkpoint(), name="db-checkpoint")
 
     async def _checkpoint(self) -> None:
-        try:
-            cursor = await self._checkpointer.execute("PRAGMA wal_checkpoint(PASSIVE)")
-            await cursor.close()
-        except sqlite3.Error as exc:  # the log keeps everything; the next drain tries again
-            log.warning("could not checkpoint the write-ahead log: %s", exc)
+        while self._checkpoint_wanted:
+            self._checkpoint_wanted = False
+            try:
+                cursor = await self._checkpointer.execute("PRAGMA wal_checkpoint(PASSIVE)")
+                await cursor.close()
+            except sqlite3.Error as exc:  # the log keeps everything; the next drain tries again
+                log.warning("could not checkpoint the write-ahead log: %s", exc)
+                return
 
     async def _write_queued(self) -> None:
         while self._queue:
@@ -219,9 +232,11 @@ class Database:
 
     async def settle(self) -> None:
         """Wait until every queued write has committed and the log has been checkpointed."""
-        for task in (self._writer, self._checkpointing):
-            if task is not None:
-                await asyncio.gather(task, return_exceptions=True)
+        while True:
+            busy = [t for t in (self._writer, self._checkpointing) if t is not None and not t.done()]
+            if not busy:
+                return
+            await asyncio.gather(*busy, return_exceptions=True)
 
     async def close(self) -> None:
         self._closed = True
@@ -273,13 +288,21 @@ def _run_group(conn: sqlite3.Connection, batch: Batch | None, items: list[Any]) 
     if batch is None:
         ok, value = _in_savepoint(conn, lambda: items[0](conn))
         return [(ok, value)]
-    ok, values = _in_savepoint(conn, lambda: batch(conn, items))
-    if ok and len(values) == len(items):
+    ok, values = _in_savepoint(conn, lambda: _checked(batch(conn, items), len(items)))
+    if ok:
         return [(True, v) for v in values]
     if len(items) == 1:
-        return [(False, values if not ok else RuntimeError("a batch returned the wrong number of results"))]
-    # Something in the group failed: retry each item alone so only the bad one fails.
+        return [(False, values)]
+    # Something in the group failed (and was rolled back): retry each item alone so only
+    # the bad one fails.
     return [_run_group(conn, batch, [item])[0] for item in items]
+
+
+def _checked(results: list[T], expected: int) -> list[T]:
+    """A batch owes one result per item; otherwise its writes are undone like a failure's."""
+    if len(results) != expected:
+        raise RuntimeError(f"a batch returned {len(results)} results for {expected} items")
+    return results
 
 
 def _commit_batch(conn: sqlite3.Connection, jobs: list[tuple[Batch | None, Any]]) -> list[tuple[bool, Any]]:

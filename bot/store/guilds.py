@@ -8,11 +8,14 @@ from dataclasses import dataclass
 from .database import Database
 
 
+DEFAULT_TIMEZONE = "Europe/London"  # until a tutor sets the server's
+
+
 @dataclass(frozen=True)
 class GuildSettings:
     guild_id: int
     tutor_role_id: int | None = None
-    timezone: str = "Europe/London"
+    timezone: str = DEFAULT_TIMEZONE
 
 
 class GuildRepo:

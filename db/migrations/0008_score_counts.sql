@@ -6,7 +6,7 @@ CREATE TABLE score_counts (
     guild_id INTEGER NOT NULL,
     period   TEXT    NOT NULL,
     points   INTEGER NOT NULL,                   -- always > 0: nobody is ranked on nothing
-    learners INTEGER NOT NULL,
+    learners INTEGER NOT NULL,                   -- may fall to 0 and stay: sums ignore it
     PRIMARY KEY (guild_id, period, points)
 ) WITHOUT ROWID;
 

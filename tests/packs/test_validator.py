@@ -102,3 +102,10 @@ def test_any_document_builds_as_pyyaml_builds_it(data):
     import yaml
     text = yaml.safe_dump({"doc": data})
     assert _ours(text) == _standard(text)
+
+
+@pytest.mark.parametrize("text, line", [("? [a, b]\n: 1\n", 1), ("pack: x\n? {a: 1}\n: 2\n", 2)])
+def test_a_list_or_block_used_as_a_key_is_reported_on_its_line(text, line):
+    result = parse_pack(text, "keys.yaml")
+    assert result.pack is None
+    assert any(e.line == line and "key must be plain text" in e.message for e in result.errors), result.errors

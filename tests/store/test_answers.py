@@ -34,16 +34,17 @@ async def open_post(posts: PostRepo, slot: str, at: datetime, closes_at=None):
 @pytest.fixture
 async def store(tmp_path):
     db = await Database.open(tmp_path / "bot.sqlite3")
-    yield db, PostRepo(db), AnswerRepo(db)
+    answers = AnswerRepo(db)
+    yield db, PostRepo(db), answers, answers.click_recorder(judge)
     await db.close()
 
 
 async def test_clicks_arriving_together_are_written_once_each_with_points_cards_and_streaks(store):
-    db, posts, answers = store
+    db, posts, answers, record = store
     post = await open_post(posts, "2026-03-02", T0)
     clicks = [Click(G, u, post.id, "1" if u % 2 else "0", T0 + timedelta(seconds=u)) for u in range(1, 41)]
     clicks += [Click(G, 5, post.id, "0", T0 + timedelta(seconds=99))]  # a second click by learner 5
-    results = await asyncio.gather(*(answers.record_click(k, judge) for k in clicks))
+    results = await asyncio.gather(*(record(k) for k in clicks))
     assert [r.first for r in results] == [True] * 40 + [False]
     assert results[-1].choice == "1" and results[-1].verdict.correct  # told what they answered first
     assert {r.points for r in results[:40]} == {10, 2}
@@ -56,26 +57,28 @@ async def test_clicks_arriving_together_are_written_once_each_with_points_cards_
 
 
 async def test_one_bad_click_fails_alone(store):
-    db, posts, answers = store
+    db, posts, answers, record = store
     post = await open_post(posts, "2026-03-02", T0)
-    clicks = [Click(G, u, post.id, '"bad"' if u == 3 else "1", T0) for u in range(1, 6)]
+    clicks = [Click(G, u, post.id, '"bad"' if u in (3, 4) else "1", T0) for u in range(1, 6)]
     clicks.append(Click(G, 9, 10**12, "1", T0))  # a post that does not exist
-    results = await asyncio.gather(*(answers.record_click(k, judge) for k in clicks), return_exceptions=True)
-    assert isinstance(results[2], ValueError) and isinstance(results[5], LookupError)
-    assert [r.first for i, r in enumerate(results) if i not in (2, 5)] == [True] * 4
-    assert await db.read(lambda c: c.execute("SELECT COUNT(*) FROM answers").fetchone()[0]) == 4
+    results = await asyncio.gather(*(record(k) for k in clicks), return_exceptions=True)
+    assert isinstance(results[2], ValueError) and isinstance(results[3], ValueError)
+    assert results[2] is not results[3]  # each click raises its own exception
+    assert isinstance(results[5], LookupError)
+    assert [r.first for i, r in enumerate(results) if i not in (2, 3, 5)] == [True] * 3
+    assert await db.read(lambda c: c.execute("SELECT COUNT(*) FROM answers").fetchone()[0]) == 3
 
 
 async def test_a_closed_post_records_nothing(store):
-    db, posts, answers = store
+    db, posts, answers, record = store
     post = await open_post(posts, "2026-03-02", T0, closes_at=T0 + timedelta(hours=1))
-    late = await answers.record_click(Click(G, 1, post.id, "1", T0 + timedelta(hours=2)), judge)
+    late = await record(Click(G, 1, post.id, "1", T0 + timedelta(hours=2)))
     assert late.closed and not late.first
     assert await db.read(lambda c: c.execute("SELECT COUNT(*) FROM answers").fetchone()[0]) == 0
 
 
 async def test_streaks_follow_the_scheduled_posts_even_answered_out_of_order(store):
-    db, posts, answers = store
+    db, posts, answers, record = store
     days = [f"2026-03-0{d}" for d in range(2, 7)]
     ids = {}
     for n, day in enumerate(days):
@@ -85,7 +88,7 @@ async def test_streaks_follow_the_scheduled_posts_even_answered_out_of_order(sto
     at = T0 + timedelta(days=5)
 
     async def answer(day):
-        return await answers.record_click(Click(G, 1, ids[day] if day in ids else manual.id, "1", at), judge)
+        return await record(Click(G, 1, ids[day] if day in ids else manual.id, "1", at))
 
     assert (await answer(days[0])).streak == st.Streak(0, 1)  # later posts are open: only the newest may be
     assert (await answer(days[2])).streak == st.Streak(0, 1)

@@ -139,3 +139,29 @@ async def test_the_log_is_checkpointed_by_the_second_connection_once_writes_drai
     await db.close()
     assert autocheckpoint == 0  # commits never stop to checkpoint
     assert in_file > 1_000_000  # the megabyte written is already in the database file, not only the log
+
+
+async def test_a_batch_with_the_wrong_number_of_results_keeps_nothing_and_fails_its_callers(tmp_path):
+    db = await Database.open(tmp_path / "bot.sqlite3")
+
+    def batch(c, items):
+        c.executemany("INSERT INTO meta (key, value) VALUES (?, 'x')", [(f"k{i}",) for i in items])
+        return []
+
+    results = await asyncio.gather(*(db.write_many(batch, i) for i in range(3)), return_exceptions=True)
+    rows = await db.read(lambda c: c.execute("SELECT COUNT(*) FROM meta WHERE key LIKE 'k%'").fetchone()[0])
+    await db.close()
+    assert all(isinstance(r, RuntimeError) for r in results)
+    assert rows == 0  # undone, not written once per retry
+
+
+async def test_settle_waits_for_the_checkpoint_a_late_write_asks_for(tmp_path):
+    db = await Database.open(tmp_path / "bot.sqlite3")
+    for i in range(5):
+        await db.write(lambda c, i=i: c.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (f"s{i}", "x" * 5000)))
+    await db.settle()
+    running = [t for t in asyncio.all_tasks() if t.get_name() in ("db-writer", "db-checkpoint") and not t.done()]
+    size = (tmp_path / "bot.sqlite3").stat().st_size
+    await db.close()
+    assert not running
+    assert size > 25_000  # the last write is in the database file, not only in the log
