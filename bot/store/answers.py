@@ -247,25 +247,32 @@ def _write_post_answers(c: sqlite3.Connection, clicks: list[Click], fresh: list[
         by_guild[row[0]].append(n)
     for guild_id, ns in by_guild.items():
         users = [rows[n][1] for n in ns]
-        scheduled = _scheduled_posts(c, guild_id)
-        slots = [slot for slot, _ in scheduled]
-        runs = _runs(c, guild_id, users)
-        changed: dict[int, st.Run | None] = {}
-        for n in ns:
-            user_id, slot = rows[n][1], fresh[n][1].slot
-            if slot.startswith("manual:"):
-                continue  # only scheduled posts make a streak
-            run = st.extend(runs.get(user_id), slots, slot)
-            if run is None:  # answered out of order: rebuild from the history
-                run = st.from_history(slots, _answered_slots(c, guild_id, user_id))
-            runs[user_id] = changed[user_id] = run
-        _save_runs(c, guild_id, changed)
+        runs, scheduled = _keep_streaks(c, guild_id, [(rows[n][1], fresh[n][1].slot) for n in ns])
         due = _due_counts(c, guild_id, users, max(rows[n][5] for n in ns))
         for n in ns:
             i, _, verdict = fresh[n]
             user_id = rows[n][1]
             results[i] = Recorded(True, verdict, clicks[i].choice, verdict.points, due.get(user_id, 0),
                                   st.shown(runs.get(user_id), scheduled))
+
+
+def _keep_streaks(c: sqlite3.Connection, guild_id: int,
+                  answered: list[tuple[int, str]]) -> tuple[dict[int, st.Run], list[tuple[str, bool]]]:
+    """Extend each learner's run by the post they answered (user, slot); returns every
+    run involved and the server's scheduled posts, to show the streaks."""
+    scheduled = _scheduled_posts(c, guild_id)
+    slots = [slot for slot, _ in scheduled]
+    runs = _runs(c, guild_id, [user_id for user_id, _ in answered])
+    changed: dict[int, st.Run | None] = {}
+    for user_id, slot in answered:
+        if slot.startswith("manual:"):
+            continue  # only scheduled posts make a streak
+        run = st.extend(runs.get(user_id), slots, slot)
+        if run is None:  # answered out of order: rebuild from the history
+            run = st.from_history(slots, _answered_slots(c, guild_id, user_id))
+        runs[user_id] = changed[user_id] = run
+    _save_runs(c, guild_id, changed)
+    return runs, scheduled
 
 
 def record_answer(c: sqlite3.Connection, a: NewAnswer, now: datetime) -> Recorded:
