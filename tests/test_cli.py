@@ -1,5 +1,6 @@
 """The command line as an operator meets it."""
 
+import asyncio
 import json
 import os
 import subprocess
@@ -49,3 +50,36 @@ def test_validate_reports_problems_and_exits_1():
 def test_validate_names_a_missing_path():
     result = run("validate", "no/such/pack.yaml")
     assert result.returncode == 2 and "No such file" in result.stderr
+
+
+async def test_a_token_discord_rejects_is_one_clear_line_and_exit_2(tmp_path):
+    """The real runner and discord.py's real login, against a local stand-in for Discord's
+    API that answers the token check as Discord does for a wrong token (401)."""
+    from aiohttp import web
+
+    async def users_me(request):
+        assert request.headers["Authorization"] == "Bot not-a-real-token"
+        return web.json_response({"message": "401: Unauthorized", "code": 0}, status=401)
+
+    app = web.Application()
+    app.router.add_get("/api/v10/users/@me", users_me)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = runner.addresses[0][1]
+    start = ("import sys, discord.http; discord.http.Route.BASE = sys.argv[1]; "
+             "from bot.__main__ import main; sys.exit(main(['run']))")
+    env = {k: v for k, v in os.environ.items()} | {
+        "DISCORD_TOKEN": "not-a-real-token", "DATABASE_PATH": str(tmp_path / "bot.sqlite3"), "PYTHONPATH": str(ROOT)}
+    try:
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-c", start, f"http://127.0.0.1:{port}/api/v10", cwd=tmp_path, env=env,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        out, err = await asyncio.wait_for(proc.communicate(), timeout=60)
+    finally:
+        await runner.cleanup()
+    assert proc.returncode == 2
+    assert err.decode().strip() == ("Discord rejected DISCORD_TOKEN. Copy the token again from the Bot page of your "
+                                    "application in the Discord developer portal.")
+    assert "Traceback" not in out.decode() + err.decode()
