@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
 from bot.domain import points as pts
 from bot.domain import srs
@@ -291,19 +292,13 @@ class AnswerRepo:
 
     def click_recorder(self, judge: Judge) -> Callable[[Click], Awaitable[Recorded]]:
         """How a service records clicks on cohort posts, each judged by ``judge``: the
-        clicks that come in together are written together. The recorder raises what the
-        judge raised when a click cannot count."""
+        clicks that come in together are written together. Awaiting a click raises what
+        the judge raised when it cannot count."""
 
         def batch(c: sqlite3.Connection, clicks: list[Click]) -> list[Recorded | Exception]:
             return record_post_answers(c, clicks, judge)
 
-        async def record(click: Click) -> Recorded:
-            result = await self.db.write_many(batch, click)
-            if isinstance(result, Exception):
-                raise result
-            return result
-
-        return record
+        return partial(self.db.write_many, batch)
 
     async def record(self, a: NewAnswer, now: datetime) -> Recorded:
         return await self.db.write(lambda c: record_answer(c, a, now))

@@ -11,7 +11,7 @@ interleave inside one job.
 A hot path can go further with ``write_many(batch, item)``: consecutive queued items for
 the same ``batch`` function are handed to it together, so it can write them with one
 statement per table. It returns one result per item (an item's result may be an
-exception for its caller to raise). If the call fails, or returns the wrong number of
+exception, which is raised to that item's caller). If the call fails, or returns the wrong number of
 results, its writes are rolled back and each item is retried alone in its own SAVEPOINT,
 so one bad item still fails only itself.
 """
@@ -22,7 +22,7 @@ import asyncio
 import logging
 import re
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence, Sized
+from collections.abc import Awaitable, Callable, Iterator, Sequence, Sized
 from datetime import datetime
 from functools import lru_cache, partial
 from pathlib import Path
@@ -166,19 +166,23 @@ class Database:
     async def read(self, fn: Callable[[sqlite3.Connection], T]) -> T:
         return await self._run(fn)
 
-    async def write(self, fn: Callable[[sqlite3.Connection], T]) -> T:
-        """Run ``fn`` in a transaction; return its result once it has committed."""
-        return await self._enqueue(None, fn)
+    def write(self, fn: Callable[[sqlite3.Connection], T]) -> Awaitable[T]:
+        """Run ``fn`` in a transaction; await it for ``fn``'s result once it has committed.
+        Writes are queued in the order they are called."""
+        return self._enqueue(None, fn)
 
-    async def write_many(self, batch: Batch[I, T], item: I) -> T:
-        """Write ``item`` together with the other items queued for ``batch``; return its
-        result once the transaction has committed."""
-        return await self._enqueue(batch, item)
+    def write_many(self, batch: Batch[I, T], item: I) -> Awaitable[T]:
+        """Write ``item`` together with the other items queued for ``batch``; await it for
+        the item's result once the transaction has committed (an exception the batch
+        returned for the item is raised instead). A plain future, not a coroutine: a burst
+        awaits a thousand of them."""
+        return self._enqueue(batch, item)
 
     def _enqueue(self, batch: Batch | None, payload: Any) -> asyncio.Future:
-        if self._closed:
-            raise StorageUnavailable("the database is closed")
         fut: asyncio.Future = asyncio.get_running_loop().create_future()
+        if self._closed:
+            fut.set_exception(StorageUnavailable("the database is closed"))
+            return fut
         self._queue.append((batch, payload, fut))
         if self._writer is None or self._writer.done():
             self._writer = asyncio.create_task(self._drain(), name="db-writer")
@@ -225,7 +229,7 @@ class Database:
             for (*_, fut), (ok, value) in zip(queued, outcomes):
                 if fut.done():
                     continue
-                if ok:
+                if ok and not isinstance(value, BaseException):
                     fut.set_result(value)
                 else:
                     fut.set_exception(value)
