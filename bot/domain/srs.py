@@ -14,6 +14,8 @@ from functools import cache
 
 from fsrs import Card, Rating, Scheduler
 
+from .timestamps import iso
+
 SCHEDULER = Scheduler(learning_steps=(timedelta(minutes=10),), relearning_steps=(timedelta(minutes=10),),
                       enable_fuzzing=False)
 
@@ -50,4 +52,4 @@ def first_review(cid: int, correct: bool, now: datetime) -> tuple[str, datetime]
     now = now.astimezone(timezone.utc)
     template, interval = _first(correct)
     due = now + interval
-    return template % (cid, due.isoformat(), now.isoformat()), due
+    return template % (cid, iso(due), iso(now)), due

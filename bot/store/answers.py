@@ -20,8 +20,9 @@ from functools import partial
 from bot.domain import points as pts
 from bot.domain import srs
 from bot.domain import streaks as st
+from bot.domain.timestamps import iso
 
-from .database import Database, chunks, iso, marks
+from .database import Database, chunks, marks
 from .guilds import DEFAULT_TIMEZONE
 from .points import Award, add_new_points
 from .posts import Post, get_post

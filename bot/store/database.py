@@ -23,8 +23,7 @@ import logging
 import re
 import sqlite3
 from collections.abc import Awaitable, Callable, Iterator, Sequence, Sized
-from datetime import datetime
-from functools import lru_cache, partial
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -54,16 +53,6 @@ def chunks(ids: Sequence[T], size: int = IN_CHUNK) -> Iterator[Sequence[T]]:
 def marks(ids: Sized) -> str:
     """The ``?, ?, ...`` placeholders for an ``IN (...)`` list of ``ids``."""
     return ",".join("?" * len(ids))
-
-
-def iso(moment: datetime) -> str:
-    """``moment.isoformat()``, remembered: one answer stamps several tables' rows."""
-    return _iso(moment, moment.utcoffset())  # equal instants in other zones are other strings
-
-
-@lru_cache(maxsize=4096)
-def _iso(moment: datetime, _offset: object) -> str:
-    return moment.isoformat()
 
 
 class StoreError(Exception):

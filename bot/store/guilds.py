@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from .database import Database
 
-
 DEFAULT_TIMEZONE = "Europe/London"  # until a tutor sets the server's
 
 

@@ -7,7 +7,9 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from .database import chunks, iso, marks
+from bot.domain.timestamps import iso
+
+from .database import chunks, marks
 
 
 @dataclass(slots=True)
