@@ -23,7 +23,7 @@ from bot.domain import streaks as st
 from bot.domain.timestamps import iso
 
 from .database import Database, chunks, marks
-from .guilds import DEFAULT_TIMEZONE
+from .guilds import timezone_of
 from .points import Award, add_new_points
 from .posts import Post, get_post
 
@@ -178,11 +178,6 @@ def _existing_answers(c: sqlite3.Connection, post_id: int, users: Sequence[int])
     return out
 
 
-def _timezone(c: sqlite3.Connection, guild_id: int) -> str:
-    row = c.execute("SELECT timezone FROM guild_settings WHERE guild_id = ?", (guild_id,)).fetchone()
-    return row[0] if row else DEFAULT_TIMEZONE
-
-
 # -- the two answer paths ----------------------------------------------------------------
 def record_post_answers(c: sqlite3.Connection, clicks: list[Click], judge: Judge) -> list[Recorded | Exception]:
     """Clicks on cohort posts, in the caller's transaction: each learner's first answer to
@@ -238,7 +233,7 @@ def _write_post_answers(c: sqlite3.Connection, clicks: list[Click], fresh: list[
         by_post[post.id].append(n)
     for post_id, ns in by_post.items():
         _insert_answers(c, [rows[n] for n in ns], "daily", post_id, [clicks[fresh[n][0]].choice for n in ns])
-    zones = {g: _timezone(c, g) for g in {row[0] for row in rows}}
+    zones = {g: timezone_of(c, g) for g in {row[0] for row in rows}}
     add_new_points(c, [(Award(g, u, "daily", f"post:{post.id}", v.points, v.reason,
                               pts.periods(at, zones[g])), at)
                        for (g, u, _, _, _, at), (_, post, v) in zip(rows, fresh)])

@@ -10,6 +10,12 @@ from .database import Database
 DEFAULT_TIMEZONE = "Europe/London"  # until a tutor sets the server's
 
 
+def timezone_of(c: sqlite3.Connection, guild_id: int) -> str:
+    """The server's time zone, inside the caller's transaction."""
+    row = c.execute("SELECT timezone FROM guild_settings WHERE guild_id = ?", (guild_id,)).fetchone()
+    return row[0] if row else DEFAULT_TIMEZONE
+
+
 @dataclass(frozen=True)
 class GuildSettings:
     guild_id: int
