@@ -1,0 +1,59 @@
+"""Migrations that reshape tables keep every row and every rule that went with them."""
+
+import shutil
+
+from bot.store.database import MIGRATIONS_DIR, Database
+
+G = 7
+
+
+async def open_at(tmp_path, version: int) -> Database:
+    """A database built by the first ``version`` migrations only."""
+    old = tmp_path / "migrations"
+    old.mkdir()
+    for path in sorted(MIGRATIONS_DIR.glob("*.sql"))[:version]:
+        shutil.copy(path, old / path.name)
+    return await Database.open(tmp_path / "bot.sqlite3", migrations_dir=old)
+
+
+def table_shape(c, table: str) -> tuple[bool, list[str]]:
+    """(kept in its primary key, its indexes)."""
+    without_rowid = c.execute("SELECT wr FROM pragma_table_list WHERE name = ?", (table,)).fetchone()[0]
+    indexes = sorted(r[1] for r in c.execute(f"PRAGMA index_list({table})") if r[3] == "c")
+    return bool(without_rowid), indexes
+
+
+async def test_totals_and_cards_move_into_their_keys_with_every_row_and_the_delete_trigger(tmp_path):
+    db = await open_at(tmp_path, 8)
+
+    def fill(c):
+        c.executemany("INSERT INTO score_totals (guild_id, period, user_id, points, reached_at) VALUES (?, ?, ?, ?, ?)",
+                      [(G, period, user, 10 * user, f"2026-03-0{user}") for period in ("all", "w:2026-03-02")
+                       for user in (1, 2, 3)])
+        c.executemany("INSERT INTO score_counts (guild_id, period, points, learners) VALUES (?, ?, ?, 1)",
+                      [(G, period, 10 * user) for period in ("all", "w:2026-03-02") for user in (1, 2, 3)])
+        c.executemany("INSERT INTO cards (guild_id, user_id, question_id, card, due) VALUES (?, ?, ?, ?, ?)",
+                      [(G, user, q, f'{{"card_id": {user}}}', f"2026-04-0{user}") for user in (1, 2) for q in "ab"])
+
+    def everything(c):
+        return {t: sorted(tuple(r) for r in c.execute(f"SELECT * FROM {t}"))
+                for t in ("score_totals", "score_counts", "cards")}
+
+    await db.write(fill)
+    before = await db.read(everything)
+    await db.close()
+
+    db = await Database.open(tmp_path / "bot.sqlite3")
+    try:
+        assert await db.read(everything) == before
+        assert await db.read(lambda c: table_shape(c, "score_totals")) == (True, ["score_totals_rank"])
+        assert await db.read(lambda c: table_shape(c, "cards")) == (True, ["cards_due"])
+        # A learner's data deleted (privacy): their totals still leave the counts.
+        await db.write(lambda c: c.execute("DELETE FROM score_totals WHERE guild_id = ? AND user_id = 2", (G,)))
+        counts = await db.read(lambda c: c.execute(
+            "SELECT period, points, learners FROM score_counts ORDER BY period, points").fetchall())
+        assert [tuple(r) for r in counts] == [("all", 10, 1), ("all", 20, 0), ("all", 30, 1),
+                                              ("w:2026-03-02", 10, 1), ("w:2026-03-02", 20, 0),
+                                              ("w:2026-03-02", 30, 1)]
+    finally:
+        await db.close()
