@@ -84,8 +84,13 @@ class Recorded:
 
 
 # -- the pieces, each one statement for many rows ----------------------------------------
-# An answer as the tables see it: who, which question and pack, right or not, when.
-Row = tuple[int, int, str, str, bool, datetime]  # guild, user, question, pack, correct, at
+# An answer as the tables see it: who, which question and pack, right or not, when (and
+# when as stored text: one answer stamps several rows).
+Row = tuple[int, int, str, str, bool, datetime, str]  # guild, user, question, pack, correct, at, stamp
+
+
+def _row(guild_id: int, user_id: int, question_id: str, pack_id: str, correct: bool, at: datetime) -> Row:
+    return guild_id, user_id, question_id, pack_id, correct, at, iso(at)
 
 
 def _insert_answers(c: sqlite3.Connection, rows: list[Row], source: str, post_id: int | None,
@@ -93,14 +98,15 @@ def _insert_answers(c: sqlite3.Connection, rows: list[Row], source: str, post_id
     c.executemany(
         "INSERT INTO answers (guild_id, user_id, question_id, pack_id, source, post_id, choice, correct, "
         "answered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [(g, u, q, p, source, post_id, choice, int(ok), iso(at)) for (g, u, q, p, ok, at), choice in zip(rows, choices)])
+        [(g, u, q, p, source, post_id, choice, int(ok), stamp)
+         for (g, u, q, p, ok, _, stamp), choice in zip(rows, choices)])
 
 
 def _note_misconceptions(c: sqlite3.Connection, rows: list[Row], myths: list[tuple[str, ...]]) -> None:
     c.executemany(
         "INSERT INTO misconceptions (guild_id, user_id, myth_id, first_seen, last_seen) VALUES (?, ?, ?, ?, ?) "
         "ON CONFLICT (guild_id, user_id, myth_id) DO UPDATE SET times = times + 1, last_seen = excluded.last_seen",
-        [(g, u, m, iso(at), iso(at)) for (g, u, _, _, _, at), shown in zip(rows, myths) for m in shown])
+        [(g, u, m, stamp, stamp) for (g, u, *_, stamp), shown in zip(rows, myths) for m in shown])
 
 
 def _review_cards(c: sqlite3.Connection, rows: list[Row]) -> None:
@@ -116,7 +122,7 @@ def _review_cards(c: sqlite3.Connection, rows: list[Row]) -> None:
                     f"AND user_id IN ({marks(ids)})", (guild_id, question_id, *ids)):
                 cards[(guild_id, user_id, question_id)] = card
     reviewed = []
-    for g, u, q, _, correct, at in rows:
+    for g, u, q, _, correct, at, _ in rows:
         key = (g, u, q)
         cid = srs.card_id(*key)
         card, due = srs.review(cards[key], cid, correct, at) if key in cards else srs.first_review(cid, correct, at)
@@ -226,7 +232,7 @@ def record_post_answers(c: sqlite3.Connection, clicks: list[Click], judge: Judge
 
 def _write_post_answers(c: sqlite3.Connection, clicks: list[Click], fresh: list[tuple[int, Post, Verdict]],
                         results: list) -> None:
-    rows: list[Row] = [(clicks[i].guild_id, clicks[i].user_id, v.question_id, v.pack_id, v.correct, clicks[i].now)
+    rows: list[Row] = [_row(clicks[i].guild_id, clicks[i].user_id, v.question_id, v.pack_id, v.correct, clicks[i].now)
                        for i, _, v in fresh]
     by_post: dict[int, list[int]] = defaultdict(list)
     for n, (_, post, _) in enumerate(fresh):
@@ -236,7 +242,7 @@ def _write_post_answers(c: sqlite3.Connection, clicks: list[Click], fresh: list[
     zones = {g: timezone_of(c, g) for g in {row[0] for row in rows}}
     add_new_points(c, [(Award(g, u, "daily", f"post:{post.id}", v.points, v.reason,
                               pts.periods(at, zones[g])), at)
-                       for (g, u, _, _, _, at), (_, post, v) in zip(rows, fresh)])
+                       for (g, u, *_, at, _), (_, post, v) in zip(rows, fresh)])
     _note_misconceptions(c, rows, [v.misconceptions for _, _, v in fresh])
     _review_cards(c, rows)
     by_guild: dict[int, list[int]] = defaultdict(list)
@@ -275,7 +281,7 @@ def _keep_streaks(c: sqlite3.Connection, guild_id: int,
 def record_answer(c: sqlite3.Connection, a: NewAnswer, now: datetime) -> Recorded:
     """A practice answer (/quiz, /revise) in the caller's transaction: the answer, its
     revision card and misconceptions; no points."""
-    row: Row = (a.guild_id, a.user_id, a.question_id, a.pack_id, a.correct, now)
+    row = _row(a.guild_id, a.user_id, a.question_id, a.pack_id, a.correct, now)
     _insert_answers(c, [row], a.source, None, [json.dumps(a.choice)])
     _note_misconceptions(c, [row], [a.misconceptions])
     _review_cards(c, [row])

@@ -25,59 +25,63 @@ class Award:
 
 def add_points(c: sqlite3.Connection, award: Award, now: datetime) -> bool:
     """Record an award inside the caller's transaction; False if it was already given."""
+    stamp = iso(now)
     cur = c.execute(
         "INSERT OR IGNORE INTO points (guild_id, user_id, source, ref, points, reason, created_at) "
         "VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (award.guild_id, award.user_id, award.source, award.ref, award.points, award.reason, now.isoformat()))
+        (award.guild_id, award.user_id, award.source, award.ref, award.points, award.reason, stamp))
     if cur.rowcount == 0:
         return False
-    _add_to_totals(c, [(award, now)])
+    _add_to_totals(c, [(award, stamp)])
     return True
 
 
 def add_new_points(c: sqlite3.Connection, awards: list[tuple[Award, datetime]]) -> None:
     """Record awards known not to have been given yet (the caller checked, in this
     transaction), one statement per table however many there are."""
+    stamped = [(a, iso(now)) for a, now in awards]  # one award stamps four rows
     c.executemany(
         "INSERT INTO points (guild_id, user_id, source, ref, points, reason, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [(a.guild_id, a.user_id, a.source, a.ref, a.points, a.reason, iso(now)) for a, now in awards])
-    _add_to_totals(c, awards)
+        [(a.guild_id, a.user_id, a.source, a.ref, a.points, a.reason, stamp) for a, stamp in stamped])
+    _add_to_totals(c, stamped)
 
 
-def _add_to_totals(c: sqlite3.Connection, awards: list[tuple[Award, datetime]]) -> None:
-    """Add each award to its learner's totals for its periods, and move the learner
-    between the score_counts buckets (how many learners hold each score)."""
-    current = _current_totals(c, {(a.guild_id, p, a.user_id) for a, _ in awards for p in a.periods})
-    moves: Counter[tuple[int, str, int]] = Counter()
-    for a, _ in awards:
-        for p in a.periods:
-            key = (a.guild_id, p, a.user_id)
-            before = current.get(key, 0)
-            current[key] = after = before + a.points
+def _add_to_totals(c: sqlite3.Connection, awards: list[tuple[Award, str]]) -> None:
+    """Add each award (with its moment as stored) to its learner's totals for its
+    periods, and move the learner between the score_counts buckets (how many learners
+    hold each score)."""
+    by_period: dict[tuple[int, str], list[tuple[Award, str]]] = defaultdict(list)
+    for award in awards:
+        for p in award[0].periods:
+            by_period[(award[0].guild_id, p)].append(award)
+    totals, moves = [], []
+    for (guild_id, period), group in by_period.items():
+        current = _current_totals(c, guild_id, period, list({a.user_id for a, _ in group}))
+        moved: Counter[int] = Counter()  # score -> learners gained (lost if negative)
+        for a, stamp in group:
+            before = current.get(a.user_id, 0)
+            current[a.user_id] = after = before + a.points
             if before > 0:
-                moves[(a.guild_id, p, before)] -= 1
+                moved[before] -= 1
             if after > 0:
-                moves[(a.guild_id, p, after)] += 1
+                moved[after] += 1
+            totals.append((guild_id, period, a.user_id, a.points, stamp))
+        moves += [(guild_id, period, score, n) for score, n in moved.items() if n]
     c.executemany(
         "INSERT INTO score_totals (guild_id, period, user_id, points, reached_at) VALUES (?, ?, ?, ?, ?) "
         "ON CONFLICT (guild_id, period, user_id) DO UPDATE SET points = points + excluded.points, "
         "reached_at = CASE WHEN excluded.points > 0 THEN excluded.reached_at ELSE reached_at END",
-        [(a.guild_id, p, a.user_id, a.points, iso(now)) for a, now in awards for p in a.periods])
+        totals)
     c.executemany(
         "INSERT INTO score_counts (guild_id, period, points, learners) VALUES (?, ?, ?, ?) "
         "ON CONFLICT (guild_id, period, points) DO UPDATE SET learners = learners + excluded.learners",
-        [(*bucket, n) for bucket, n in moves.items() if n])
+        moves)
 
 
-def _current_totals(c: sqlite3.Connection, keys: set[tuple[int, str, int]]) -> dict[tuple[int, str, int], int]:
-    users: dict[tuple[int, str], list[int]] = defaultdict(list)
-    for guild_id, period, user_id in keys:
-        users[(guild_id, period)].append(user_id)
-    out: dict[tuple[int, str, int], int] = {}
-    for (guild_id, period), ids in users.items():
-        for chunk in chunks(ids):
-            for user_id, points in c.execute(
-                    f"SELECT user_id, points FROM score_totals WHERE guild_id = ? AND period = ? "
-                    f"AND user_id IN ({marks(chunk)})", (guild_id, period, *chunk)):
-                out[(guild_id, period, user_id)] = points
+def _current_totals(c: sqlite3.Connection, guild_id: int, period: str, users: list[int]) -> dict[int, int]:
+    """The learners' totals for one period (those who have one)."""
+    out: dict[int, int] = {}
+    for chunk in chunks(users):
+        out.update(c.execute(f"SELECT user_id, points FROM score_totals WHERE guild_id = ? AND period = ? "
+                             f"AND user_id IN ({marks(chunk)})", (guild_id, period, *chunk)))
     return out
