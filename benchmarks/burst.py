@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import cProfile
+import gc
 import io
 import pstats
 import shutil
@@ -55,11 +56,13 @@ def _choices(q, n: int) -> list[int]:
 async def _setup(path: Path):
     from bot.app import Services
     from bot.packs.library import ContentLibrary
+    from bot.runner import settle_heap
     from bot.store.database import Database
 
     db = await Database.open(path)
     library = ContentLibrary.from_folder(CONTENT_DIR)
     svc = await Services.build(db, library)
+    settle_heap()  # as the runner does once the bot has started
     await svc.guilds.set_timezone(GUILD, "Europe/London")
     q = _pick_question(library)
     return db, svc, q
@@ -244,6 +247,7 @@ async def _measure(folder: Path, n: int, warmup: int, history: int, instrument: 
         hops = await _hop_cost(db) if instrument else {}
     finally:
         await db.close()
+        gc.unfreeze()  # the next run starts from a fresh heap, as a fresh process would
     written = partial(_rows_written, path, post.id, q.id, users)  # read later: the rows stay out of this
     counts = {t: len(r) for t, r in written().items()}           # process's heap during the other bursts
     if firsts != n or counts["answers"] != n or counts["points"] != n:
