@@ -195,7 +195,8 @@ def _ceiling(before: Path, folder: Path, rows: dict[str, list[tuple]]) -> float:
     path = folder / "ceiling.sqlite3"
     shutil.copyfile(before, path)
     conn = sqlite3.connect(path, isolation_level=None)
-    _configure(conn)  # the bot's own pragmas
+    _configure(conn)  # the bot's own pragmas, as its writer has them:
+    conn.execute("PRAGMA wal_autocheckpoint=0")  # checkpoints run after the writer drains
     statements = {t: f"INSERT OR REPLACE INTO {t} VALUES ({', '.join('?' * len(r[0]))})"
                   for t, r in rows.items() if r}
     t0 = time.perf_counter()

@@ -23,7 +23,7 @@ def table_shape(c, table: str) -> tuple[bool, list[str]]:
     return bool(without_rowid), indexes
 
 
-async def test_totals_and_cards_move_into_their_keys_with_every_row_and_the_delete_trigger(tmp_path):
+async def test_totals_move_into_their_key_with_every_row_and_the_delete_trigger(tmp_path):
     db = await open_at(tmp_path, 8)
 
     def fill(c):
@@ -47,7 +47,6 @@ async def test_totals_and_cards_move_into_their_keys_with_every_row_and_the_dele
     try:
         assert await db.read(everything) == before
         assert await db.read(lambda c: table_shape(c, "score_totals")) == (True, ["score_totals_rank"])
-        assert await db.read(lambda c: table_shape(c, "cards")) == (True, ["cards_due"])
         # A learner's data deleted (privacy): their totals still leave the counts.
         await db.write(lambda c: c.execute("DELETE FROM score_totals WHERE guild_id = ? AND user_id = 2", (G,)))
         counts = await db.read(lambda c: c.execute(

@@ -1,7 +1,8 @@
--- Tables that are only ever found by their primary key keep their rows in it (WITHOUT
--- ROWID): an upsert then writes one b-tree (plus the secondary indexes) instead of a
--- rowid table and a separate key index. A burst of answers upserts three totals, a card
--- and maybe a misconception per learner.
+-- The per-period totals are looked up by their primary key (and ranked through their own
+-- index), so they keep their rows in it (WITHOUT ROWID): an upsert then writes one b-tree (plus the rank index) instead
+-- of a rowid table and a separate key index. A burst of answers upserts three totals per
+-- learner. (Revision cards stay a rowid table: their JSON is large, and kept in per-learner
+-- key order a burst dirtied a page per learner: a slower commit on a cohort some weeks in.)
 CREATE TABLE score_totals_by_key (
     guild_id   INTEGER NOT NULL,
     period     TEXT    NOT NULL,
@@ -19,16 +20,3 @@ CREATE TRIGGER score_counts_on_delete AFTER DELETE ON score_totals WHEN OLD.poin
     UPDATE score_counts SET learners = learners - 1
     WHERE guild_id = OLD.guild_id AND period = OLD.period AND points = OLD.points;
 END;
-
-CREATE TABLE cards_by_key (
-    guild_id    INTEGER NOT NULL,
-    user_id     INTEGER NOT NULL,
-    question_id TEXT    NOT NULL,
-    card        TEXT    NOT NULL,                -- fsrs.Card as JSON
-    due         TEXT    NOT NULL,
-    PRIMARY KEY (guild_id, user_id, question_id)
-) WITHOUT ROWID;
-INSERT INTO cards_by_key SELECT guild_id, user_id, question_id, card, due FROM cards;
-DROP TABLE cards;
-ALTER TABLE cards_by_key RENAME TO cards;
-CREATE INDEX cards_due ON cards (guild_id, user_id, due);
