@@ -83,3 +83,17 @@ async def test_a_token_discord_rejects_is_one_clear_line_and_exit_2(tmp_path):
     assert err.decode().strip() == ("Discord rejected DISCORD_TOKEN. Copy the token again from the Bot page of your "
                                     "application in the Discord developer portal.")
     assert "Traceback" not in out.decode() + err.decode()
+
+
+def test_once_started_what_is_alive_is_kept_out_of_the_collectors_scans():
+    import gc
+
+    from bot.runner import settle_heap
+
+    assert gc.get_freeze_count() == 0
+    try:
+        settle_heap()
+        assert gc.get_freeze_count() > 1000  # imports and everything loaded so far
+        assert gc.isenabled()  # objects made later are still collected
+    finally:
+        gc.unfreeze()  # the rest of the suite starts many bots in this process
