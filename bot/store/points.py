@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -50,22 +50,22 @@ def _add_to_totals(c: sqlite3.Connection, awards: list[tuple[Award, str]]) -> No
     """Add each award (with its moment as stored) to its learner's totals for its
     periods, and move the learner between the score_counts buckets (how many learners
     hold each score)."""
-    by_period: dict[tuple[int, str], list[tuple[Award, str]]] = defaultdict(list)
-    for award in awards:
-        for p in award[0].periods:
-            by_period[(award[0].guild_id, p)].append(award)
+    by_period: dict[tuple[int, str], list[tuple[int, int, str]]] = defaultdict(list)  # -> (user, points, at)
+    for a, stamp in awards:
+        for p in a.periods:
+            by_period[(a.guild_id, p)].append((a.user_id, a.points, stamp))
     totals, moves = [], []
     for (guild_id, period), group in by_period.items():
-        current = _current_totals(c, guild_id, period, list({a.user_id for a, _ in group}))
-        moved: Counter[int] = Counter()  # score -> learners gained (lost if negative)
-        for a, stamp in group:
-            before = current.get(a.user_id, 0)
-            current[a.user_id] = after = before + a.points
+        current = _current_totals(c, guild_id, period, list({user_id for user_id, _, _ in group}))
+        moved: dict[int, int] = {}  # score -> learners gained (lost if negative)
+        for user_id, points, _ in group:
+            before = current.get(user_id, 0)
+            current[user_id] = after = before + points
             if before > 0:
-                moved[before] -= 1
+                moved[before] = moved.get(before, 0) - 1
             if after > 0:
-                moved[after] += 1
-            totals.append((guild_id, period, a.user_id, a.points, stamp))
+                moved[after] = moved.get(after, 0) + 1
+        totals += [(guild_id, period, *award) for award in group]
         moves += [(guild_id, period, score, n) for score, n in moved.items() if n]
     c.executemany(
         "INSERT INTO score_totals (guild_id, period, user_id, points, reached_at) VALUES (?, ?, ?, ?, ?) "
