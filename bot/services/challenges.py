@@ -105,7 +105,7 @@ class ChallengeService:
         if accept and bonus:
             tz = (await self.roleplay.guilds.get(guild_id)).timezone
             award = Award(guild_id, user_id, "reflection", f"post:{post.id}", bonus,
-                          "reflection accepted by a tutor", pts.periods(now, tz))
+                          "reflection accepted by a tutor", pts.periods(now, tz), attempt.session.pack_id)
         await self.repo.mark(attempt.session.id, "accepted" if accept else "returned", feedback, bonus, tutor_id,
                              now, award)
         refreshed = (await self.repo.reflections(post.id))[attempt.session.id]

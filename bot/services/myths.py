@@ -85,7 +85,7 @@ class MythService:
             return MythFeedback(myth, pack, verdict, correct, closed=True, cohort=True)
         tz = (await self.guilds.get(guild_id)).timezone
         award = Award(guild_id, user_id, "myth_post", f"post:{post_id}", pts.myth_post_points(correct),
-                      "myth post: right" if correct else "myth post: taking part", pts.periods(now, tz))
+                      "myth post: right" if correct else "myth post: taking part", pts.periods(now, tz), pack.pack)
         rec = await self.repo.record(guild_id, user_id, myth.id, pack.pack, post_id, verdict, correct, now, award)
         if not rec.first:
             return MythFeedback(myth, pack, rec.previous_verdict, rec.previous_verdict == myth.verdict,

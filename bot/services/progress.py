@@ -20,7 +20,7 @@ from bot.services.myths import MythService
 from bot.store.answers import AnswerRepo
 from bot.store.guilds import GuildRepo
 from bot.store.posts import Post, PostRepo
-from bot.store.progress import LedgerRow, ProgressRepo
+from bot.store.progress import ProgressRepo
 from bot.store.roleplay import RoleplayRepo
 from bot.store.schedules import ScheduleRepo
 
@@ -143,21 +143,6 @@ class ProgressService:
         loaded = self.library.pack(guild_id, pack_id)
         return loaded.pack.title if loaded else pack_id
 
-    def _pack_of_award(self, guild_id: int, row: LedgerRow) -> str | None:
-        """The pack an award came from: the post's question, myth or challenge scenario,
-        or the role-play scenario (ref 'scenario:<id>')."""
-        if row.source == "roleplay" and row.ref.startswith("scenario:"):
-            found = self.library.scenario(guild_id, row.ref.removeprefix("scenario:"))
-        elif row.post_kind == "daily":
-            found = self.library.question(guild_id, row.post_item)
-        elif row.post_kind == "myth":
-            found = self.library.myth(guild_id, row.post_item)
-        elif row.post_kind == "challenge":
-            found = self.library.scenario(guild_id, row.post_item)
-        else:
-            found = None
-        return found[1].pack if found else None
-
     # -- leaderboards ----------------------------------------------------------------------
     async def leaderboard(self, guild_id: int, caller_id: int, kind: str, pack_id: str | None,
                           now: datetime) -> LeaderboardView:
@@ -178,9 +163,7 @@ class ProgressService:
         if pack_id:
             if self.library.pack(guild_id, pack_id) is None:
                 raise UserError(f"There is no pack `{pack_id}` here. `/content list` shows the pack ids.")
-            rows = await self.repo.ledger(guild_id, period.start, period.end)
-            entries = lb.totals((r.user_id, r.points, r.created_at) for r in rows
-                                if self._pack_of_award(guild_id, r) == pack_id)
+            entries = [lb.Entry(*t) for t in await self.repo.pack_totals(guild_id, pack_id, period.start, period.end)]
             board = lb.board(entries, hidden, caller_id)
             mine = next((e.points for e in entries if e.user_id == caller_id), 0)
         else:  # the maintained totals, ranked by their index

@@ -131,8 +131,8 @@ class RoleplayService:
         periods = pts.periods(now, (await self.guilds.get(s.guild_id)).timezone)
         if s.challenge_id is None:
             return Award(s.guild_id, s.user_id, "roleplay", f"scenario:{play.scenario.id}", FIRST_COMPLETION_POINTS,
-                         f"first completion of role-play {play.scenario.id}", periods)
+                         f"first completion of role-play {play.scenario.id}", periods, s.pack_id)
         worth = await self.challenges.points(s.challenge_id) or 0
         earned = round(worth * report.score / report.best_score) if report.best_score else worth
         return Award(s.guild_id, s.user_id, "challenge", f"post:{s.challenge_id}", earned,
-                     f"challenge attempt: {report.outcome}, {report.score}/{report.best_score}", periods)
+                     f"challenge attempt: {report.outcome}, {report.score}/{report.best_score}", periods, s.pack_id)

@@ -241,8 +241,8 @@ def _write_post_answers(c: sqlite3.Connection, clicks: list[Click], fresh: list[
         _insert_answers(c, [rows[n] for n in ns], "daily", post_id, [clicks[fresh[n][0]].choice for n in ns])
     zones = {g: timezone_of(c, g) for g in {row[0] for row in rows}}
     add_new_points(c, [(Award(g, u, "daily", f"post:{post.id}", v.points, v.reason,
-                              pts.periods(at, zones[g])), at)
-                       for (g, u, *_, at, _), (_, post, v) in zip(rows, fresh)])
+                              pts.periods(at, zones[g]), pack_id), at)
+                       for (g, u, _, pack_id, _, at, _), (_, post, v) in zip(rows, fresh)])
     _note_misconceptions(c, rows, [v.misconceptions for _, _, v in fresh])
     _review_cards(c, rows)
     by_guild: dict[int, list[int]] = defaultdict(list)

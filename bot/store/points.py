@@ -21,15 +21,16 @@ class Award:
     points: int
     reason: str
     periods: tuple[str, ...]  # e.g. ('all', 'w:2026-01-05', 'm:2026-01')
+    pack_id: str | None  # the content pack it came from (for that pack's leaderboard)
 
 
 def add_points(c: sqlite3.Connection, award: Award, now: datetime) -> bool:
     """Record an award inside the caller's transaction; False if it was already given."""
     stamp = iso(now)
     cur = c.execute(
-        "INSERT OR IGNORE INTO points (guild_id, user_id, source, ref, points, reason, created_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (award.guild_id, award.user_id, award.source, award.ref, award.points, award.reason, stamp))
+        "INSERT OR IGNORE INTO points (guild_id, user_id, source, ref, points, reason, created_at, pack_id) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (award.guild_id, award.user_id, award.source, award.ref, award.points, award.reason, stamp, award.pack_id))
     if cur.rowcount == 0:
         return False
     _add_to_totals(c, [(award, stamp)])
@@ -41,8 +42,9 @@ def add_new_points(c: sqlite3.Connection, awards: list[tuple[Award, datetime]]) 
     transaction), one statement per table however many there are."""
     stamped = [(a, iso(now)) for a, now in awards]  # one award stamps four rows
     c.executemany(
-        "INSERT INTO points (guild_id, user_id, source, ref, points, reason, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [(a.guild_id, a.user_id, a.source, a.ref, a.points, a.reason, stamp) for a, stamp in stamped])
+        "INSERT INTO points (guild_id, user_id, source, ref, points, reason, created_at, pack_id) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [(a.guild_id, a.user_id, a.source, a.ref, a.points, a.reason, stamp, a.pack_id) for a, stamp in stamped])
     _add_to_totals(c, stamped)
 
 

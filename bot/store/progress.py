@@ -5,8 +5,9 @@ How the reads stay fast:
 - a whole-server board is the first rows of the rank index ``score_totals_rank``; the
   board's size and the caller's rank are sums over ``score_counts`` (one row per distinct
   score), plus a count of the ties at the caller's score: about 1 ms at 100,000 learners;
-- a board for one pack cannot use the totals (they are not kept per pack): it reads the
-  server's awards in the period through ``points_by_time`` and sums them in Python;
+- a board for one pack cannot use the totals (they are not kept per pack): SQLite sums the
+  pack's awards in the period from one range of ``points_by_pack``, which holds every
+  column it reads, and the learners are ranked in Python;
 - stats, reports and the CSV read the answers (``answers_by_user``) and sum in Python.
 """
 
@@ -44,17 +45,6 @@ _NEVER = "9999-12-31T00:00:00+00:00"
 
 def _when(value: str) -> datetime:
     return datetime.fromisoformat(value or _NEVER)
-
-
-@dataclass(frozen=True)
-class LedgerRow:
-    user_id: int
-    source: str
-    ref: str
-    points: int
-    created_at: datetime
-    post_kind: str | None  # the post the award was for (refs 'post:<id>'), if any
-    post_item: str | None
 
 
 def _bounds(start: datetime | None, end: datetime | None) -> tuple[str, str]:
@@ -141,15 +131,15 @@ class ProgressRepo:
 
         return await self.db.read(q)
 
-    async def ledger(self, guild_id: int, start: datetime | None, end: datetime | None) -> list[LedgerRow]:
-        """The server's awards in the period, each with the post it was for."""
+    async def pack_totals(self, guild_id: int, pack_id: str, start: datetime | None,
+                          end: datetime | None) -> list[tuple[int, int, datetime]]:
+        """Each learner's points from one pack's awards in the period, with their last
+        award that raised them (their first award if none did), as (user, points, at)."""
         lo, hi = _bounds(start, end)
-        return await self.db.read(lambda c: [
-            LedgerRow(r[0], r[1], r[2], r[3], datetime.fromisoformat(r[4]), r[5], r[6]) for r in c.execute(
-                "SELECT p.user_id, p.source, p.ref, p.points, p.created_at, o.kind, o.item_id FROM points p "
-                "LEFT JOIN posts o ON p.ref LIKE 'post:%' AND o.id = CAST(substr(p.ref, 6) AS INTEGER) "
-                "WHERE p.guild_id = ? AND p.created_at >= ? AND p.created_at < ? ORDER BY p.id",
-                (guild_id, lo, hi))])
+        return await self.db.read(lambda c: [(r[0], r[1], datetime.fromisoformat(r[2])) for r in c.execute(
+            "SELECT user_id, SUM(points), COALESCE(MAX(CASE WHEN points > 0 THEN created_at END), MIN(created_at)) "
+            "FROM points WHERE guild_id = ? AND pack_id = ? AND created_at >= ? AND created_at < ? "
+            "GROUP BY user_id", (guild_id, pack_id, lo, hi))])
 
     async def user_totals(self, guild_id: int, user_id: int, periods: tuple[str, ...]) -> dict[str, int]:
         marks = ", ".join("?" * len(periods))

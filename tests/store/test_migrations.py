@@ -56,3 +56,40 @@ async def test_totals_move_into_their_key_with_every_row_and_the_delete_trigger(
                                               ("w:2026-03-02", 30, 1)]
     finally:
         await db.close()
+
+
+async def test_awards_so_far_get_the_pack_of_what_earned_them(tmp_path):
+    db = await open_at(tmp_path, 9)
+
+    def fill(c):
+        def post(kind, item):
+            return c.execute("INSERT INTO posts (guild_id, kind, slot, item_id, channel_id, created_at, status) "
+                             "VALUES (?, ?, ?, ?, 1, 'x', 'closed')", (G, kind, f"{kind}-{item}", item)).lastrowid
+
+        daily, myth, challenge = post("daily", "q1"), post("myth", "m1"), post("challenge", "s1")
+        c.execute("INSERT INTO answers (guild_id, user_id, question_id, pack_id, source, post_id, choice, correct, "
+                  "answered_at) VALUES (?, 1, 'q1', 'pack-daily', 'daily', ?, '0', 1, 'x')", (G, daily))
+        c.execute("INSERT INTO myth_answers (guild_id, user_id, myth_id, pack_id, post_id, verdict, correct, "
+                  "answered_at) VALUES (?, 1, 'm1', 'pack-myth', ?, 'myth', 1, 'x')", (G, myth))
+        for scenario, pack, challenge_id in (("s1", "pack-challenge", challenge), ("s2", "pack-play", None)):
+            c.execute("INSERT INTO roleplay_sessions (guild_id, user_id, scenario_id, pack_id, challenge_id, state, "
+                      "status, started_at, updated_at) VALUES (?, 1, ?, ?, ?, '{}', 'finished', 'x', 'x')",
+                      (G, scenario, pack, challenge_id))
+        c.executemany("INSERT INTO points (guild_id, user_id, source, ref, points, reason, created_at) "
+                      "VALUES (?, 1, ?, ?, 5, 'r', '2026-03-02T09:00:00+00:00')",
+                      [(G, "daily", f"post:{daily}"), (G, "myth_post", f"post:{myth}"),
+                       (G, "challenge", f"post:{challenge}"), (G, "reflection", f"post:{challenge}"),
+                       (G, "roleplay", "scenario:s2"), (G, "roleplay", "scenario:gone")])
+
+    await db.write(fill)
+    await db.close()
+    db = await Database.open(tmp_path / "bot.sqlite3")
+    try:
+        packs = await db.read(lambda c: [tuple(r) for r in c.execute(
+            "SELECT source, ref LIKE 'scenario:gone', pack_id FROM points ORDER BY id")])
+        indexes = await db.read(lambda c: [r[1] for r in c.execute("PRAGMA index_list(points)") if r[3] == "c"])
+    finally:
+        await db.close()
+    assert packs == [("daily", 0, "pack-daily"), ("myth_post", 0, "pack-myth"), ("challenge", 0, "pack-challenge"),
+                     ("reflection", 0, "pack-challenge"), ("roleplay", 0, "pack-play"), ("roleplay", 1, None)]
+    assert indexes == ["points_by_pack"]

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta, timezone
 from hypothesis import given, settings
 from hypothesis import strategies as hs
 
+from bot.domain import leaderboard as lb
 from bot.store.database import Database
 from bot.store.points import Award, add_new_points, add_points
 from bot.store.progress import USER_DATA, ProgressRepo
@@ -49,7 +50,7 @@ async def test_ranks_and_board_sizes_match_ranking_every_learner(tmp_path_factor
     db = await Database.open(tmp_path_factory.mktemp("ranks") / "bot.sqlite3")
     repo = ProgressRepo(db)
     try:
-        given_awards = [(Award(G, user, "daily", f"post:{n}", pts, "test", ("all", "w:2026-03-02")),
+        given_awards = [(Award(G, user, "daily", f"post:{n}", pts, "test", ("all", "w:2026-03-02"), "pack"),
                          T0 + timedelta(minutes=minute + n)) for n, (user, pts, minute) in enumerate(awards)]
         if batched:
             await db.write(lambda c: add_new_points(c, given_awards))
@@ -74,5 +75,34 @@ async def test_ranks_and_board_sizes_match_ranking_every_learner(tmp_path_factor
                 assert size == len(board)
                 assert [row[1] for row in top] == [u for _, _, u in board[:5]]
                 assert (me[0] if me else None) == expected_rank.get(caller)
+    finally:
+        await db.close()
+
+
+# -- a pack's board summed by SQLite agrees with summing the ledger ------------------------------
+pack_awards = hs.lists(hs.tuples(hs.integers(1, 6), hs.sampled_from([0, 1, 2, 5, 10]), hs.integers(0, 600),
+                                 hs.sampled_from(["p1", "p2", None]), hs.booleans()), min_size=1, max_size=40)
+
+
+@settings(max_examples=25, deadline=None)
+@given(awards=pack_awards, window=hs.tuples(hs.integers(0, 600), hs.integers(0, 600)))
+async def test_a_packs_totals_match_summing_its_awards_in_the_period(tmp_path_factory, awards, window):
+    db = await Database.open(tmp_path_factory.mktemp("packs") / "bot.sqlite3")
+    repo = ProgressRepo(db)
+    start, end = T0 + timedelta(minutes=min(window)), T0 + timedelta(minutes=max(window))
+    # Some moments carry microseconds and some do not: the stored text must still sort as time.
+    given_awards = [(Award(G, user, "daily", f"post:{n}", pts, "test", ("all",), pack),
+                     T0 + timedelta(minutes=minute, microseconds=7 if odd else 0))
+                    for n, (user, pts, minute, pack, odd) in enumerate(awards)]
+    try:
+        await db.write(lambda c: add_new_points(c, given_awards))
+        for pack in ("p1", "p2"):
+            found = [lb.Entry(*t) for t in await repo.pack_totals(G, pack, start, end)]
+            expected = lb.totals((a.user_id, a.points, at) for a, at in given_awards
+                                 if a.pack_id == pack and start <= at < end)
+            assert {e.user_id: e.points for e in found} == {e.user_id: e.points for e in expected}
+            # When they reached it decides ties among learners with points (nobody else is ranked).
+            assert ({e.user_id: e.reached_at for e in found if e.points > 0}
+                    == {e.user_id: e.reached_at for e in expected if e.points > 0})
     finally:
         await db.close()
