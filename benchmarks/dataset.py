@@ -1,8 +1,9 @@
 """A large server's database, generated inside SQLite (recursive CTEs), fast enough for 2 cores.
 
 ``score_totals`` is generated directly (every learner has an all-time, a this-week and
-a this-month total, with many ties; ``score_counts`` is filled from them), as are the ``points`` ledger rows (``per_learner``
-awards each, spread over the days before ``now``), one daily answer and one revision
+a this-month total, with many ties; ``score_counts`` is filled from them), as are the
+``points`` ledger rows (``per_learner`` awards each, spread over the days before ``now``,
+taking turns among the given packs), one daily answer and one revision
 card per learner. Totals are not the sums of the generated ledger: the leaderboard reads
 the totals, and the ledger's size is what matters for the queries that touch it.
 """
@@ -10,9 +11,11 @@ the totals, and the ledger's size is what matters for the queries that touch it.
 from __future__ import annotations
 
 import asyncio
+import json
 import sqlite3
 import time
 from datetime import datetime, timedelta
+from collections.abc import Sequence
 from pathlib import Path
 
 GUILD = 4242
@@ -30,8 +33,9 @@ def create_schema(path: Path) -> None:
 
 
 def generate(path: Path, learners: int, ledger_rows: int, now: datetime, tz: str = "Europe/London",
-             answers: bool = True) -> dict[str, float]:
-    """Fill a migrated database; returns seconds per step and the row counts."""
+             answers: bool = True, packs: Sequence[str] = ("bench",)) -> dict[str, float]:
+    """Fill a migrated database; returns seconds per step and the row counts. The ledger's
+    awards take turns among ``packs``."""
     from bot.domain import points as pts
 
     create_schema(path)
@@ -62,11 +66,13 @@ def generate(path: Path, learners: int, ledger_rows: int, now: datetime, tz: str
     for lo in range(0, ledger_rows, chunk):  # user-major order: the indexes grow at their ends
         rows = min(chunk, ledger_rows - lo)
         conn.execute(
-            seq + "INSERT INTO points (guild_id, user_id, source, ref, points, reason, created_at) "
+            seq + "INSERT INTO points (guild_id, user_id, source, ref, points, reason, created_at, pack_id) "
             "SELECT ?, ? + (? + i) / ?, 'daily', 'post:' || ((? + i) % ?), "
             "CASE WHEN (? + i) % 3 THEN 10 ELSE 2 END, 'daily question: right', "
-            "strftime('%Y-%m-%dT%H:%M:%S+00:00', ? + ((? + i) % ?) * 86400, 'unixepoch') FROM s",
-            (rows - 1, g, base, lo, per, lo, per, lo, start, lo, per))
+            "strftime('%Y-%m-%dT%H:%M:%S+00:00', ? + ((? + i) % ?) * 86400, 'unixepoch'), "
+            "json_extract(?, '$[' || (((? + i) % ? + (? + i) / ?) % ?) || ']') FROM s",  # by day and learner
+            (rows - 1, g, base, lo, per, lo, per, lo, start, lo, per,
+             json.dumps(list(packs)), lo, per, lo, per, len(packs)))
     conn.execute("COMMIT")
     out["points_s"] = time.perf_counter() - t
 

@@ -2,9 +2,11 @@
 
 What ``/leaderboard`` runs (``ProgressService.leaderboard``: the top 10 plus the caller's
 rank), for the week and all time, with callers drawn at random and the last-placed
-learner among them. The top comes from the maintained totals through their index
-``score_totals_rank``; the board's size and the caller's rank from ``score_counts`` (one
-row per distinct score) and the ties at the caller's score; the query plans are printed.
+learner among them; and one pack's board (``--pack-calls`` callers per period), which
+SQLite sums from that pack's awards (``points_by_pack``). The whole-server top comes
+from the maintained totals through their index ``score_totals_rank``; the board's size
+and the caller's rank from ``score_counts`` (one row per distinct score) and the ties at
+the caller's score; the query plans are printed.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from benchmarks.dataset import FIRST_USER, GUILD, generate
 NOW = datetime(2026, 3, 4, 12, 0, tzinfo=timezone.utc)  # a Wednesday
 TZ = "Europe/London"
 
-async def _measure(path: Path, learners: int, calls: int) -> dict:
+async def _measure(path: Path, learners: int, calls: int, pack_calls: int) -> dict:
     from bot.app import Services
     from bot.domain import leaderboard as lb
     from bot.packs.library import ContentLibrary
@@ -55,6 +57,17 @@ async def _measure(path: Path, learners: int, calls: int) -> dict:
                 assert len(view.board.top) == 10 and view.board.me is not None
             out[kind] = {"calls": len(lat), "p50_ms": ms(percentile(lat, 50)), "p99_ms": ms(percentile(lat, 99)),
                          "max_ms": ms(max(lat))}
+        # One pack's board: SQLite sums that pack's awards in the period (no maintained totals).
+        pack = svc.library.all_packs(GUILD)[0].id
+        for kind in ("week", "all"):
+            lat = []
+            for caller in [FIRST_USER + rng.randrange(learners) for _ in range(pack_calls)]:
+                t = time.perf_counter()
+                view = await svc.progress.leaderboard(GUILD, caller, kind, pack, NOW)
+                lat.append(time.perf_counter() - t)
+                assert len(view.board.top) == 10
+            out[f"pack_{kind}"] = {"calls": len(lat), "p50_ms": ms(percentile(lat, 50)),
+                                   "p99_ms": ms(percentile(lat, 99)), "max_ms": ms(max(lat))}
     finally:
         await db.close()
     return out
@@ -65,14 +78,18 @@ def run(argv: list[str]) -> dict:
     ap.add_argument("--learners", type=int, default=100_000)
     ap.add_argument("--ledger-rows", type=int, default=10_000_000)
     ap.add_argument("--calls", type=int, default=300, help="leaderboards asked for, per period")
+    ap.add_argument("--pack-calls", type=int, default=20, help="one pack's leaderboards asked for, per period")
     args = ap.parse_args(argv)
+    from bot.packs.library import ContentLibrary
+
+    packs = [p.id for p in ContentLibrary.from_folder(CONTENT_DIR).all_packs(GUILD)]
     with scratch_dir("leaderboard") as tmp:
         path = Path(tmp) / "leaderboard.sqlite3"
         t = time.perf_counter()
-        gen = generate(path, args.learners, args.ledger_rows, NOW, TZ)
+        gen = generate(path, args.learners, args.ledger_rows, NOW, TZ, packs=packs)
         gen["total_s"] = round(time.perf_counter() - t, 1)
         say(f"leaderboard: generated {gen}")
-        m = asyncio.run(_measure(path, args.learners, args.calls))
+        m = asyncio.run(_measure(path, args.learners, args.calls, args.pack_calls))
     result = {"learners": args.learners, "ledger_rows": gen["rows"]["points"], "generate": gen, **m}
     result["p99_ms"] = max(m["week"]["p99_ms"], m["all"]["p99_ms"])
     say(f"leaderboard: {m}")

@@ -16,7 +16,7 @@ from bot.domain.errors import UserError
 from bot.store.posts import Post
 from bot.ui import choices
 from bot.ui import progress as ui
-from bot.ui.errors import report
+from bot.ui.errors import report, send_ephemeral
 
 MAX_NAME_LOOKUPS = 500  # display names fetched for one CSV; beyond that the column is left empty
 PERIOD_CHOICES = [app_commands.Choice(name="This week", value="week"),
@@ -49,8 +49,10 @@ class Progress(commands.Cog):
     @app_commands.choices(period=PERIOD_CHOICES)
     @app_commands.guild_only()
     async def leaderboard(self, interaction: discord.Interaction, period: str = "week", pack: str | None = None) -> None:
+        if pack:  # summed from the pack's awards: a moment on a big server
+            await interaction.response.defer(ephemeral=True, thinking=True)
         view = await self.svc.leaderboard(interaction.guild_id, interaction.user.id, period, pack, utcnow())
-        await interaction.response.send_message(embed=ui.leaderboard_embed(view, interaction.user.id), ephemeral=True)
+        await send_ephemeral(interaction, embed=ui.leaderboard_embed(view, interaction.user.id))
 
     @leaderboard.autocomplete("pack")
     async def _pack(self, interaction: discord.Interaction, current: str):

@@ -59,7 +59,7 @@ def question_in(cohort, message):
 async def leaderboard(member, cohort, **options):
     result = await member.slash(cohort.channel, "leaderboard", **options)
     assert result.ephemeral
-    return result.response
+    return result.response  # a pack's board is deferred first: its follow-up fills this reply
 
 
 # --- points and the leaderboard ----------------------------------------------------------------
@@ -92,6 +92,13 @@ async def test_points_from_daily_and_myth_posts_land_in_the_ledger_and_on_the_bo
             expected[ben.id] += 5
         want = sorted(((u, p) for u, p in expected.items() if p), key=lambda up: -up[1])
         assert standings(await leaderboard(ben, cohort, pack=pack)) == want, pack
+
+
+async def test_a_board_for_a_pack_that_is_not_here_says_so_privately(cohort):
+    result = await cohort.learners[0].slash(cohort.channel, "leaderboard", pack="no-such-pack")
+    assert result.ephemeral
+    assert "There is no pack `no-such-pack` here" in reply(result).content
+    simcord.assert_error(cohort.env, UserError)
 
 
 async def test_practice_does_not_move_the_leaderboard(cohort):
