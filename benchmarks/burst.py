@@ -231,7 +231,7 @@ async def _measure(folder: Path, n: int, warmup: int, history: int, instrument: 
         await _burst(svc, warm_post, q, range(1, 1 + warmup))  # other learners, another post
         post = await _claim(svc, q, "2026-01-05")
         before = folder / "before-burst.sqlite3"
-        await db.read(lambda c: c.execute("VACUUM INTO ?", (str(before),)))
+        await db._run(lambda c: c.execute("VACUUM INTO ?", (str(before),)))  # outside any transaction
         await db.settle()  # the post went out a moment ago; the clicks come in after that
         inst = Instrument(db) if instrument else None
         prof = cProfile.Profile() if profile else None

@@ -1,7 +1,10 @@
-"""The one SQLite connection, its migrations, and the single writer.
+"""The SQLite connections, the migrations, and the single writer.
 
-Every read and write is a plain function over a ``sqlite3.Connection`` that runs in
-aiosqlite's worker thread in one hand-off. Writes go through a queue: whatever has
+Every read and write is a plain function over a ``sqlite3.Connection`` that runs in an
+aiosqlite worker thread in one hand-off. Reads have a connection of their own (the
+write-ahead log lets them run while the writer writes), so a slow read (a pack's board on
+a big server, a report) never holds up anyone's answer, and each read sees one committed
+state from start to end. Writes go through a queue: whatever has
 queued up while the previous batch was committing is written in one transaction
 (group commit), each job inside its own SAVEPOINT so one failing job rolls back only
 itself. A caller's ``await write(...)`` returns only after the COMMIT, so nothing is
@@ -115,7 +118,8 @@ def _statements(script: str) -> list[str]:
 
 class Database:
     def __init__(self, conn: aiosqlite.Connection, path: Path) -> None:
-        self._conn = conn
+        self._conn = conn  # the writer's: every write, in queue order
+        self._reader: aiosqlite.Connection | None = None
         self.path = path
         self._queue: list[tuple[Batch | None, Any, asyncio.Future]] = []
         self._writer: asyncio.Task | None = None
@@ -140,6 +144,8 @@ class Database:
         try:
             await db._run(_configure)
             await db._run(lambda c: _migrate(c, migrations_dir))
+            db._reader = await aiosqlite.connect(path, isolation_level=None)
+            await db._reader._execute(_configure, db._reader._conn)
             db._checkpointer = await aiosqlite.connect(path, isolation_level=None)
             await db._run(lambda c: c.execute("PRAGMA wal_autocheckpoint=0"))
         except Exception:
@@ -148,12 +154,17 @@ class Database:
         return db
 
     async def _run(self, fn: Callable[[sqlite3.Connection], T]) -> T:
-        # aiosqlite runs one function at a time in its worker thread; handing it a whole
-        # function costs one thread hop instead of one per statement.
+        """Run ``fn`` on the writer's connection. aiosqlite runs one function at a time in
+        its worker thread; handing it a whole function costs one thread hop instead of
+        one per statement."""
         return await self._conn._execute(fn, self._conn._conn)
 
     async def read(self, fn: Callable[[sqlite3.Connection], T]) -> T:
-        return await self._run(fn)
+        """Run ``fn`` on the reading connection, in one read transaction: every query in it
+        sees the same committed state, including every write already acknowledged."""
+        if self._reader is None:
+            raise StorageUnavailable("the database is closed")
+        return await self._reader._execute(_in_snapshot, self._reader._conn, fn)
 
     def write(self, fn: Callable[[sqlite3.Connection], T]) -> Awaitable[T]:
         """Run ``fn`` in a transaction; await it for ``fn``'s result once it has committed.
@@ -234,8 +245,10 @@ class Database:
     async def close(self) -> None:
         self._closed = True
         await self.settle()
-        if self._checkpointer is not None:
-            await self._checkpointer.close()
+        for other in (self._checkpointer, self._reader):
+            if other is not None:
+                await other.close()
+        self._reader = None
         await self._conn.close()
 
 
@@ -250,6 +263,14 @@ def _configure(conn: sqlite3.Connection) -> None:
     # Keep the hot pages in memory: a burst touches every learner's rows in several indexes.
     conn.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
     conn.execute("PRAGMA temp_store=MEMORY")
+
+
+def _in_snapshot(conn: sqlite3.Connection, fn: Callable[[sqlite3.Connection], T]) -> T:
+    conn.execute("BEGIN")  # deferred: the snapshot starts at the first read
+    try:
+        return fn(conn)
+    finally:
+        conn.execute("COMMIT")
 
 
 def _groups(jobs: list[tuple[Batch | None, Any]]) -> list[tuple[Batch | None, list[Any]]]:

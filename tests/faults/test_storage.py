@@ -25,9 +25,9 @@ async def rows_for(svc, post_id: int, user_id: int) -> tuple[int, int, int]:
 
 
 async def set_read_only(svc, on: bool) -> None:
-    """SQLite refuses every write on the bot's own connection, as on a read-only file
+    """SQLite refuses every write on the bot's writing connection, as on a read-only file
     (SQLITE_READONLY); running as root, chmod would not stop it."""
-    await svc.db.read(lambda c: c.execute(f"PRAGMA query_only = {'ON' if on else 'OFF'}"))
+    await svc.db._run(lambda c: c.execute(f"PRAGMA query_only = {'ON' if on else 'OFF'}"))
 
 
 async def test_a_click_while_storage_is_read_only_says_not_saved_and_a_later_click_is_saved(cohort):
@@ -70,7 +70,7 @@ async def test_disk_full_fails_the_whole_batch_and_recovers(tmp_path):
     db = await Database.open(tmp_path / "full.sqlite3")
     try:
         pages = await db.read(lambda c: c.execute("PRAGMA page_count").fetchone()[0])
-        await db.read(lambda c: c.execute(f"PRAGMA max_page_count = {pages}"))  # the disk is full
+        await db._run(lambda c: c.execute(f"PRAGMA max_page_count = {pages}"))  # the disk is full (for the writer)
 
         def small(i):
             return lambda c: c.execute("INSERT INTO meta (key, value) VALUES (?, 'x')", (f"small{i}",))
@@ -83,7 +83,7 @@ async def test_disk_full_fails_the_whole_batch_and_recovers(tmp_path):
         keys = await db.read(lambda c: [r[0] for r in c.execute("SELECT key FROM meta")])
         assert keys == []
 
-        await db.read(lambda c: c.execute("PRAGMA max_page_count = 1073741823"))  # room again
+        await db._run(lambda c: c.execute("PRAGMA max_page_count = 1073741823"))  # room again
         await asyncio.gather(*(db.write(f) for f in (small(1), big, small(2))))
         keys = await db.read(lambda c: sorted(r[0] for r in c.execute("SELECT key FROM meta")))
         assert keys == ["big", "small1", "small2"]

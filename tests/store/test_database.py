@@ -1,9 +1,10 @@
 import asyncio
 import sqlite3
+import threading
 
 import pytest
 
-from bot.store.database import Database, StoreError, migrations
+from bot.store.database import Database, StorageUnavailable, StoreError, migrations
 
 
 async def test_migrations_apply_from_empty(tmp_path):
@@ -135,7 +136,7 @@ async def test_the_log_is_checkpointed_by_the_second_connection_once_writes_drai
                                            [(f"k{i}", "x" * 500) for i in range(2000)]))
     await db.settle()
     in_file = (tmp_path / "bot.sqlite3").stat().st_size
-    autocheckpoint = await db.read(lambda c: c.execute("PRAGMA wal_autocheckpoint").fetchone()[0])
+    autocheckpoint = await db._run(lambda c: c.execute("PRAGMA wal_autocheckpoint").fetchone()[0])  # the writer's
     await db.close()
     assert autocheckpoint == 0  # commits never stop to checkpoint
     assert in_file > 1_000_000  # the megabyte written is already in the database file, not only the log
@@ -165,3 +166,32 @@ async def test_settle_waits_for_the_checkpoint_a_late_write_asks_for(tmp_path):
     await db.close()
     assert not running
     assert size > 25_000  # the last write is in the database file, not only in the log
+
+
+async def test_a_slow_read_holds_up_no_write_and_sees_one_state_throughout(tmp_path):
+    db = await Database.open(tmp_path / "bot.sqlite3")
+    started, written = threading.Event(), threading.Event()
+
+    def slow_report(c):
+        before = c.execute("SELECT COUNT(*) FROM meta").fetchone()[0]
+        started.set()
+        assert written.wait(5), "the write waited for the read"
+        return before, c.execute("SELECT COUNT(*) FROM meta").fetchone()[0]
+
+    try:
+        report = asyncio.create_task(db.read(slow_report))
+        await asyncio.to_thread(started.wait, 5)
+        await db.write(lambda c: c.execute("INSERT INTO meta (key, value) VALUES ('during', 'x')"))
+        written.set()
+        assert await report == (0, 0)  # the report saw the state it started with
+        assert await db.read(lambda c: c.execute("SELECT COUNT(*) FROM meta").fetchone()[0]) == 1
+    finally:
+        written.set()
+        await db.close()
+
+
+async def test_reads_after_close_are_refused_plainly(tmp_path):
+    db = await Database.open(tmp_path / "bot.sqlite3")
+    await db.close()
+    with pytest.raises(StorageUnavailable):
+        await db.read(lambda c: c.execute("SELECT 1").fetchone())
