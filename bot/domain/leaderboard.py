@@ -106,15 +106,18 @@ class Board:
 
 
 def totals(awards: Iterable[tuple[int, int, datetime]]) -> list[Entry]:
-    """Entries from ledger rows (user id, points, awarded at): the sum and the last award."""
+    """Entries from ledger rows (user id, points, awarded at), in any order: the sum, and
+    when it was reached: the latest award that raised it (the earliest award if none did)."""
     points: dict[int, int] = {}
-    last: dict[int, datetime] = {}
+    raised: dict[int, datetime] = {}
+    first: dict[int, datetime] = {}
     for user_id, pts, at in awards:
         points[user_id] = points.get(user_id, 0) + pts
-        if pts > 0 and (user_id not in last or at > last[user_id]):
-            last[user_id] = at
-        last.setdefault(user_id, at)
-    return [Entry(u, p, last[u]) for u, p in points.items()]
+        if user_id not in first or at < first[user_id]:
+            first[user_id] = at
+        if pts > 0 and (user_id not in raised or at > raised[user_id]):
+            raised[user_id] = at
+    return [Entry(u, p, raised.get(u, first[u])) for u, p in points.items()]
 
 
 def rank(entries: Iterable[Entry], hidden: frozenset[int] | set[int] = frozenset()) -> list[Ranked]:

@@ -163,13 +163,12 @@ class ProgressService:
         if pack_id:
             if self.library.pack(guild_id, pack_id) is None:
                 raise UserError(f"There is no pack `{pack_id}` here. `/content list` shows the pack ids.")
-            entries = [lb.Entry(*t) for t in await self.repo.pack_totals(guild_id, pack_id, period.start, period.end)]
-            board = lb.board(entries, hidden, caller_id)
-            mine = next((e.points for e in entries if e.user_id == caller_id), 0)
+            top, me, size, mine = await self.repo.pack_ranked(guild_id, pack_id, period.start, period.end,
+                                                              caller_id, lb.TOP)
         else:  # the maintained totals, ranked by their index
             top, me, size = await self.repo.ranked(guild_id, period.key, caller_id, lb.TOP)
-            board = lb.Board([lb.Ranked(*r) for r in top], lb.Ranked(*me) if me else None, size)
             mine = (await self.repo.user_totals(guild_id, caller_id, (period.key,))).get(period.key, 0)
+        board = lb.Board([lb.Ranked(*r) for r in top], lb.Ranked(*me) if me else None, size)
         return LeaderboardView(period, self._pack_title(guild_id, pack_id) if pack_id else None,
                                board, caller_id in hidden, mine)
 

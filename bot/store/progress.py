@@ -7,7 +7,8 @@ How the reads stay fast:
   score), plus a count of the ties at the caller's score: about 1 ms at 100,000 learners;
 - a board for one pack cannot use the totals (they are not kept per pack): SQLite sums the
   pack's awards in the period from one range of ``points_by_pack``, which holds every
-  column it reads, and the learners are ranked in Python;
+  column it reads, and ranks the learners (a window function), so only the top and the
+  caller come back;
 - stats, reports and the CSV read the answers (``answers_by_user``) and sum in Python.
 """
 
@@ -131,15 +132,39 @@ class ProgressRepo:
 
         return await self.db.read(q)
 
-    async def pack_totals(self, guild_id: int, pack_id: str, start: datetime | None,
-                          end: datetime | None) -> list[tuple[int, int, datetime]]:
-        """Each learner's points from one pack's awards in the period, with their last
-        award that raised them (their first award if none did), as (user, points, at)."""
+    async def pack_ranked(self, guild_id: int, pack_id: str, start: datetime | None, end: datetime | None,
+                          caller_id: int | None, top: int
+                          ) -> tuple[list[tuple[int, int, int, datetime]], tuple[int, int, int, datetime] | None, int, int]:
+        """One pack's board for the period, summed from that pack's awards, in the order of
+        ``ranked``: the first ``top`` visible learners as (rank, user, points, reached at),
+        the caller's row, how many are on the board, and the caller's own points (counted
+        even when they have left the leaderboards). A learner reached their total with
+        their last award that raised it."""
         lo, hi = _bounds(start, end)
-        return await self.db.read(lambda c: [(r[0], r[1], datetime.fromisoformat(r[2])) for r in c.execute(
-            "SELECT user_id, SUM(points), COALESCE(MAX(CASE WHEN points > 0 THEN created_at END), MIN(created_at)) "
-            "FROM points WHERE guild_id = ? AND pack_id = ? AND created_at >= ? AND created_at < ? "
-            "GROUP BY user_id", (guild_id, pack_id, lo, hi))])
+
+        def q(c):
+            rows = c.execute(
+                "WITH totals AS ("
+                " SELECT user_id, SUM(points) AS points,"
+                "  COALESCE(MAX(CASE WHEN points > 0 THEN created_at END), MIN(created_at)) AS reached_at"
+                " FROM points WHERE guild_id = ? AND pack_id = ? AND created_at >= ? AND created_at < ?"
+                " GROUP BY user_id"
+                "), board AS ("
+                " SELECT user_id, points, reached_at,"
+                "  ROW_NUMBER() OVER (ORDER BY points DESC, reached_at, user_id) AS place, COUNT(*) OVER () AS size"
+                " FROM totals WHERE points > 0"
+                " AND user_id NOT IN (SELECT user_id FROM leaderboard_hidden WHERE guild_id = ?)"
+                ") SELECT place, user_id, points, reached_at, size FROM board WHERE place <= ? OR user_id = ? "
+                "ORDER BY place", (guild_id, pack_id, lo, hi, guild_id, top, caller_id)).fetchall()
+            mine = c.execute("SELECT COALESCE(SUM(points), 0) FROM points WHERE guild_id = ? AND user_id = ? "
+                             "AND pack_id = ? AND created_at >= ? AND created_at < ?",
+                             (guild_id, caller_id, pack_id, lo, hi)).fetchone()[0]
+            return rows, mine
+
+        rows, mine = await self.db.read(q)
+        board = [(r[0], r[1], r[2], _when(r[3])) for r in rows]
+        me = next((r for r in board if r[1] == caller_id), None)
+        return [r for r in board if r[0] <= top], me, rows[0][4] if rows else 0, mine
 
     async def user_totals(self, guild_id: int, user_id: int, periods: tuple[str, ...]) -> dict[str, int]:
         marks = ", ".join("?" * len(periods))

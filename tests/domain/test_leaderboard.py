@@ -62,6 +62,13 @@ def test_totals_sum_the_ledger_and_keep_the_last_award():
     assert sorted(b, key=lambda e: e.user_id) == [Entry(1, 15, at(7)), Entry(2, 12, at(3))]
 
 
+def test_an_award_of_nothing_does_not_move_when_a_total_was_reached_whatever_the_order():
+    # A challenge attempt can earn 0 points after, or be listed before, the award that counted.
+    for rows in ([(1, 0, at(9)), (1, 5, at(2))], [(1, 5, at(2)), (1, 0, at(9))]):
+        assert totals(rows) == [Entry(1, 5, at(2))]
+    assert totals([(2, 0, at(9)), (2, 0, at(4))]) == [Entry(2, 0, at(4))]  # none raised it: the first
+
+
 def test_a_week_starts_on_monday_midnight_local_time():
     sunday_night = datetime(2026, 7, 5, 22, 30, tzinfo=timezone.utc)  # 23:30 Sunday in London (BST)
     monday_early = datetime(2026, 7, 5, 23, 30, tzinfo=timezone.utc)  # 00:30 Monday in London
