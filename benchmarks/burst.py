@@ -210,13 +210,13 @@ def _ceiling(before: Path, folder: Path, rows: dict[str, list[tuple]]) -> float:
 
 
 async def _hop_cost(db, n: int = 2000) -> dict[str, float]:
-    """What one hand-off to aiosqlite's thread costs: in sequence, and n at once."""
+    """What one hand-off to the writer's aiosqlite thread costs: in sequence, and n at once."""
     t = time.perf_counter()
     for _ in range(n):
-        await db.read(lambda c: None)
+        await db._run(lambda c: None)
     sequential = (time.perf_counter() - t) / n
     t = time.perf_counter()
-    await asyncio.gather(*(db.read(lambda c: None) for _ in range(n)))
+    await asyncio.gather(*(db._run(lambda c: None) for _ in range(n)))
     concurrent = (time.perf_counter() - t) / n
     return {"hop_sequential_us": round(sequential * 1e6, 1), "hop_concurrent_us": round(concurrent * 1e6, 1)}
 

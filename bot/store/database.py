@@ -25,6 +25,7 @@ import asyncio
 import logging
 import re
 import sqlite3
+import traceback
 from collections.abc import Awaitable, Callable, Iterator, Sequence, Sized
 from functools import partial
 from pathlib import Path
@@ -245,10 +246,10 @@ class Database:
     async def close(self) -> None:
         self._closed = True
         await self.settle()
-        for other in (self._checkpointer, self._reader):
+        reader, self._reader = self._reader, None  # reads from now on are refused plainly
+        for other in (self._checkpointer, reader):
             if other is not None:
                 await other.close()
-        self._reader = None
         await self._conn.close()
 
 
@@ -269,6 +270,12 @@ def _in_snapshot(conn: sqlite3.Connection, fn: Callable[[sqlite3.Connection], T]
     conn.execute("BEGIN")  # deferred: the snapshot starts at the first read
     try:
         return fn(conn)
+    except BaseException as exc:
+        # A cursor the failed read left open (its traceback's frames hold it) would keep
+        # this snapshot alive past the COMMIT: later reads would not see new writes, and
+        # the log could not be checkpointed. Let those frames go first.
+        traceback.clear_frames(exc.__traceback__)
+        raise
     finally:
         conn.execute("COMMIT")
 

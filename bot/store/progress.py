@@ -143,28 +143,27 @@ class ProgressRepo:
         lo, hi = _bounds(start, end)
 
         def q(c):
-            rows = c.execute(
+            return c.execute(
                 "WITH totals AS ("
                 " SELECT user_id, SUM(points) AS points,"
                 "  COALESCE(MAX(CASE WHEN points > 0 THEN created_at END), MIN(created_at)) AS reached_at"
                 " FROM points WHERE guild_id = ? AND pack_id = ? AND created_at >= ? AND created_at < ?"
                 " GROUP BY user_id"
+                "), marked AS ("
+                " SELECT *, points > 0 AND user_id NOT IN"
+                "  (SELECT user_id FROM leaderboard_hidden WHERE guild_id = ?) AS shown FROM totals"
                 "), board AS ("
-                " SELECT user_id, points, reached_at,"
-                "  ROW_NUMBER() OVER (ORDER BY points DESC, reached_at, user_id) AS place, COUNT(*) OVER () AS size"
-                " FROM totals WHERE points > 0"
-                " AND user_id NOT IN (SELECT user_id FROM leaderboard_hidden WHERE guild_id = ?)"
-                ") SELECT place, user_id, points, reached_at, size FROM board WHERE place <= ? OR user_id = ? "
-                "ORDER BY place", (guild_id, pack_id, lo, hi, guild_id, top, caller_id)).fetchall()
-            mine = c.execute("SELECT COALESCE(SUM(points), 0) FROM points WHERE guild_id = ? AND user_id = ? "
-                             "AND pack_id = ? AND created_at >= ? AND created_at < ?",
-                             (guild_id, caller_id, pack_id, lo, hi)).fetchone()[0]
-            return rows, mine
+                " SELECT *, ROW_NUMBER() OVER (PARTITION BY shown ORDER BY points DESC, reached_at, user_id) AS place,"
+                "  SUM(shown) OVER () AS size FROM marked"
+                ") SELECT shown, place, user_id, points, reached_at, size FROM board "
+                "WHERE (shown AND place <= ?) OR user_id = ?",
+                (guild_id, pack_id, lo, hi, guild_id, top, caller_id)).fetchall()
 
-        rows, mine = await self.db.read(q)
-        board = [(r[0], r[1], r[2], _when(r[3])) for r in rows]
+        rows = await self.db.read(q)
+        board = sorted((r[1], r[2], r[3], _when(r[4])) for r in rows if r[0])
+        mine = next((r for r in rows if r[2] == caller_id), None)
         me = next((r for r in board if r[1] == caller_id), None)
-        return [r for r in board if r[0] <= top], me, rows[0][4] if rows else 0, mine
+        return [r for r in board if r[0] <= top], me, rows[0][5] if rows else 0, mine[3] if mine else 0
 
     async def user_totals(self, guild_id: int, user_id: int, periods: tuple[str, ...]) -> dict[str, int]:
         marks = ", ".join("?" * len(periods))

@@ -16,11 +16,15 @@ UPDATE points SET pack_id = (
     SELECT s.pack_id FROM roleplay_sessions s
     WHERE s.challenge_id = CAST(substr(points.ref, 6) AS INTEGER) AND s.user_id = points.user_id)
 WHERE source IN ('challenge', 'reflection') AND ref LIKE 'post:%';
+-- A role-play's first completion: the learner's first session of that scenario (an index
+-- for this lookup only, or each award would scan every session).
+CREATE INDEX roleplay_by_scenario ON roleplay_sessions (guild_id, user_id, scenario_id, id);
 UPDATE points SET pack_id = (
     SELECT s.pack_id FROM roleplay_sessions s
     WHERE s.guild_id = points.guild_id AND s.user_id = points.user_id AND s.scenario_id = substr(points.ref, 10)
-    ORDER BY s.id DESC LIMIT 1)
+    ORDER BY s.id LIMIT 1)
 WHERE source = 'roleplay' AND ref LIKE 'scenario:%';
+DROP INDEX roleplay_by_scenario;
 
 -- Pack boards were the only reader of points_by_time. This one holds every column they
 -- read, and new awards still land at the end of each pack's range.

@@ -195,3 +195,19 @@ async def test_reads_after_close_are_refused_plainly(tmp_path):
     await db.close()
     with pytest.raises(StorageUnavailable):
         await db.read(lambda c: c.execute("SELECT 1").fetchone())
+
+
+async def test_a_read_that_fails_half_way_leaves_later_reads_seeing_new_writes(tmp_path):
+    db = await Database.open(tmp_path / "bot.sqlite3")
+
+    def broken_report(c):  # fails on the first row: the comprehension's frame holds the open cursor
+        return [int(r[0]) for r in c.execute("SELECT key FROM meta")]
+
+    try:
+        await db.write(lambda c: c.executemany("INSERT INTO meta (key, value) VALUES (?, 'x')", [("a",), ("b",)]))
+        with pytest.raises(ValueError):
+            await db.read(broken_report)
+        await db.write(lambda c: c.execute("INSERT INTO meta (key, value) VALUES ('c', 'x')"))
+        assert await db.read(lambda c: c.execute("SELECT COUNT(*) FROM meta").fetchone()[0]) == 3
+    finally:
+        await db.close()
