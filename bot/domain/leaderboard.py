@@ -4,6 +4,10 @@ Ranking: more points first; on equal points, whoever reached that total first (t
 of their last award in the period, as a total only grows); then the lower user id, so
 two awards in the same microsecond still give one order. Hidden learners are left out
 before ranking, so the ranks shown have no gaps.
+
+The stores rank in SQL (bot/store/progress.py: the maintained totals through their index,
+a pack's awards with a window function); ``totals``, ``rank`` and ``board`` below are the
+rule written out in Python, which tests/store/test_progress.py holds both of them to.
 """
 
 from __future__ import annotations
