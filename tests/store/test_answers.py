@@ -2,14 +2,13 @@
 in step, and one bad click failing alone."""
 
 import asyncio
-import shutil
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
 from bot.domain import streaks as st
 from bot.store.answers import AnswerRepo, Click, Verdict
-from bot.store.database import MIGRATIONS_DIR, Database
+from bot.store.database import Database
 from bot.store.posts import PostRepo
 
 G, CH = 7, 70
@@ -97,38 +96,3 @@ async def test_streaks_follow_the_scheduled_posts_even_answered_out_of_order(sto
     assert (await answer(days[3])).streak == st.Streak(5, 5)
     assert (await answer("manual")).streak == st.Streak(5, 5)  # a manual post is not part of a streak
     assert await answers.streak(G, 1) == st.Streak(5, 5)
-
-
-async def test_the_migration_fills_streaks_from_the_answers_already_given(tmp_path):
-    old = tmp_path / "migrations"
-    old.mkdir()
-    for path in sorted(MIGRATIONS_DIR.glob("*.sql"))[:5]:  # the schema before streaks were kept
-        shutil.copy(path, old / path.name)
-    db = await Database.open(tmp_path / "bot.sqlite3", migrations_dir=old)
-    days = [(T0 + timedelta(days=n)).date().isoformat() for n in range(8)]
-    answered = {1: {0, 1, 2, 4, 5}, 2: {7}, 3: {0, 1, 2, 3, 4, 5, 6, 7}, 4: {1, 3, 5}}
-
-    def history(c):
-        for n, day in enumerate(days):
-            post_id = c.execute("INSERT INTO posts (guild_id, kind, slot, item_id, channel_id, created_at, status) "
-                                "VALUES (?, 'daily', ?, 'q', ?, 'x', ?)",
-                                (G, day, CH, "open" if n == 7 else "closed")).lastrowid
-            for user, ns in answered.items():
-                if n in ns:
-                    c.execute("INSERT INTO answers (guild_id, user_id, question_id, pack_id, source, post_id, "
-                              "choice, correct, answered_at) VALUES (?, ?, 'q', 'p', 'daily', ?, '1', 1, 'x')",
-                              (G, user, post_id))
-
-    await db.write(history)
-    await db.close()
-    db = await Database.open(tmp_path / "bot.sqlite3")
-    answers = AnswerRepo(db)
-    posts = [(day, n == 7) for n, day in enumerate(days)]
-    for user, ns in answered.items():
-        expected = st.streak(posts, {days[n] for n in ns})
-        assert await answers.streak(G, user) == expected, user
-    rows = await db.read(lambda c: c.execute("SELECT user_id, last_slot, length, best FROM streaks "
-                                             "ORDER BY user_id").fetchall())
-    await db.close()
-    assert [tuple(r) for r in rows] == [(1, days[5], 2, 3), (2, days[7], 1, 1), (3, days[7], 8, 8),
-                                        (4, days[5], 1, 1)]

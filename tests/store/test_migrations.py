@@ -1,10 +1,14 @@
 """Migrations that reshape tables keep every row and every rule that went with them."""
 
 import shutil
+from datetime import datetime, timedelta, timezone
 
+from bot.domain import streaks as st
+from bot.store.answers import AnswerRepo
 from bot.store.database import MIGRATIONS_DIR, Database
 
-G = 7
+G, CH = 7, 70
+T0 = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
 
 
 async def open_at(tmp_path, version: int) -> Database:
@@ -93,3 +97,34 @@ async def test_awards_so_far_get_the_pack_of_what_earned_them(tmp_path):
     assert packs == [("daily", 0, "pack-daily"), ("myth_post", 0, "pack-myth"), ("challenge", 0, "pack-challenge"),
                      ("reflection", 0, "pack-challenge"), ("roleplay", 0, "pack-play"), ("roleplay", 1, None)]
     assert indexes == ["points_by_pack"]
+
+
+async def test_the_migration_fills_streaks_from_the_answers_already_given(tmp_path):
+    db = await open_at(tmp_path, 5)  # the schema before streaks were kept
+    days = [(T0 + timedelta(days=n)).date().isoformat() for n in range(8)]
+    answered = {1: {0, 1, 2, 4, 5}, 2: {7}, 3: {0, 1, 2, 3, 4, 5, 6, 7}, 4: {1, 3, 5}}
+
+    def history(c):
+        for n, day in enumerate(days):
+            post_id = c.execute("INSERT INTO posts (guild_id, kind, slot, item_id, channel_id, created_at, status) "
+                                "VALUES (?, 'daily', ?, 'q', ?, 'x', ?)",
+                                (G, day, CH, "open" if n == 7 else "closed")).lastrowid
+            for user, ns in answered.items():
+                if n in ns:
+                    c.execute("INSERT INTO answers (guild_id, user_id, question_id, pack_id, source, post_id, "
+                              "choice, correct, answered_at) VALUES (?, ?, 'q', 'p', 'daily', ?, '1', 1, 'x')",
+                              (G, user, post_id))
+
+    await db.write(history)
+    await db.close()
+    db = await Database.open(tmp_path / "bot.sqlite3")
+    answers = AnswerRepo(db)
+    posts = [(day, n == 7) for n, day in enumerate(days)]
+    for user, ns in answered.items():
+        expected = st.streak(posts, {days[n] for n in ns})
+        assert await answers.streak(G, user) == expected, user
+    rows = await db.read(lambda c: c.execute("SELECT user_id, last_slot, length, best FROM streaks "
+                                             "ORDER BY user_id").fetchall())
+    await db.close()
+    assert [tuple(r) for r in rows] == [(1, days[5], 2, 3), (2, days[7], 1, 1), (3, days[7], 8, 8),
+                                        (4, days[5], 1, 1)]
