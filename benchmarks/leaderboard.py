@@ -12,7 +12,6 @@ the caller's score; the query plans are printed.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import random
 import time
 from datetime import datetime, timezone
@@ -20,6 +19,7 @@ from pathlib import Path
 
 from benchmarks.common import CONTENT_DIR, child_main, ms, percentile, say, scratch_dir
 from benchmarks.dataset import FIRST_USER, GUILD, generate
+from bot.runner import run_loop
 
 NOW = datetime(2026, 3, 4, 12, 0, tzinfo=timezone.utc)  # a Wednesday
 TZ = "Europe/London"
@@ -89,7 +89,7 @@ def run(argv: list[str]) -> dict:
         gen = generate(path, args.learners, args.ledger_rows, NOW, TZ, packs=packs)
         gen["total_s"] = round(time.perf_counter() - t, 1)
         say(f"leaderboard: generated {gen}")
-        m = asyncio.run(_measure(path, args.learners, args.calls, args.pack_calls))
+        m = run_loop(_measure(path, args.learners, args.calls, args.pack_calls))
     result = {"learners": args.learners, "ledger_rows": gen["rows"]["points"], "generate": gen, **m}
     result["p99_ms"] = max(m["week"]["p99_ms"], m["all"]["p99_ms"])
     say(f"leaderboard: {m}")

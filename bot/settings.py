@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -18,6 +19,8 @@ class Settings(BaseSettings):
     content_dir: Path = Field(PROJECT_ROOT / "content", description="The folder of shipped content packs.")
     log_level: str = Field("INFO", description="DEBUG, INFO, WARNING or ERROR.")
     dev_guild_id: int | None = Field(None, description="Sync commands to this server instantly (development).")
+    event_loop: Literal["uvloop", "asyncio"] = Field(
+        "uvloop", description="uvloop (faster; asyncio's own loop where uvloop is not installed) or asyncio.")
 
     @field_validator("log_level")
     @classmethod
@@ -26,6 +29,11 @@ class Settings(BaseSettings):
         if value not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
             raise ValueError("use DEBUG, INFO, WARNING or ERROR")
         return value
+
+    @field_validator("event_loop", mode="before")
+    @classmethod
+    def _lower(cls, value):
+        return value.strip().lower() if isinstance(value, str) else value
 
     @field_validator("discord_token", "dev_guild_id", mode="before")
     @classmethod

@@ -97,3 +97,33 @@ def test_once_started_what_is_alive_is_kept_out_of_the_collectors_scans():
         assert gc.isenabled()  # objects made later are still collected
     finally:
         gc.unfreeze()  # the rest of the suite starts many bots in this process
+
+
+def test_the_bot_runs_on_uvloop_unless_told_to_use_asyncio(monkeypatch):
+    import asyncio
+
+    import pytest
+
+    from bot.runner import loop_factory, run_loop
+    from bot.settings import Settings
+
+    uvloop = pytest.importorskip("uvloop")
+
+    async def loop_kind() -> str:
+        return type(asyncio.get_running_loop()).__module__
+
+    assert Settings(_env_file=None).event_loop == "uvloop"
+    assert loop_factory() is uvloop.new_event_loop
+    assert run_loop(loop_kind()).startswith("uvloop")
+    assert loop_factory("asyncio") is None
+    assert run_loop(loop_kind(), "asyncio") == "asyncio.unix_events"
+    monkeypatch.setenv("EVENT_LOOP", " AsyncIO ")
+    assert Settings(_env_file=None).event_loop == "asyncio"
+    monkeypatch.setitem(__import__("sys").modules, "uvloop", None)  # not installed (Windows)
+    assert loop_factory() is None
+
+
+def test_an_unknown_event_loop_setting_is_one_clear_line(tmp_path):
+    result = run(env_extra={"EVENT_LOOP": "trio"}, cwd=tmp_path)
+    assert result.returncode == 2
+    assert "EVENT_LOOP" in result.stderr and "Traceback" not in result.stderr

@@ -47,4 +47,6 @@ async def main(db_path: str, content_dir: str) -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main(sys.argv[1], sys.argv[2]))
+    from bot.runner import run_loop
+
+    run_loop(main(sys.argv[1], sys.argv[2]))  # on the bot's own event loop

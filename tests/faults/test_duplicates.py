@@ -10,6 +10,7 @@ import pytest
 from bot.app import Services
 from bot.packs.library import ContentLibrary
 from bot.packs.schema import SingleQuestion
+from bot.runner import run_loop
 from bot.store.database import Database
 from tests.e2e.helpers import answer, post_id_of, question_of, reply
 from tests.e2e.test_daily import bot_posts, setup_daily
@@ -18,16 +19,21 @@ GUILD, LEARNER = 5, 6
 NOW = datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc)
 
 
-@pytest.fixture
-async def daily(tmp_path, settings):
-    db = await Database.open(tmp_path / "dupes.sqlite3")
-    svc = await Services.build(db, ContentLibrary.from_folder(settings.content_dir))
+async def open_daily(path, content_dir):
+    db = await Database.open(path)
+    svc = await Services.build(db, ContentLibrary.from_folder(content_dir))
     q = next(q for lp in svc.library.packs(GUILD) for q in lp.pack.questions
              if isinstance(q, SingleQuestion) and len(q.options) >= 3)
     post = await svc.posts.claim(GUILD, "daily", "2026-01-05", q.id, 1, NOW)
     await svc.posts.mark_sent(post.id, 2, NOW)
-    yield svc, post, q
-    await db.close()
+    return svc, post, q
+
+
+@pytest.fixture
+async def daily(tmp_path, settings):
+    found = await open_daily(tmp_path / "dupes.sqlite3", settings.content_dir)
+    yield found
+    await found[0].db.close()
 
 
 async def rows(svc, post_id: int, user_id: int) -> dict[str, int]:
@@ -69,6 +75,24 @@ async def test_concurrent_clicks_by_many_learners_each_count_once(daily):
         c.execute("SELECT SUM(points) FROM score_totals WHERE period = 'all'").fetchone()[0]))
     assert tuple(counts[0]) == (len(learners), len(learners))
     assert counts[1:] == (len(learners), 10 * len(learners))
+
+
+def test_the_same_on_the_event_loop_the_bot_runs_on(tmp_path, settings):
+    """The bot runs on uvloop (bot/runner.py) while SimCord needs asyncio's own loop, so the
+    write queue's concurrency is checked on the bot's loop here, without SimCord."""
+    pytest.importorskip("uvloop")
+
+    async def both() -> str:
+        for n, scenario in enumerate((test_100_concurrent_clicks_by_one_learner_record_one_answer,
+                                      test_concurrent_clicks_by_many_learners_each_count_once)):
+            daily = await open_daily(tmp_path / f"dupes{n}.sqlite3", settings.content_dir)
+            try:
+                await scenario(daily)
+            finally:
+                await daily[0].db.close()
+        return type(asyncio.get_running_loop()).__module__
+
+    assert run_loop(both(), "uvloop").startswith("uvloop")
 
 
 async def test_repeated_clicks_through_the_real_button_count_once(cohort):
