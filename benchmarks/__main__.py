@@ -50,7 +50,7 @@ def table(r: dict) -> list[tuple[str, str, str, str]]:
     for key, who in (("burst", "new cohort"), ("burst_history", "cohort some weeks in")):
         if b := r.get(key):
             runs = "/".join(_fmt(x) for x in b["runs_answers_per_s"])
-            rows.append((f"a. answer burst, {who}: {b['learners']:,} concurrent answer_post"
+            rows.append((f"a. answer burst, {who}: {b['learners']:,} concurrent answer_post on {b['event_loop']}"
                          + (f" ({b['history']} earlier posts answered)" if b.get("history") else ""),
                          f"{_fmt(b['answers_per_s'])} answers/s · p50 {b['p50_ms']:.0f} ms · p99 {b['p99_ms']:.0f} ms"
                          f" (median of {runs}/s)",

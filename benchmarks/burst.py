@@ -274,7 +274,7 @@ def run(argv: list[str]) -> dict:
     ap.add_argument("--learners", type=int, default=1000)
     ap.add_argument("--warmup", type=int, default=100)
     ap.add_argument("--history", type=int, default=0, help="earlier daily posts each learner has answered")
-    ap.add_argument("--runs", type=int, default=3, help="bursts on fresh files; the median one is reported")
+    ap.add_argument("--runs", type=int, default=5, help="bursts on fresh files; the median one is reported")
     ap.add_argument("--profile", action="store_true", help="also show where the time goes")
     args = ap.parse_args(argv)
     n = args.learners

@@ -46,10 +46,11 @@ def _first(correct: bool) -> tuple[str, timedelta]:
     return template, card.due - at
 
 
-def first_review(cid: int, correct: bool, now: datetime) -> tuple[str, datetime]:
+def first_review(cid: int, correct: bool, now: datetime, stamp: str) -> tuple[str, str]:
     """``review(None, cid, correct, now)`` without running the scheduler for every new
-    card in a burst (tests/domain/test_srs.py holds the two equal)."""
-    now = now.astimezone(timezone.utc)
+    card in a burst (tests/domain/test_srs.py holds the two equal). ``now`` is in UTC and
+    ``stamp`` is its text as stored (the answer's own); returns the card's JSON and when
+    it falls due, as stored."""
     template, interval = _first(correct)
-    due = now + interval
-    return template % (cid, iso(due), iso(now)), due
+    due = iso(now + interval)
+    return template % (cid, due, stamp), due

@@ -14,7 +14,7 @@ import sqlite3
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from functools import partial
 
 from bot.domain import points as pts
@@ -84,12 +84,13 @@ class Recorded:
 
 
 # -- the pieces, each one statement for many rows ----------------------------------------
-# An answer as the tables see it: who, which question and pack, right or not, when (and
-# when as stored text: one answer stamps several rows).
+# An answer as the tables see it: who, which question and pack, right or not, when (in
+# UTC, and as stored text: one answer stamps several rows and its card).
 Row = tuple[int, int, str, str, bool, datetime, str]  # guild, user, question, pack, correct, at, stamp
 
 
 def _row(guild_id: int, user_id: int, question_id: str, pack_id: str, correct: bool, at: datetime) -> Row:
+    at = at.astimezone(timezone.utc)
     return guild_id, user_id, question_id, pack_id, correct, at, iso(at)
 
 
@@ -122,12 +123,16 @@ def _review_cards(c: sqlite3.Connection, rows: list[Row]) -> None:
                     f"AND user_id IN ({marks(ids)})", (guild_id, question_id, *ids)):
                 cards[(guild_id, user_id, question_id)] = card
     reviewed = []
-    for g, u, q, _, correct, at, _ in rows:
+    for g, u, q, _, correct, at, stamp in rows:
         key = (g, u, q)
         cid = srs.card_id(*key)
-        card, due = srs.review(cards[key], cid, correct, at) if key in cards else srs.first_review(cid, correct, at)
+        if key in cards:
+            card, due_at = srs.review(cards[key], cid, correct, at)
+            due = iso(due_at)
+        else:
+            card, due = srs.first_review(cid, correct, at, stamp)
         cards[key] = card  # a second answer to the same question in this batch builds on it
-        reviewed.append((*key, card, iso(due)))
+        reviewed.append((*key, card, due))
     c.executemany("INSERT INTO cards (guild_id, user_id, question_id, card, due) VALUES (?, ?, ?, ?, ?) "
                   "ON CONFLICT (guild_id, user_id, question_id) DO UPDATE SET card = excluded.card, due = excluded.due",
                   reviewed)
@@ -241,8 +246,8 @@ def _write_post_answers(c: sqlite3.Connection, clicks: list[Click], fresh: list[
         _insert_answers(c, [rows[n] for n in ns], "daily", post_id, [clicks[fresh[n][0]].choice for n in ns])
     zones = {g: timezone_of(c, g) for g in {row[0] for row in rows}}
     add_new_points(c, [(Award(g, u, "daily", f"post:{post.id}", v.points, v.reason,
-                              pts.periods(at, zones[g]), pack_id), at)
-                       for (g, u, _, pack_id, _, at, _), (_, post, v) in zip(rows, fresh)])
+                              pts.periods(at, zones[g]), pack_id), stamp)
+                       for (g, u, _, pack_id, _, at, stamp), (_, post, v) in zip(rows, fresh)])
     _note_misconceptions(c, rows, [v.misconceptions for _, _, v in fresh])
     _review_cards(c, rows)
     by_guild: dict[int, list[int]] = defaultdict(list)

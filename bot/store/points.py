@@ -37,10 +37,10 @@ def add_points(c: sqlite3.Connection, award: Award, now: datetime) -> bool:
     return True
 
 
-def add_new_points(c: sqlite3.Connection, awards: list[tuple[Award, datetime]]) -> None:
+def add_new_points(c: sqlite3.Connection, stamped: list[tuple[Award, str]]) -> None:
     """Record awards known not to have been given yet (the caller checked, in this
-    transaction), one statement per table however many there are."""
-    stamped = [(a, iso(now)) for a, now in awards]  # one award stamps four rows
+    transaction), each with the moment it was earned as stored (``iso``), one statement
+    per table however many there are."""
     c.executemany(
         "INSERT INTO points (guild_id, user_id, source, ref, points, reason, created_at, pack_id) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",

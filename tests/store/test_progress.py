@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as hs
 
 from bot.domain import leaderboard as lb
+from bot.domain.timestamps import iso
 from bot.store.database import Database
 from bot.store.points import Award, add_new_points, add_points
 from bot.store.progress import USER_DATA, ProgressRepo
@@ -53,7 +54,7 @@ async def test_ranks_and_board_sizes_match_ranking_every_learner(tmp_path_factor
         given_awards = [(Award(G, user, "daily", f"post:{n}", pts, "test", ("all", "w:2026-03-02"), "pack"),
                          T0 + timedelta(minutes=minute + n)) for n, (user, pts, minute) in enumerate(awards)]
         if batched:
-            await db.write(lambda c: add_new_points(c, given_awards))
+            await db.write(lambda c: add_new_points(c, [(a, iso(at)) for a, at in given_awards]))
         else:
             for award, at in given_awards:
                 await db.write(lambda c, a=award, at=at: add_points(c, a, at))
@@ -97,7 +98,7 @@ async def test_a_packs_board_matches_ranking_the_sums_of_its_awards(tmp_path_fac
                      T0 + timedelta(minutes=minute, microseconds=7 if odd else 0))
                     for n, (user, pts, minute, pack, odd) in enumerate(awards)]
     try:
-        await db.write(lambda c: add_new_points(c, given_awards))
+        await db.write(lambda c: add_new_points(c, [(a, iso(at)) for a, at in given_awards]))
         for user in hidden:
             await repo.set_hidden(G, user, True)
         for pack in ("p1", "p2"):
