@@ -3,7 +3,7 @@
 Answers to a cohort post arrive in bursts (everyone clicks in the same minute), so they
 are written with ``Database.write_many``: the clicks queued together go to the database
 thread in one hand-off, are checked with a few queries per post and per server (not per
-click), and are written with one statement per table.
+click), and are written a hundred rows to a statement (``insert_rows``).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from bot.domain import srs
 from bot.domain import streaks as st
 from bot.domain.timestamps import iso
 
-from .database import Database, chunks, marks
+from .database import Database, chunks, insert_rows, marks
 from .guilds import timezone_of
 from .points import Award, add_new_points
 from .posts import Post, get_post
@@ -83,7 +83,7 @@ class Recorded:
     closed: bool = False  # the post had closed
 
 
-# -- the pieces, each one statement for many rows ----------------------------------------
+# -- the pieces, each writing many rows at once -----------------------------------------
 # An answer as the tables see it: who, which question and pack, right or not, when (in
 # UTC, and as stored text: one answer stamps several rows and its card).
 Row = tuple[int, int, str, str, bool, datetime, str]  # guild, user, question, pack, correct, at, stamp
@@ -96,7 +96,8 @@ def _row(guild_id: int, user_id: int, question_id: str, pack_id: str, correct: b
 
 def _insert_answers(c: sqlite3.Connection, rows: list[Row], source: str, post_id: int | None,
                     choices: list[str]) -> None:
-    c.executemany(
+    insert_rows(
+        c,
         "INSERT INTO answers (guild_id, user_id, question_id, pack_id, source, post_id, choice, correct, "
         "answered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [(g, u, q, p, source, post_id, choice, int(ok), stamp)
@@ -104,7 +105,8 @@ def _insert_answers(c: sqlite3.Connection, rows: list[Row], source: str, post_id
 
 
 def _note_misconceptions(c: sqlite3.Connection, rows: list[Row], myths: list[tuple[str, ...]]) -> None:
-    c.executemany(
+    insert_rows(
+        c,
         "INSERT INTO misconceptions (guild_id, user_id, myth_id, first_seen, last_seen) VALUES (?, ?, ?, ?, ?) "
         "ON CONFLICT (guild_id, user_id, myth_id) DO UPDATE SET times = times + 1, last_seen = excluded.last_seen",
         [(g, u, m, stamp, stamp) for (g, u, *_, stamp), shown in zip(rows, myths) for m in shown])
@@ -133,7 +135,7 @@ def _review_cards(c: sqlite3.Connection, rows: list[Row]) -> None:
             card, due = srs.first_review(cid, correct, at, stamp)
         cards[key] = card  # a second answer to the same question in this batch builds on it
         reviewed.append((*key, card, due))
-    c.executemany("INSERT INTO cards (guild_id, user_id, question_id, card, due) VALUES (?, ?, ?, ?, ?) "
+    insert_rows(c, "INSERT INTO cards (guild_id, user_id, question_id, card, due) VALUES (?, ?, ?, ?, ?) "
                   "ON CONFLICT (guild_id, user_id, question_id) DO UPDATE SET card = excluded.card, due = excluded.due",
                   reviewed)
 
@@ -174,7 +176,7 @@ def _answered_slots(c: sqlite3.Connection, guild_id: int, user_id: int) -> set[s
 
 
 def _save_runs(c: sqlite3.Connection, guild_id: int, runs: dict[int, st.Run | None]) -> None:
-    c.executemany("INSERT INTO streaks (guild_id, user_id, last_slot, length, best) VALUES (?, ?, ?, ?, ?) "
+    insert_rows(c, "INSERT INTO streaks (guild_id, user_id, last_slot, length, best) VALUES (?, ?, ?, ?, ?) "
                   "ON CONFLICT (guild_id, user_id) DO UPDATE SET last_slot = excluded.last_slot, "
                   "length = excluded.length, best = excluded.best",
                   [(guild_id, u, r.last_slot, r.length, r.best) for u, r in runs.items() if r is not None])

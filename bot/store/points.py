@@ -9,7 +9,7 @@ from datetime import datetime
 
 from bot.domain.timestamps import iso
 
-from .database import chunks, marks
+from .database import chunks, insert_rows, marks
 
 
 @dataclass(slots=True)
@@ -39,9 +39,10 @@ def add_points(c: sqlite3.Connection, award: Award, now: datetime) -> bool:
 
 def add_new_points(c: sqlite3.Connection, stamped: list[tuple[Award, str]]) -> None:
     """Record awards known not to have been given yet (the caller checked, in this
-    transaction), each with the moment it was earned as stored (``iso``), one statement
-    per table however many there are."""
-    c.executemany(
+    transaction), each with the moment it was earned as stored (``iso``), a hundred rows
+    to a statement."""
+    insert_rows(
+        c,
         "INSERT INTO points (guild_id, user_id, source, ref, points, reason, created_at, pack_id) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         [(a.guild_id, a.user_id, a.source, a.ref, a.points, a.reason, stamp, a.pack_id) for a, stamp in stamped])
@@ -69,12 +70,14 @@ def _add_to_totals(c: sqlite3.Connection, awards: list[tuple[Award, str]]) -> No
                 moved[after] = moved.get(after, 0) + 1
         totals += [(guild_id, period, *award) for award in group]
         moves += [(guild_id, period, score, n) for score, n in moved.items() if n]
-    c.executemany(
+    insert_rows(
+        c,
         "INSERT INTO score_totals (guild_id, period, user_id, points, reached_at) VALUES (?, ?, ?, ?, ?) "
         "ON CONFLICT (guild_id, period, user_id) DO UPDATE SET points = points + excluded.points, "
         "reached_at = CASE WHEN excluded.points > 0 THEN excluded.reached_at ELSE reached_at END",
         totals)
-    c.executemany(
+    insert_rows(
+        c,
         "INSERT INTO score_counts (guild_id, period, points, learners) VALUES (?, ?, ?, ?) "
         "ON CONFLICT (guild_id, period, points) DO UPDATE SET learners = learners + excluded.learners",
         moves)

@@ -3,8 +3,10 @@ import sqlite3
 import threading
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as hs
 
-from bot.store.database import Database, StorageUnavailable, StoreError, migrations
+from bot.store.database import ROWS_PER_STATEMENT, Database, StorageUnavailable, StoreError, insert_rows, migrations
 
 
 async def test_migrations_apply_from_empty(tmp_path):
@@ -211,3 +213,37 @@ async def test_a_read_that_fails_half_way_leaves_later_reads_seeing_new_writes(t
         assert await db.read(lambda c: c.execute("SELECT COUNT(*) FROM meta").fetchone()[0]) == 3
     finally:
         await db.close()
+
+
+UPSERT = ("INSERT INTO t (k, n, note) VALUES (?, ?, ?) "
+          "ON CONFLICT (k) DO UPDATE SET n = n + excluded.n, note = excluded.note")
+
+
+def _table_after(write, rows) -> list[tuple]:
+    c = sqlite3.connect(":memory:", isolation_level=None)
+    c.execute("CREATE TABLE t (k INTEGER PRIMARY KEY, n INTEGER NOT NULL, note TEXT)")
+    write(c, rows)
+    return c.execute("SELECT k, n, note FROM t ORDER BY k").fetchall()
+
+
+@settings(max_examples=200, deadline=None)
+@given(rows=hs.lists(hs.tuples(hs.integers(0, 6), hs.integers(-5, 5), hs.text(max_size=2)), max_size=40),
+       per=hs.integers(1, 8))
+def test_insert_rows_writes_what_executemany_writes_in_the_same_order(rows, per):
+    """Keys repeat within one statement's rows and across statements: each row must still
+    see the rows before it, as executemany's do (the upsert adds up in order)."""
+    assert _table_after(lambda c, r: insert_rows(c, UPSERT, r, per), rows) == \
+        _table_after(lambda c, r: c.executemany(UPSERT, r), rows)
+
+
+@pytest.mark.parametrize("count", [0, 1, ROWS_PER_STATEMENT - 1, ROWS_PER_STATEMENT, ROWS_PER_STATEMENT + 1, 250])
+def test_insert_rows_writes_every_row_however_many(count):
+    rows = [(k, k, f"row {k}") for k in range(count)]
+    assert _table_after(lambda c, r: insert_rows(c, UPSERT, r), rows) == rows
+
+
+def test_insert_rows_refuses_a_statement_without_one_row_of_placeholders():
+    c = sqlite3.connect(":memory:")
+    c.execute("CREATE TABLE t (k INTEGER PRIMARY KEY, n INTEGER NOT NULL, note TEXT)")
+    with pytest.raises(ValueError, match="not an INSERT"):
+        insert_rows(c, "UPDATE t SET n = ? WHERE k = ?", [(1, 1)] * ROWS_PER_STATEMENT)
