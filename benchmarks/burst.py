@@ -276,6 +276,8 @@ def run(argv: list[str]) -> dict:
     ap.add_argument("--history", type=int, default=0, help="earlier daily posts each learner has answered")
     ap.add_argument("--runs", type=int, default=5, help="bursts on fresh files; the median one is reported")
     ap.add_argument("--profile", action="store_true", help="also show where the time goes")
+    ap.add_argument("--event-loop", choices=("uvloop", "asyncio"), default="uvloop",
+                    help="the loop to run on, as the bot's EVENT_LOOP setting (default: uvloop where installed)")
     args = ap.parse_args(argv)
     n = args.learners
     with scratch_dir("burst") as tmp:
@@ -285,11 +287,13 @@ def run(argv: list[str]) -> dict:
         # the memory it grows into (~800 page faults in the database thread, ~5 ms);
         # every run still starts from a new database file and a cold SQLite cache.
         (folder / "unmeasured").mkdir()
-        run_loop(_measure(folder / "unmeasured", n, args.warmup, args.history, instrument=False, profile=False))
+        run_loop(_measure(folder / "unmeasured", n, args.warmup, args.history, instrument=False, profile=False),
+                 args.event_loop)
         runs = []
         for i in range(args.runs):
             (folder / f"run{i}").mkdir()
-            runs.append(run_loop(_measure(folder / f"run{i}", n, args.warmup, args.history, instrument=False, profile=False)))
+            runs.append(run_loop(_measure(folder / f"run{i}", n, args.warmup, args.history, instrument=False,
+                                          profile=False), args.event_loop))
         runs.sort(key=lambda r: r["elapsed_s"])
         m = runs[len(runs) // 2]
         rows = m["rows_written"]()
@@ -317,7 +321,7 @@ def run(argv: list[str]) -> dict:
         say(f"burst ({m['event_loop']}): {n} answers in {m['elapsed_s'] * 1000:.0f} ms = {rate:,.0f}/s; ceiling "
             f"{ceiling_s * 1000:.1f} ms = {ceiling_rate:,.0f}/s; ratio {rate / ceiling_rate:.3f}")
         if args.profile:
-            p = run_loop(_measure(folder, n, args.warmup, args.history, instrument=True, profile=True))
+            p = run_loop(_measure(folder, n, args.warmup, args.history, instrument=True, profile=True), args.event_loop)
             inst: Instrument = p["instrument"]
             per = {name: {"calls": c, "calls_per_answer": round(c / n, 2), "thread_ms": round(s * 1000, 1)}
                    for name, (c, s) in sorted(inst.calls.items(), key=lambda kv: -kv[1][1])}
