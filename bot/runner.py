@@ -69,7 +69,7 @@ def loop_factory(wanted: str = "uvloop") -> Callable[[], asyncio.AbstractEventLo
     """The event loop the bot runs on: uvloop's unless ``wanted`` is "asyncio" or uvloop is
     not installed (it has no Windows build); None means asyncio's own. uvloop schedules
     callbacks and wakes tasks in C, which is most of what a burst of clicks asks of the
-    loop (benchmarks/burst.py: about 6% more answers per second)."""
+    loop (benchmarks/burst.py: about 5% more answers per second)."""
     if wanted == "asyncio":
         return None
     try:

@@ -33,7 +33,9 @@ class Settings(BaseSettings):
     @field_validator("event_loop", mode="before")
     @classmethod
     def _lower(cls, value):
-        return value.strip().lower() if isinstance(value, str) else value
+        if isinstance(value, str):
+            return value.strip().lower() or "uvloop"  # blank: the default, as blank means unset above
+        return value
 
     @field_validator("discord_token", "dev_guild_id", mode="before")
     @classmethod

@@ -119,6 +119,8 @@ def test_the_bot_runs_on_uvloop_unless_told_to_use_asyncio(monkeypatch):
     assert run_loop(loop_kind(), "asyncio") == "asyncio.unix_events"
     monkeypatch.setenv("EVENT_LOOP", " AsyncIO ")
     assert Settings(_env_file=None).event_loop == "asyncio"
+    monkeypatch.setenv("EVENT_LOOP", " ")  # blank is unset, as for the other settings
+    assert Settings(_env_file=None).event_loop == "uvloop"
     monkeypatch.setitem(__import__("sys").modules, "uvloop", None)  # not installed (Windows)
     assert loop_factory() is None
 

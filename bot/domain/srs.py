@@ -48,9 +48,11 @@ def _first(correct: bool) -> tuple[str, timedelta]:
 
 def first_review(cid: int, correct: bool, now: datetime, stamp: str) -> tuple[str, str]:
     """``review(None, cid, correct, now)`` without running the scheduler for every new
-    card in a burst (tests/domain/test_srs.py holds the two equal). ``now`` is in UTC and
-    ``stamp`` is its text as stored (the answer's own); returns the card's JSON and when
-    it falls due, as stored."""
+    card in a burst (tests/domain/test_srs.py holds the two equal). ``now`` must be in UTC
+    (as the answer path keeps its moments) and ``stamp`` is its text as stored, which the
+    caller already has; returns the card's JSON and when it falls due, as stored."""
+    if now.utcoffset() != timedelta(0):
+        raise ValueError(f"first_review takes a moment in UTC, not {now!r}")
     template, interval = _first(correct)
     due = iso(now + interval)
     return template % (cid, due, stamp), due

@@ -1,9 +1,10 @@
-"""Moments as they are stored: ISO 8601 text."""
+"""Moments as they are stored: ISO 8601 text, always in UTC, so stored moments compare
+as text in the order they happened (an offset of +01:00 would not)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 
 
 def iso(moment: datetime) -> str:
-    return moment.isoformat()
+    return moment.astimezone(timezone.utc).isoformat()

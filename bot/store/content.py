@@ -6,6 +6,8 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.domain.timestamps import iso
+
 from .database import Database
 
 
@@ -29,7 +31,7 @@ class ContentRepo:
                 "SELECT COALESCE(MAX(version), 0) + 1 FROM uploaded_packs WHERE guild_id = ? AND pack_id = ?",
                 (guild_id, pack_id)).fetchone()[0]
             c.execute("INSERT INTO uploaded_packs (guild_id, pack_id, version, yaml_text, uploaded_by, uploaded_at) "
-                      "VALUES (?, ?, ?, ?, ?, ?)", (guild_id, pack_id, version, yaml_text, user_id, now.isoformat()))
+                      "VALUES (?, ?, ?, ?, ?, ?)", (guild_id, pack_id, version, yaml_text, user_id, iso(now)))
             return version
 
         return await self.db.write(w)

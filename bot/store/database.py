@@ -12,11 +12,12 @@ acknowledged to a learner before it is on disk, and no two jobs' statements ever
 interleave inside one job.
 
 A hot path can go further with ``write_many(batch, item)``: consecutive queued items for
-the same ``batch`` function are handed to it together, so it can write them with one
-statement per table. It returns one result per item (an item's result may be an
-exception, which is raised to that item's caller). If the call fails, or returns the wrong number of
-results, its writes are rolled back and each item is retried alone in its own SAVEPOINT,
-so one bad item still fails only itself.
+the same ``batch`` function are handed to it together, so it can write all of them with
+a few statements per table (``insert_rows``: a hundred rows to a statement). It returns
+one result per item (an item's result may be an exception, which is raised to that
+item's caller). If the call fails, or returns the wrong number of results, its writes
+are rolled back and each item is retried alone in its own SAVEPOINT (logged: slow for a
+burst), so one bad item still fails only itself.
 """
 
 from __future__ import annotations
@@ -60,33 +61,38 @@ def marks(ids: Sized) -> str:
     return ",".join("?" * len(ids))
 
 
-ROWS_PER_STATEMENT = 100  # rows = 100 * columns variables, well inside SQLite's 32,766
+ROWS_PER_STATEMENT = 100  # at most 9 columns: 900 variables, under even old SQLite's limit (999)
 _ONE_ROW = re.compile(r"\bVALUES\s*(\(\s*\?(?:\s*,\s*\?)*\s*\))", re.IGNORECASE)
 
 
 def insert_rows(c: sqlite3.Connection, statement: str, rows: Sequence[Sequence[Any]],
-                per: int = ROWS_PER_STATEMENT) -> None:
+                per: int | None = None) -> None:
     """``c.executemany(statement, rows)`` for an ``INSERT ... VALUES (?, ...) [ON CONFLICT
-    ...]`` statement, with ``per`` rows to each execution (``VALUES (...),
-    (...), ...``). SQLite still takes the rows one after another, in order (a row sees the
-    rows before it, as an upsert must), but the statement is run, reset and rebound once
-    per hundred rows instead of once per row: a burst's 3,000 score totals take 5.1 ms
-    instead of 7.3."""
+    ...]`` statement, with ``per`` (``ROWS_PER_STATEMENT``) rows to each execution
+    (``VALUES (...), (...), ...``). SQLite still takes the rows one after another, in order
+    (a row sees the rows before it, as an upsert must), but the statement is run, reset and
+    rebound once per hundred rows instead of once per row: a burst's 3,000 score totals
+    take 5.1 ms instead of 7.3. The statement and every row's width are checked however
+    few the rows, as executemany checks them."""
+    per = per or ROWS_PER_STATEMENT
+    many, width = _many_rows(statement, per)
+    if set(map(len, rows)) - {width}:
+        raise sqlite3.ProgrammingError(f"every row must have {width} values for: {statement[:60]}")
     whole = len(rows) - len(rows) % per
-    if whole:
-        many = _many_rows(statement, per)
-        for i in range(0, whole, per):
-            c.execute(many, list(chain.from_iterable(rows[i:i + per])))
+    for i in range(0, whole, per):
+        c.execute(many, list(chain.from_iterable(rows[i:i + per])))
     if whole < len(rows):
         c.executemany(statement, rows[whole:])  # the rest one by one: one statement text, always cached
 
 
 @cache
-def _many_rows(statement: str, per: int) -> str:
+def _many_rows(statement: str, per: int) -> tuple[str, int]:
+    """The statement with ``per`` rows of placeholders, and how many values make a row."""
     found = _ONE_ROW.search(statement)
     if found is None:
         raise ValueError(f"not an INSERT ... VALUES (?, ...) statement: {statement[:80]}")
-    return statement[:found.start(1)] + ", ".join([found.group(1)] * per) + statement[found.end(1):]
+    row = found.group(1)
+    return statement[:found.start(1)] + ", ".join([row] * per) + statement[found.end(1):], row.count("?")
 
 
 class StoreError(Exception):
@@ -345,7 +351,8 @@ def _run_group(conn: sqlite3.Connection, batch: Batch | None, items: list[Any]) 
     if len(items) == 1:
         return [(False, values)]
     # Something in the group failed (and was rolled back): retry each item alone so only
-    # the bad one fails.
+    # the bad one fails. Slow for a burst, so say so.
+    log.warning("a batch of %d items failed (%s: %s); writing each alone", len(items), type(values).__name__, values)
     return [_run_group(conn, batch, [item])[0] for item in items]
 
 

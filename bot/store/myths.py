@@ -6,6 +6,8 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.domain.timestamps import iso
+
 from .database import Database
 from .points import Award, add_points
 
@@ -24,7 +26,7 @@ def record_myth_answer(c: sqlite3.Connection, guild_id: int, user_id: int, myth_
     cur = c.execute(
         "INSERT OR IGNORE INTO myth_answers (guild_id, user_id, myth_id, pack_id, post_id, verdict, correct, "
         "answered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (guild_id, user_id, myth_id, pack_id, post_id, verdict, int(correct), now.isoformat()))
+        (guild_id, user_id, myth_id, pack_id, post_id, verdict, int(correct), iso(now)))
     if cur.rowcount == 0:
         row = c.execute("SELECT verdict FROM myth_answers WHERE post_id = ? AND user_id = ?",
                         (post_id, user_id)).fetchone()
@@ -35,7 +37,7 @@ def record_myth_answer(c: sqlite3.Connection, guild_id: int, user_id: int, myth_
         cleared = c.execute(
             "UPDATE misconceptions SET busted_at = ? WHERE guild_id = ? AND user_id = ? AND myth_id = ? "
             "AND (busted_at IS NULL OR busted_at < last_seen)",
-            (now.isoformat(), guild_id, user_id, myth_id)).rowcount == 1
+            (iso(now), guild_id, user_id, myth_id)).rowcount == 1
     return MythRecorded(True, None, points, cleared)
 
 

@@ -6,6 +6,8 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.domain.timestamps import iso
+
 from .database import Database
 
 
@@ -74,8 +76,8 @@ class PostRepo:
             cur = c.execute(
                 "INSERT OR IGNORE INTO posts (guild_id, kind, slot, item_id, channel_id, created_at, closes_at) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (guild_id, kind, slot, item_id, channel_id, now.isoformat(),
-                 closes_at.isoformat() if closes_at else None))
+                (guild_id, kind, slot, item_id, channel_id, iso(now),
+                 iso(closes_at) if closes_at else None))
             return get_post(c, cur.lastrowid) if cur.rowcount else None
 
         return await self.db.write(w)
@@ -100,19 +102,19 @@ class PostRepo:
         await self.db.write(lambda c: c.execute(
             "UPDATE posts SET status = 'open', message_id = ?, posted_at = ?, "
             "closes_at = COALESCE(?, closes_at), retry_at = NULL WHERE id = ?",
-            (message_id, now.isoformat(), closes_at.isoformat() if closes_at else None, post_id)))
+            (message_id, iso(now), iso(closes_at) if closes_at else None, post_id)))
 
     async def mark_retry(self, post_id: int, retry_at: datetime | None) -> None:
         """Try again at ``retry_at``; None gives up on the post."""
         status = "pending" if retry_at else "failed"
         await self.db.write(lambda c: c.execute(
             "UPDATE posts SET status = ?, retry_at = ? WHERE id = ?",
-            (status, retry_at.isoformat() if retry_at else None, post_id)))
+            (status, iso(retry_at) if retry_at else None, post_id)))
 
     async def pending(self, now: datetime) -> list[Post]:
         return await self.db.read(lambda c: [row_to_post(r) for r in c.execute(
             f"SELECT {_COLUMNS} FROM posts WHERE status = 'pending' AND (retry_at IS NULL OR retry_at <= ?) "
-            "ORDER BY id", (now.isoformat(),))])
+            "ORDER BY id", (iso(now),))])
 
     async def open_posts(self, guild_id: int, kind: str) -> list[Post]:
         return await self.db.read(lambda c: [row_to_post(r) for r in c.execute(
@@ -122,7 +124,7 @@ class PostRepo:
     async def due_to_close(self, now: datetime) -> list[Post]:
         return await self.db.read(lambda c: [row_to_post(r) for r in c.execute(
             f"SELECT {_COLUMNS} FROM posts WHERE status = 'open' AND closes_at IS NOT NULL AND closes_at <= ? "
-            "ORDER BY id", (now.isoformat(),))])
+            "ORDER BY id", (iso(now),))])
 
     async def next_event(self) -> datetime | None:
         """The earliest retry of a pending post or close of an open one."""
@@ -139,7 +141,7 @@ class PostRepo:
         """Mark the post closed; False if it was closed already."""
         return await self.db.write(lambda c: c.execute(
             "UPDATE posts SET status = 'closed', closed_at = ? WHERE id = ? AND status = 'open'",
-            (now.isoformat(), post_id)).rowcount == 1)
+            (iso(now), post_id)).rowcount == 1)
 
     async def ids_of_kind(self, guild_id: int, kind: str) -> list[int]:
         return await self.db.read(lambda c: [r[0] for r in c.execute(

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.domain.progress import AnswerRow
+from bot.domain.timestamps import iso
 
 from .database import Database
 
@@ -49,7 +50,7 @@ def _when(value: str) -> datetime:
 
 
 def _bounds(start: datetime | None, end: datetime | None) -> tuple[str, str]:
-    return (start.isoformat() if start else _FIRST, end.isoformat() if end else _LAST)
+    return (iso(start) if start else _FIRST, iso(end) if end else _LAST)
 
 
 def _answers(c: sqlite3.Connection, where: str, args: tuple) -> list[AnswerRow]:

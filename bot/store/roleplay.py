@@ -7,6 +7,8 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.domain.timestamps import iso
+
 from .database import Database
 from .points import Award, add_points
 
@@ -65,8 +67,8 @@ class RoleplayRepo:
                 cur = c.execute(
                     "INSERT INTO roleplay_sessions (guild_id, user_id, scenario_id, pack_id, challenge_id, state, "
                     "started_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    (guild_id, user_id, scenario_id, pack_id, challenge_id, json.dumps(state), now.isoformat(),
-                     now.isoformat()))
+                    (guild_id, user_id, scenario_id, pack_id, challenge_id, json.dumps(state), iso(now),
+                     iso(now)))
             except sqlite3.IntegrityError as exc:
                 raise AlreadyActive(str(exc)) from None
             return _get(c, cur.lastrowid)
@@ -83,7 +85,7 @@ class RoleplayRepo:
             cur = c.execute(
                 "UPDATE roleplay_sessions SET state = ?, steps = steps + 1, updated_at = ?, status = ?, "
                 "outcome = ?, score = ?, best_score = ? WHERE id = ? AND steps = ? AND status = 'active'",
-                (json.dumps(state), now.isoformat(), status, outcome, score, best, session_id, expected_steps))
+                (json.dumps(state), iso(now), status, outcome, score, best, session_id, expected_steps))
             if cur.rowcount != 1:
                 return False
             if award is not None:
@@ -95,7 +97,7 @@ class RoleplayRepo:
     async def quit(self, guild_id: int, user_id: int, now: datetime) -> bool:
         return await self.db.write(lambda c: c.execute(
             "UPDATE roleplay_sessions SET status = 'quit', updated_at = ? WHERE guild_id = ? AND user_id = ? "
-            "AND status = 'active' AND challenge_id IS NULL", (now.isoformat(), guild_id, user_id)).rowcount == 1)
+            "AND status = 'active' AND challenge_id IS NULL", (iso(now), guild_id, user_id)).rowcount == 1)
 
     async def completed(self, guild_id: int, user_id: int) -> int:
         """Distinct scenarios this learner has finished."""
@@ -150,7 +152,7 @@ class ChallengeRepo:
         return await self.db.write(lambda c: c.execute(
             "INSERT OR IGNORE INTO reflections (session_id, guild_id, user_id, situation, task, action, result, "
             "submitted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (session_id, guild_id, user_id, *star, now.isoformat())).rowcount == 1)
+            (session_id, guild_id, user_id, *star, iso(now))).rowcount == 1)
 
     async def reflections(self, post_id: int) -> dict[int, Reflection]:
         """Reflections on a challenge's attempts, by session id."""
@@ -165,7 +167,7 @@ class ChallengeRepo:
             changed = c.execute(
                 "UPDATE reflections SET status = ?, feedback = ?, bonus = ?, marked_by = ?, marked_at = ? "
                 "WHERE session_id = ? AND status != 'accepted'",
-                (status, feedback, bonus, tutor_id, now.isoformat(), session_id)).rowcount == 1
+                (status, feedback, bonus, tutor_id, iso(now), session_id)).rowcount == 1
             if changed and award is not None:
                 add_points(c, award, now)
             return changed

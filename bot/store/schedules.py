@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from bot.domain.timestamps import iso
+
 from .database import Database
 
 
@@ -55,4 +57,4 @@ class ScheduleRepo:
             "packs = excluded.packs, paused = excluded.paused, answer_hours = excluded.answer_hours, myth_day = excluded.myth_day, "
             "updated_at = excluded.updated_at",
             (s.guild_id, s.channel_id, s.local_time, s.timezone, ",".join(map(str, sorted(s.days))),
-             ",".join(s.packs), int(s.paused), s.answer_hours, s.myth_day, now.isoformat())))
+             ",".join(s.packs), int(s.paused), s.answer_hours, s.myth_day, iso(now))))

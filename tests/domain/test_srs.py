@@ -5,6 +5,7 @@ import zlib
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+import pytest
 from fsrs import Card
 from hypothesis import given
 from hypothesis import strategies as st
@@ -88,3 +89,10 @@ def test_first_review_is_the_schedulers_own_first_review(now, correct, cid):
     assert fast_due == slow_due.isoformat()
     assert json.loads(fast_json) == json.loads(slow_json)
     assert Card.from_json(fast_json).to_json() == slow_json  # and fsrs reads it back as its own
+
+
+def test_first_review_refuses_a_moment_that_is_not_utc():
+    local = datetime(2026, 7, 1, 10, 0, tzinfo=ZoneInfo("Europe/London"))
+    for wrong in (local, local.replace(tzinfo=None)):
+        with pytest.raises(ValueError, match="UTC"):
+            first_review(CID, True, wrong, wrong.isoformat())

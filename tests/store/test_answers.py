@@ -2,7 +2,9 @@
 in step, and one bad click failing alone."""
 
 import asyncio
+import json
 from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -96,3 +98,64 @@ async def test_streaks_follow_the_scheduled_posts_even_answered_out_of_order(sto
     assert (await answer(days[3])).streak == st.Streak(5, 5)
     assert (await answer("manual")).streak == st.Streak(5, 5)  # a manual post is not part of a streak
     assert await answers.streak(G, 1) == st.Streak(5, 5)
+
+
+async def _burst_of_two_posts(path, learners: int) -> dict[str, list[tuple]]:
+    """Every learner answers two posts at once (one batch); returns every table's rows."""
+    db = await Database.open(path)
+    try:
+        posts, record = PostRepo(db), AnswerRepo(db).click_recorder(judge)
+        both = [await open_post(posts, "2026-03-02", T0), await open_post(posts, "2026-03-03", T0 + timedelta(days=1))]
+        at = T0 + timedelta(days=1, hours=1)
+        clicks = [Click(G, u, p.id, "1" if u % 2 else "0", at + timedelta(microseconds=u)) for p in both
+                  for u in range(1, learners + 1)]
+        assert all(r.first for r in await asyncio.gather(*(record(k) for k in clicks)))
+
+        def everything(c):
+            tables = [r[0] for r in c.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+            return {t: sorted((tuple(r) for r in c.execute(f"SELECT * FROM {t}")), key=repr) for t in tables}
+
+        return await db.read(everything)
+    finally:
+        await db.close()
+
+
+async def test_a_burst_written_a_hundred_rows_to_a_statement_leaves_what_one_row_statements_leave(tmp_path,
+                                                                                                 monkeypatch):
+    """150 learners answer two posts in one batch: every table the answer path writes gets
+    100 rows or more in one call (so the hundred-row statements are used for each), and a
+    learner's totals and misconception repeat within one statement."""
+    import bot.store.answers as answers_module
+    import bot.store.points as points_module
+    from bot.store.database import ROWS_PER_STATEMENT, insert_rows
+
+    widest: dict[str, int] = {}
+
+    def recording(c, statement, rows):
+        table = statement.split()[2]
+        widest[table] = max(widest.get(table, 0), len(rows))
+        insert_rows(c, statement, rows)
+
+    for module in (answers_module, points_module):
+        monkeypatch.setattr(module, "insert_rows", recording)
+    batched = await _burst_of_two_posts(tmp_path / "batched.sqlite3", 150)
+    hot = ("answers", "points", "score_totals", "cards", "streaks", "misconceptions")  # score_counts: a few buckets
+    assert all(widest[table] >= ROWS_PER_STATEMENT for table in hot), widest
+
+    for module in (answers_module, points_module):
+        monkeypatch.setattr(module, "insert_rows", lambda c, statement, rows: c.executemany(statement, rows))
+    assert batched == await _burst_of_two_posts(tmp_path / "one-by-one.sqlite3", 150)
+    assert len(batched["answers"]) == 300 and len(batched["misconceptions"]) == 75
+
+
+async def test_a_click_stamped_in_local_time_is_stored_in_utc(store):
+    db, posts, answers, record = store
+    post = await open_post(posts, "2026-07-01", T0.replace(month=7, day=1))
+    local = datetime(2026, 7, 1, 10, 30, tzinfo=ZoneInfo("Europe/London"))  # 09:30 UTC
+    await record(Click(G, 1, post.id, "0", local))
+    answered_at, created_at, due, card = await db.read(lambda c: c.execute(
+        "SELECT a.answered_at, p.created_at, k.due, k.card FROM answers a JOIN points p ON p.user_id = a.user_id "
+        "JOIN cards k ON k.user_id = a.user_id").fetchone())
+    assert answered_at == created_at == "2026-07-01T09:30:00+00:00"
+    assert due == "2026-07-01T09:40:00+00:00"  # wrong: due again after the 10-minute learning step
+    assert json.loads(card)["last_review"] == answered_at and json.loads(card)["due"] == due

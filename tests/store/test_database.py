@@ -242,8 +242,12 @@ def test_insert_rows_writes_every_row_however_many(count):
     assert _table_after(lambda c, r: insert_rows(c, UPSERT, r), rows) == rows
 
 
-def test_insert_rows_refuses_a_statement_without_one_row_of_placeholders():
+def test_insert_rows_refuses_what_it_cannot_write_however_few_the_rows():
     c = sqlite3.connect(":memory:")
     c.execute("CREATE TABLE t (k INTEGER PRIMARY KEY, n INTEGER NOT NULL, note TEXT)")
     with pytest.raises(ValueError, match="not an INSERT"):
-        insert_rows(c, "UPDATE t SET n = ? WHERE k = ?", [(1, 1)] * ROWS_PER_STATEMENT)
+        insert_rows(c, "UPDATE t SET n = ? WHERE k = ?", [(1, 1)])
+    rows = [(1, 2), (3, 4, "x", 6)] + [(k, k, "") for k in range(10, 10 + ROWS_PER_STATEMENT)]
+    with pytest.raises(sqlite3.ProgrammingError, match="3 values"):  # not shifted into other rows
+        insert_rows(c, UPSERT, rows)
+    assert c.execute("SELECT COUNT(*) FROM t").fetchone()[0] == 0
