@@ -136,8 +136,8 @@ def _review_cards(c: sqlite3.Connection, rows: list[Row]) -> None:
         cards[key] = card  # a second answer to the same question in this batch builds on it
         reviewed.append((*key, card, due))
     insert_rows(c, "INSERT INTO cards (guild_id, user_id, question_id, card, due) VALUES (?, ?, ?, ?, ?) "
-                  "ON CONFLICT (guild_id, user_id, question_id) DO UPDATE SET card = excluded.card, due = excluded.due",
-                  reviewed)
+                "ON CONFLICT (guild_id, user_id, question_id) DO UPDATE SET card = excluded.card, due = excluded.due",
+                reviewed)
 
 
 def _due_counts(c: sqlite3.Connection, guild_id: int, users: Sequence[int], now: datetime) -> dict[int, int]:
@@ -177,9 +177,9 @@ def _answered_slots(c: sqlite3.Connection, guild_id: int, user_id: int) -> set[s
 
 def _save_runs(c: sqlite3.Connection, guild_id: int, runs: dict[int, st.Run | None]) -> None:
     insert_rows(c, "INSERT INTO streaks (guild_id, user_id, last_slot, length, best) VALUES (?, ?, ?, ?, ?) "
-                  "ON CONFLICT (guild_id, user_id) DO UPDATE SET last_slot = excluded.last_slot, "
-                  "length = excluded.length, best = excluded.best",
-                  [(guild_id, u, r.last_slot, r.length, r.best) for u, r in runs.items() if r is not None])
+                "ON CONFLICT (guild_id, user_id) DO UPDATE SET last_slot = excluded.last_slot, "
+                "length = excluded.length, best = excluded.best",
+                [(guild_id, u, r.last_slot, r.length, r.best) for u, r in runs.items() if r is not None])
 
 
 def _existing_answers(c: sqlite3.Connection, post_id: int, users: Sequence[int]) -> dict[int, str]:
