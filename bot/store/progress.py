@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass
 from datetime import datetime
 
 from bot.domain.progress import AnswerRow
