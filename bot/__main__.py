@@ -14,6 +14,7 @@ def main(argv: list[str] | None = None) -> int:
     check = sub.add_parser("validate", help="check content packs and print every problem")
     check.add_argument("paths", nargs="*", type=Path, help="pack files or folders (default: the content folder)")
     check.add_argument("--json", action="store_true", help="print each valid pack's counts as JSON")
+    check.add_argument("--strict", action="store_true", help="fail on the linter's warnings too (the shipped packs' bar)")
     box = sub.add_parser("sandbox", help="try the bot in a browser against a simulated server (no token needed)")
     box.add_argument("--database", type=Path, help="keep progress in this SQLite file between runs")
     box.add_argument("--pack", type=Path, help="also load this content pack (it must validate)")
@@ -36,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "validate":
         from bot.validate_cli import validate
 
-        return validate(args.paths or [settings.content_dir], args.json)
+        return validate(args.paths or [settings.content_dir], args.json, args.strict)
 
     if args.command == "sandbox":
         from bot.sandbox import run_sandbox

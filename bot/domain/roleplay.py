@@ -7,11 +7,13 @@ layer saves the state after every step, so a role-play survives any restart.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
 from functools import cache
 
-from bot.packs.schema import Reply, Scenario
+from bot.domain.replies import ReplyScore, score_reply
+from bot.packs.schema import Scenario
+
+__all__ = ["ReplyScore", "score_reply"]  # re-exported: the role-play's callers score replies here
 
 MOOD_MIN, MOOD_MAX = 0, 10
 
@@ -28,6 +30,9 @@ class Step:
     reply: str | None = None
     found: tuple[str, ...] = ()  # rubric ideas found in a written reply
     missing: tuple[str, ...] = ()
+    discounted: tuple[str, ...] = ()  # what was used but negated ("apology: 'sorry' negated")
+    avoided: tuple[str, ...] = ()  # avoid entries the reply used
+    level: str | None = None  # strong | partial | weak, for a written reply
 
 
 @dataclass(frozen=True)
@@ -68,48 +73,29 @@ def choose(scenario: Scenario, state: State, index: int) -> State:
                     Step(state.node, index, c.feedback))
 
 
-@dataclass(frozen=True)
-class ReplyScore:
-    credit: dict[str, int]
-    found: tuple[str, ...]
-    missing: tuple[str, ...]
-
-    @property
-    def strong(self) -> bool:
-        return len(self.found) * 2 >= len(self.found) + len(self.missing)
-
-
-def _normalise(text: str) -> str:
-    return " " + re.sub(r"[^a-z0-9']+", " ", text.lower().replace("\u2019", "'")) + " "
-
-
-def score_reply(reply: Reply, text: str) -> ReplyScore:
-    """Credit each rubric idea whose phrase appears in the text (case and punctuation
-    ignored, whole words at the start of each phrase)."""
-    body = _normalise(text)
-    credit: dict[str, int] = {}
-    found, missing = [], []
-    for idea in reply.rubric:
-        if any(_normalise(p).rstrip() in body for p in idea.phrases):
-            found.append(idea.idea)
-            credit[idea.criterion] = credit.get(idea.criterion, 0) + idea.points
-        else:
-            missing.append(idea.idea)
-    return ReplyScore(credit, tuple(found), tuple(missing))
-
-
 def write_reply(scenario: Scenario, state: State, text: str) -> tuple[State, ReplyScore]:
     node = _current(scenario, state)
     if node.reply is None:
         raise RoleplayError("This step asks you to pick a choice.")
-    text = text.strip()[: node.reply.max_length]
+    reply = node.reply
+    text = text.strip()[: reply.max_length]
     if not text:
         raise RoleplayError("Write a reply first.")
-    score = score_reply(node.reply, text)
-    mood = node.reply.mood_if_strong if score.strong else node.reply.mood_if_weak
-    feedback = ("A strong reply." if score.strong else "This reply misses key ideas.")
-    step = Step(state.node, None, feedback, reply=text, found=score.found, missing=score.missing)
-    return _advance(scenario, state, node.reply.next, mood, score.credit, step), score
+    score = score_reply(reply, text)
+    mood = {"strong": reply.mood_if_strong, "partial": reply.mood_if_partial, "weak": reply.mood_if_weak}[score.level]
+    nxt = (reply.next_if_weak or reply.next) if score.level == "weak" else reply.next
+    step = Step(state.node, None, REPLY_FEEDBACK[score.level], reply=text, found=score.found, missing=score.missing,
+                discounted=tuple(f"{idea}: {', '.join(repr(p) for p in phrases)} negated"
+                                 for idea, phrases in score.discounted),
+                avoided=tuple(r.idea for r in score.avoided), level=score.level)
+    return _advance(scenario, state, nxt, mood, score.credit, step), score
+
+
+REPLY_FEEDBACK = {
+    "strong": "A strong reply: it covers the key ideas.",
+    "partial": "A partial reply: some key ideas are there, others are missing.",
+    "weak": "A weak reply: it misses the key ideas.",
+}
 
 
 def _current(scenario: Scenario, state: State):
@@ -137,7 +123,10 @@ def _node_options(scenario: Scenario, node_id: str):
         full: dict[str, int] = {}
         for idea in node.reply.rubric:
             full[idea.criterion] = full.get(idea.criterion, 0) + idea.points
-        return [(None, node.reply.next, full)]
+        options = [(None, node.reply.next, full)]
+        if node.reply.next_if_weak and node.reply.next_if_weak != node.reply.next:
+            options.append((None, node.reply.next_if_weak, {}))
+        return options
     return [(k, c.next, dict(c.criteria)) for k, c in enumerate(node.choices or [])]
 
 
@@ -180,9 +169,10 @@ def max_credit(scenario: Scenario) -> dict[str, int]:
     return dict(from_node(scenario.start))
 
 
-def all_paths(scenario: Scenario, reply_text: str = "ok") -> list[State]:
-    """Every finished state reachable by choices (every reply node is answered with
-    ``reply_text``). For tests and analysis: the scenarios are small DAGs."""
+def all_paths(scenario: Scenario, reply_text: str | None = None) -> list[State]:
+    """Every finished state reachable by choices. A reply node is answered with
+    ``reply_text``, or, when that is None, with each of its calibration examples in turn
+    (and "ok" where it has none). For tests and analysis: the scenarios are small DAGs."""
     out: list[State] = []
     frontier = [start(scenario)]
     while frontier:
@@ -192,7 +182,8 @@ def all_paths(scenario: Scenario, reply_text: str = "ok") -> list[State]:
             continue
         node = scenario.nodes[state.node]
         if node.reply is not None:
-            frontier.append(write_reply(scenario, state, reply_text)[0])
+            texts = [reply_text] if reply_text is not None else [e.text for e in node.reply.examples] or ["ok"]
+            frontier.extend(write_reply(scenario, state, t)[0] for t in texts)
         else:
             frontier.extend(choose(scenario, state, k) for k in range(len(node.choices or [])))
     return out
@@ -228,11 +219,13 @@ def state_to_dict(state: State) -> dict:
         "scenario_id": state.scenario_id, "node": state.node, "mood": state.mood, "credit": state.credit,
         "finished": state.finished,
         "steps": [{"node": s.node, "choice": s.choice, "feedback": s.feedback, "reply": s.reply,
-                   "found": list(s.found), "missing": list(s.missing)} for s in state.steps],
+                   "found": list(s.found), "missing": list(s.missing), "discounted": list(s.discounted),
+                   "avoided": list(s.avoided), "level": s.level} for s in state.steps],
     }
 
 
 def state_from_dict(data: dict) -> State:
     steps = tuple(Step(s["node"], s["choice"], s["feedback"], s.get("reply"), tuple(s.get("found", ())),
-                       tuple(s.get("missing", ()))) for s in data["steps"])
+                       tuple(s.get("missing", ())), tuple(s.get("discounted", ())), tuple(s.get("avoided", ())),
+                       s.get("level")) for s in data["steps"])
     return State(data["scenario_id"], data["node"], data["mood"], dict(data["credit"]), steps, data["finished"])

@@ -51,9 +51,10 @@ def _criteria_defined(pack: Pack) -> Iterator[Problem]:
                 for cid in choice.criteria:
                     if cid not in defined:
                         yield base + ("choices", k, "criteria", cid), f"unknown criterion {cid!r}"
-            for k, idea in enumerate(node.reply.rubric if node.reply else []):
-                if idea.criterion not in defined:
-                    yield base + ("reply", "rubric", k, "criterion"), f"unknown criterion {idea.criterion!r}"
+            for section in ("rubric", "avoid"):
+                for k, idea in enumerate(getattr(node.reply, section) if node.reply else []):
+                    if idea.criterion not in defined:
+                        yield base + ("reply", section, k, "criterion"), f"unknown criterion {idea.criterion!r}"
 
 
 def _question_answers(pack: Pack) -> Iterator[Problem]:
@@ -137,6 +138,7 @@ def check_scenario(s: Scenario, base: Path) -> list[Problem]:
 
     from bot.domain.roleplay import best_path  # the engine defines what "best" means
 
+    problems.extend(_examples_score_as_labelled(s, base))
     best = best_path(s)
     if s.endings[best.ending].outcome not in GOOD_OUTCOMES:
         problems.append((base + ("endings", best.ending),
@@ -145,9 +147,27 @@ def check_scenario(s: Scenario, base: Path) -> list[Problem]:
     return problems
 
 
+def _examples_score_as_labelled(s: Scenario, base: Path) -> Iterator[Problem]:
+    """A rubric that disagrees with its own calibration examples is wrong (or they are)."""
+    from bot.domain.replies import score_reply
+
+    for node_id, node in s.nodes.items():
+        for k, example in enumerate(node.reply.examples if node.reply else []):
+            score = score_reply(node.reply, example.text)
+            if score.level != example.label:
+                why = ("it reads as a list of the rubric's words" if score.keyword_list else
+                       f"found: {', '.join(score.found) or 'nothing'}"
+                       + (f"; avoid: {', '.join(r.idea for r in score.avoided)}" if score.avoided else "")
+                       + (f"; negated: {', '.join(i for i, _ in score.discounted)}" if score.discounted else ""))
+                yield (base + ("nodes", node_id, "reply", "examples", k, "label"),
+                       f"this example is labelled {example.label} but scores {score.level} ({why})")
+
+
 def _edges(node_id: str, node, path: Path) -> Iterator[tuple[str, Path]]:
     if node.reply is not None:
         yield node.reply.next, path + ("reply", "next")
+        if node.reply.next_if_weak is not None:
+            yield node.reply.next_if_weak, path + ("reply", "next_if_weak")
     for k, choice in enumerate(node.choices or []):
         yield choice.next, path + ("choices", k, "next")
 

@@ -12,6 +12,7 @@ import yaml
 from pydantic import ValidationError
 
 from .checks import Path, check_pack
+from .lint import duplicates_across, lint_pack
 from .schema import Pack
 
 MAX_PACK_BYTES = 256 * 1024
@@ -38,6 +39,7 @@ class PackResult:
     errors: list[PackError] = field(default_factory=list)
     root: yaml.Node | None = None  # the YAML node tree, while the pack is being checked
     id_lines: dict[Path, int] = field(default_factory=dict)  # then only where its ids are
+    warnings: list[PackError] = field(default_factory=list)  # the linter's (see lint.py)
 
     def error_at(self, path: Path, message: str) -> PackError:
         line = _line_of(self.root, path) if self.root is not None else self.id_lines.get(tuple(path), 1)
@@ -216,13 +218,14 @@ def _gc_paused():
             gc.enable()
 
 
-def parse_pack(text: str, name: str) -> PackResult:
-    """Validate one pack's YAML text; never raises for bad input."""
+def parse_pack(text: str, name: str, *, lint: bool = False) -> PackResult:
+    """Validate one pack's YAML text; never raises for bad input. With ``lint``, a valid
+    pack's linter warnings are found too (the bot's own start-up skips them)."""
     with _gc_paused():
-        return _parse_pack(text, name)
+        return _parse_pack(text, name, lint)
 
 
-def _parse_pack(text: str, name: str) -> PackResult:
+def _parse_pack(text: str, name: str, lint: bool = False) -> PackResult:
     root, data, errors = _parse_yaml(text, name)
     result = PackResult(name, None, errors, root)
     if root is None and not errors:
@@ -246,11 +249,13 @@ def _parse_pack(text: str, name: str) -> PackResult:
     result.errors.extend(result.error_at(path, msg) for path, msg in check_pack(pack))
     if not result.errors:
         result.pack = pack
+        if lint:
+            result.warnings = [result.error_at(path, msg) for path, msg in lint_pack(pack)]
     result.keep_id_lines()
     return result
 
 
-def read_pack_file(path: FsPath) -> PackResult:
+def read_pack_file(path: FsPath, *, lint: bool = False) -> PackResult:
     name = str(path)
     try:
         raw = path.read_bytes()
@@ -262,7 +267,7 @@ def read_pack_file(path: FsPath) -> PackResult:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         return PackResult(name, None, [PackError(name, 1, "", "the file is not UTF-8 text")])
-    return parse_pack(text, name)
+    return parse_pack(text, name, lint=lint)
 
 
 def pack_files(paths: Iterable[FsPath]) -> list[FsPath]:
@@ -301,7 +306,19 @@ def check_unique_ids(results: list[PackResult], taken: dict[str, str] | None = N
                 owner[item.id] = pack.pack
 
 
-def load_paths(paths: Iterable[FsPath]) -> list[PackResult]:
-    results = [read_pack_file(p) for p in pack_files(paths)]
+def load_paths(paths: Iterable[FsPath], *, lint: bool = False) -> list[PackResult]:
+    results = [read_pack_file(p, lint=lint) for p in pack_files(paths)]
     check_unique_ids(results)
+    if lint:
+        lint_across(results)
     return results
+
+
+def lint_across(results: list[PackResult], others: Iterable[Pack] = ()) -> None:
+    """Add each valid pack's near-duplicates of items in the other packs (those loaded
+    with it, and ``others``) to its warnings."""
+    valid = [r for r in results if r.pack is not None]
+    extra = list(others)
+    for r in valid:
+        rest = [o.pack for o in valid if o is not r] + extra
+        r.warnings.extend(r.error_at(path, msg) for path, msg in duplicates_across(r.pack, rest))

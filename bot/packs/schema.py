@@ -64,6 +64,7 @@ class SingleQuestion(_QuestionBase):
     answer: Annotated[int, Field(ge=0)]
     option_feedback: dict[int, text(1000)]  # wrong option index -> why it is wrong
     misconceptions: dict[int, Id] = {}  # wrong option index -> myth id
+    shuffle: bool = True  # False keeps the written order (e.g. "all of the above")
 
 
 class MultipleQuestion(_QuestionBase):
@@ -74,6 +75,7 @@ class MultipleQuestion(_QuestionBase):
     answer: Annotated[list[Annotated[int, Field(ge=0)]], Field(min_length=1)]
     option_feedback: dict[int, text(1000)]
     misconceptions: dict[int, Id] = {}
+    shuffle: bool = True
 
 
 class TrueFalseQuestion(_QuestionBase):
@@ -126,12 +128,23 @@ class Choice(Strict):
 
 
 class RubricIdea(Strict):
-    """One idea a written reply earns credit for when any of its phrases appears."""
+    """One idea a written reply earns credit for when one of its phrases is used plainly
+    (not negated); as an ``avoid`` entry, what the reply loses when it uses one."""
 
     idea: text(60)
     criterion: Id
     phrases: Annotated[list[text(60)], Field(min_length=1)]
     points: Annotated[int, Field(ge=1, le=3)] = 1
+
+
+ReplyLevel = Literal["strong", "partial", "weak"]
+
+
+class ReplyExample(Strict):
+    """A calibration reply and the level it must score: the validator scores each one."""
+
+    text: text(1000)
+    label: ReplyLevel
 
 
 class Reply(Strict):
@@ -140,13 +153,18 @@ class Reply(Strict):
     prompt: text(45)  # the modal's field label
     max_length: Annotated[int, Field(ge=50, le=1000)] = 500
     rubric: Annotated[list[RubricIdea], Field(min_length=1)]
+    avoid: list[RubricIdea] = []  # blame, dismissive lines, promises beyond authority
+    examples: list[ReplyExample] = []  # at least one strong, partial and weak (the linter asks)
     next: Id
-    mood_if_strong: Annotated[int, Field(ge=-5, le=5)] = -2  # at least half the rubric found
+    next_if_weak: Id | None = None  # where a weak reply leads (default: ``next``)
+    mood_if_strong: Annotated[int, Field(ge=-5, le=5)] = -2  # half the rubric's points, nothing to avoid
+    mood_if_partial: Annotated[int, Field(ge=-5, le=5)] = 0
     mood_if_weak: Annotated[int, Field(ge=-5, le=5)] = 1
 
 
 class Node(Strict):
-    customer: text(1000)  # what the customer says or does
+    narration: text(500) | None = None  # what happens or what you see, shown before the customer speaks
+    customer: text(1000)  # what the customer says
     choices: Annotated[list[Choice], Field(min_length=2, max_length=4)] | None = None
     reply: Reply | None = None
 

@@ -24,8 +24,9 @@ def mood_meter(mood: int) -> str:
 def step_embed(play: Play) -> discord.Embed:
     s, state = play.scenario, play.state
     node = s.nodes[state.node]
+    said = f"**{s.customer.name}:** {node.customer}"
     embed = discord.Embed(title=f"{s.title} · {s.setting}"[:256], colour=discord.Colour.purple(),
-                          description=f"**{s.customer.name}:** {node.customer}"[:4096])
+                          description=(f"*{node.narration}*\n\n{said}" if node.narration else said)[:4096])
     if not state.steps:
         embed.add_field(name="The situation", value=s.customer.situation, inline=False)
     else:
