@@ -95,18 +95,19 @@ def _post_kind(bot) -> PostKind:
         found = svc.daily.question_for(post)
         if found is None:
             return None
-        q, pack = found
-        embed = ui.question_embed(q, pack, "daily")
+        q, pack, order = found
+        embed = ui.question_embed(q, pack, "daily", order=order)
         if post.closes_at:
             embed.add_field(name="Answers close", value=format_dt(post.closes_at, "R"), inline=False)
-        return embed, ui.answer_view(q, f"p{post.id}", in_channel=True)
+        return embed, ui.answer_view(q, f"p{post.id}", in_channel=True, order=order)
 
     async def reveal(post: Post, now: datetime):
         revealed = await svc.daily.reveal(post)
         if revealed is None:
             return None
-        q, pack, tally = revealed
-        return ui.reveal_embed(q, pack, tally, format_dt(now, "f")), ui.answer_view(q, f"p{post.id}", in_channel=True)
+        q, pack, tally, order = revealed
+        return (ui.reveal_embed(q, pack, tally, format_dt(now, "f"), order),
+                ui.answer_view(q, f"p{post.id}", in_channel=True, order=order))
 
     return PostKind(render=render, reveal=reveal, after_sent=svc.daily.after_sent)
 

@@ -11,6 +11,7 @@ from discord.ext import commands
 from discord.utils import utcnow
 
 from bot.domain.errors import UserError
+from bot.domain.questions import new_seed, option_order
 from bot.packs.schema import OrderQuestion
 from bot.services.answering import Feedback
 from bot.ui import choices
@@ -24,14 +25,14 @@ class Questions(commands.Cog):
         self.bot = bot
 
     # -- clicks ----------------------------------------------------------------------------
-    async def answer(self, interaction: discord.Interaction, target: str, choice) -> None:
+    async def answer(self, interaction: discord.Interaction, target: str, choice, seed: str | None = None) -> None:
         """Every answer click lands here; errors become a private message."""
         try:
-            await self._answer(interaction, target, choice)
+            await self._answer(interaction, target, choice, seed)
         except Exception as exc:  # noqa: BLE001 - shown to the user, logged if unexpected
             await report(interaction, exc)
 
-    async def _answer(self, interaction: discord.Interaction, target: str, choice) -> None:
+    async def _answer(self, interaction: discord.Interaction, target: str, choice, seed: str | None = None) -> None:
         if interaction.guild_id is None:
             raise UserError("Questions are answered inside the server.")
         svc, now = self.bot.svc, utcnow()
@@ -48,7 +49,7 @@ class Questions(commands.Cog):
         else:
             source = "quiz" if kind == "q" else "revise"
             fb = await svc.answering.answer_practice(interaction.guild_id, interaction.user.id, ref, source,
-                                                     choice, now)
+                                                     choice, now, seed)
         embed, view = ui.feedback_embed(fb), self._after_view(fb)
         if private:
             show = lambda: interaction.edit_original_response(content=None, embed=embed, view=view)  # noqa: E731
@@ -122,8 +123,10 @@ class Questions(commands.Cog):
         if not pool:
             raise UserError("That pack has no questions.")
         q, pk = random.choice(pool)
-        embed = ui.question_embed(q, pk, "quiz")
-        view = ui.answer_view(q, f"q{q.id}", in_channel=False)
+        seed = new_seed(random)
+        order = option_order(q, seed)
+        embed = ui.question_embed(q, pk, "quiz", order=order)
+        view = ui.answer_view(q, f"q{q.id}", in_channel=False, order=order, seed=seed)
         if edit:
             await interaction.response.edit_message(embed=embed, view=view)
         else:
@@ -149,8 +152,11 @@ class Questions(commands.Cog):
                 await send_ephemeral(interaction, text)
             return
         q, pk = svc.library.question(interaction.guild_id, due[0])
-        embed = ui.question_embed(q, pk, "revise", f"{len(due)} card(s) due. Answer to schedule this one again.")
-        view = ui.answer_view(q, f"r{q.id}", in_channel=False)
+        seed = new_seed(random)
+        order = option_order(q, seed)
+        embed = ui.question_embed(q, pk, "revise", f"{len(due)} card(s) due. Answer to schedule this one again.",
+                                  order)
+        view = ui.answer_view(q, f"r{q.id}", in_channel=False, order=order, seed=seed)
         if edit:
             await interaction.response.edit_message(content=None, embed=embed, view=view)
         else:

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from types import ModuleType
 
 from bot.packs.schema import MultipleQuestion, OrderQuestion, Question, SingleQuestion, TrueFalseQuestion
 
 LETTERS = "ABCDEF"
 # A learner's answer: an option index (single), a set of indexes (multiple), a bool
-# (true/false) or the step indexes in the order the learner put them (order).
+# (true/false) or the step indexes in the order the learner put them (order). Indexes are
+# always the pack's; the letters a learner sees depend on the order the options were shown in.
 Choice = int | tuple[int, ...] | bool
+# The order options are shown in: ``order[position]`` is the pack's index of the option
+# shown at that position (letter). Identity for kinds without options.
+Order = tuple[int, ...]
 
 
 class InvalidChoice(ValueError):
@@ -22,6 +27,30 @@ class Grade:
     correct: bool
     feedback: tuple[str, ...]  # why each wrong part of the answer is wrong
     misconceptions: tuple[str, ...]  # myth ids the wrong answer points at
+    missed: tuple[int, ...] = ()  # right options a multiple-choice answer left out (pack indexes)
+
+
+def option_order(q: Question, seed: str | None) -> Order:
+    """The order ``q``'s options are shown in. With a seed (a cohort post's id, or a
+    practice serve's token), single and multiple questions are shuffled, the same way for
+    the same seed; without one, or for a question that opts out (``shuffle: false``), they
+    keep the written order."""
+    if not isinstance(q, SingleQuestion | MultipleQuestion):
+        return ()
+    order = list(range(len(q.options)))
+    if seed is not None and q.shuffle:
+        random.Random(f"{seed}:{q.id}").shuffle(order)
+    return tuple(order)
+
+
+def new_seed(rng: random.Random | ModuleType) -> str:
+    """A practice serve's shuffle token: six hex digits (it travels in custom_ids)."""
+    return f"{rng.getrandbits(24):06x}"
+
+
+def letter(order: Order, index: int) -> str:
+    """The letter the option with the pack's ``index`` is shown under."""
+    return LETTERS[order.index(index)] if index in order else LETTERS[index]
 
 
 def grade(q: Question, choice: Choice) -> Grade:
@@ -38,11 +67,8 @@ def grade(q: Question, choice: Choice) -> Grade:
         picked, right = set(choice), set(q.answer)
         wrong = sorted(picked - right)
         feedback = tuple(q.option_feedback[k] for k in wrong)
-        if right - picked:
-            missed = ", ".join(f"**{LETTERS[k]}**" for k in sorted(right - picked))
-            feedback += (f"You missed {missed}, which is also right.",)
         return Grade(picked == right, feedback, tuple(dict.fromkeys(
-            q.misconceptions[k] for k in wrong if k in q.misconceptions)))
+            q.misconceptions[k] for k in wrong if k in q.misconceptions)), tuple(sorted(right - picked)))
     if isinstance(q, TrueFalseQuestion):
         if type(choice) is not bool:
             raise InvalidChoice("not true or false")
@@ -70,43 +96,61 @@ def display_order(q: OrderQuestion) -> list[int]:
     return order
 
 
-def answer_text(q: Question) -> str:
-    """The right answer, written out."""
+def answer_text(q: Question, order: Order = ()) -> str:
+    """The right answer, written out with the letters it was shown under."""
     if isinstance(q, SingleQuestion):
-        return f"**{LETTERS[q.answer]}**. {q.options[q.answer]}"
+        return f"**{letter(order, q.answer)}**. {q.options[q.answer]}"
     if isinstance(q, MultipleQuestion):
-        return ", ".join(f"**{LETTERS[k]}**. {q.options[k]}" for k in sorted(q.answer))
+        return "\n".join(f"**{letter(order, k)}**. {q.options[k]}" for k in _shown(order, q.answer))
     if isinstance(q, TrueFalseQuestion):
         return "**True**" if q.answer else "**False**"
     return " → ".join(f"**{s}**" for s in q.steps)
 
 
-def choice_text(q: Question, choice: Choice) -> str:
-    """What the learner answered, written out."""
+def choice_text(q: Question, choice: Choice, order: Order = ()) -> str:
+    """What the learner answered, written out with the letters they saw."""
     if isinstance(q, TrueFalseQuestion):
         return "True" if choice else "False"
     if isinstance(q, SingleQuestion):
-        return f"{LETTERS[choice]}. {q.options[choice]}"
+        return f"{letter(order, choice)}. {q.options[choice]}"
     if isinstance(q, MultipleQuestion):
-        return ", ".join(LETTERS[k] for k in sorted(choice))
+        return "\n".join(f"{letter(order, k)}. {q.options[k]}" for k in _shown(order, choice))
     return " → ".join(q.steps[k] for k in choice)
 
 
-def option_labels(q: Question) -> list[str]:
-    """The labels the per-option answer counts are shown under."""
+def option_text(q: Question, choice: Choice) -> str:
+    """An answer by what it says, not where it stood (for reports across posts, whose
+    letters differ)."""
+    if isinstance(q, TrueFalseQuestion):
+        return "True" if choice else "False"
+    if isinstance(q, SingleQuestion):
+        return f"“{q.options[choice]}”"
+    if isinstance(q, MultipleQuestion):
+        return " + ".join(f"“{q.options[k]}”" for k in sorted(choice))
+    return "the order " + " → ".join(q.steps[k] for k in choice)
+
+
+def _shown(order: Order, indexes) -> list[int]:
+    """Pack indexes sorted by where they were shown."""
+    return sorted(indexes, key=lambda k: order.index(k) if k in order else k)
+
+
+def option_labels(q: Question, order: Order = ()) -> list[str]:
+    """The labels the per-option answer counts are shown under, in the order shown."""
     if isinstance(q, SingleQuestion | MultipleQuestion):
-        return [f"{LETTERS[k]}. {text}" for k, text in enumerate(q.options)]
+        order = order or tuple(range(len(q.options)))
+        return [f"{LETTERS[pos]}. {q.options[k]}" for pos, k in enumerate(order)]
     if isinstance(q, TrueFalseQuestion):
         return ["True", "False"]
     return ["Right order", "Another order"]
 
 
-def tally_key(q: Question, choice: Choice) -> list[int]:
+def tally_key(q: Question, choice: Choice, order: Order = ()) -> list[int]:
     """Which of ``option_labels`` an answer counts under (several for multiple choice)."""
-    if isinstance(q, SingleQuestion):
-        return [choice]
-    if isinstance(q, MultipleQuestion):
-        return sorted(choice)
+    if isinstance(q, SingleQuestion | MultipleQuestion):
+        order = order or tuple(range(len(q.options)))
+        picked = [choice] if isinstance(q, SingleQuestion) else list(choice)
+        return sorted(order.index(k) for k in picked)
     if isinstance(q, TrueFalseQuestion):
         return [0 if choice else 1]
     return [0 if list(choice) == list(range(len(q.steps))) else 1]
@@ -155,8 +199,8 @@ class Tally:
         return round(100 * self.counts[i] / self.total) if self.total else 0
 
 
-def tally(q: Question, choices: list[Choice]) -> Tally:
-    labels = option_labels(q)
+def tally(q: Question, choices: list[Choice], order: Order = ()) -> Tally:
+    labels = option_labels(q, order)
     counts = [0] * len(labels)
     total = 0
     for choice in choices:
@@ -165,6 +209,6 @@ def tally(q: Question, choices: list[Choice]) -> Tally:
         except InvalidChoice:
             continue  # an answer from before the question changed: not counted at all
         total += 1
-        for k in tally_key(q, choice):
+        for k in tally_key(q, choice, order):
             counts[k] += 1
     return Tally(labels, counts, total)

@@ -26,9 +26,11 @@ LEVELS: tuple[Level, ...] = ("weak", "partial", "strong")
 
 # How far back (in words, within one clause) a negation reaches a phrase.
 NEGATION_REACH = 4
-# A reply in which more than this share of the words are the rubric's own words reads as
-# a list of key words; it needs at least this many words for the share to mean anything.
+# A reply reads as a list of key words, not a reply to a person, when more than this share
+# of its words are the rubric's own content words, or more than COVERAGE_MAX of its words
+# are inside the rubric's phrases (negations counted as neither).
 KEYWORD_SHARE_MAX = 0.5
+COVERAGE_MAX = 0.75
 
 _NEGATIONS = frozenset(
     "not no never nothing nobody none nor neither without cannot refuse refused refuses "
@@ -68,8 +70,14 @@ def _is_negation(token: str) -> bool:
     return token in _NEGATIONS or token.endswith("n't")
 
 
+def _match_form(word: str) -> str:
+    """What a word is compared as: its stem, but a negation stays itself ("not" must not
+    match "note", whose stem it shares)."""
+    return "!" + word if _is_negation(word) else stem(word)
+
+
 def phrase_stems(phrase: str) -> tuple[str, ...]:
-    return tuple(stem(t) for t in tokens(phrase) if t[0].isalnum())
+    return tuple(_match_form(t) for t in tokens(phrase) if t[0].isalnum())
 
 
 class _Idea(Protocol):
@@ -88,6 +96,8 @@ class _Rubric(Protocol):
 class Match:
     phrase: str
     negated: bool
+    start: int = 0  # the word it starts at
+    length: int = 1  # in words
 
 
 @dataclass(frozen=True)
@@ -172,7 +182,7 @@ def _find(words: list[str], starts: list[bool], stems: list[str], phrase: str) -
         # "I can't apologise enough" is an apology, not a refusal
         if negated and i + n < len(words) and words[i + n] == "enough":
             negated = False
-        out.append(Match(phrase, negated))
+        out.append(Match(phrase, negated, i, n))
     return out
 
 
@@ -203,10 +213,14 @@ def keyword_share(reply: _Rubric, text: str) -> float:
 
 def score_reply(reply: _Rubric, text: str) -> ReplyScore:
     words, starts = _words(text)
-    stems = [stem(w) for w in words]
+    stems = [_match_form(w) for w in words]
     ideas = _results(reply.rubric, words, starts, stems)
-    avoided = tuple(r for r in _results(reply.avoid, words, starts, stems) if r.matches)
-    if keyword_share(reply, text) > KEYWORD_SHARE_MAX:
+    every_avoid = _results(reply.avoid, words, starts, stems)
+    avoided = tuple(r for r in every_avoid if r.matches)
+    covered = {m.start + k for r in (*ideas, *every_avoid) for m in r.matches for k in range(m.length)}
+    counted = sum(not _is_negation(w) for w in words)
+    coverage = sum(not _is_negation(words[i]) for i in covered) / counted if counted else 0.0
+    if keyword_share(reply, text) > KEYWORD_SHARE_MAX or coverage > COVERAGE_MAX:
         return ReplyScore("weak", {}, ideas, avoided, keyword_list=True)
     credit: dict[str, int] = {}
     for r in ideas:

@@ -7,11 +7,12 @@ layer saves the state after every step, so a role-play survives any restart.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
 
 from bot.domain.replies import ReplyScore, score_reply
-from bot.packs.schema import Scenario
+from bot.packs.schema import Reply, Scenario
 
 __all__ = ["ReplyScore", "score_reply"]  # re-exported: the role-play's callers score replies here
 
@@ -169,10 +170,11 @@ def max_credit(scenario: Scenario) -> dict[str, int]:
     return dict(from_node(scenario.start))
 
 
-def all_paths(scenario: Scenario, reply_text: str | None = None) -> list[State]:
+def all_paths(scenario: Scenario, reply_text: str | Callable[[Reply], Sequence[str]] | None = None) -> list[State]:
     """Every finished state reachable by choices. A reply node is answered with
-    ``reply_text``, or, when that is None, with each of its calibration examples in turn
-    (and "ok" where it has none). For tests and analysis: the scenarios are small DAGs."""
+    ``reply_text`` (or each of the texts it gives for the node's reply), or, when that is
+    None, with each of its calibration examples in turn ("ok" where it has none). For tests
+    and analysis: the scenarios are small DAGs."""
     out: list[State] = []
     frontier = [start(scenario)]
     while frontier:
@@ -182,7 +184,10 @@ def all_paths(scenario: Scenario, reply_text: str | None = None) -> list[State]:
             continue
         node = scenario.nodes[state.node]
         if node.reply is not None:
-            texts = [reply_text] if reply_text is not None else [e.text for e in node.reply.examples] or ["ok"]
+            if reply_text is None:
+                texts = [e.text for e in node.reply.examples] or ["ok"]
+            else:
+                texts = [reply_text] if isinstance(reply_text, str) else list(reply_text(node.reply))
             frontier.extend(write_reply(scenario, state, t)[0] for t in texts)
         else:
             frontier.extend(choose(scenario, state, k) for k in range(len(node.choices or [])))

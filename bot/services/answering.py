@@ -9,7 +9,7 @@ from datetime import datetime
 
 from bot.domain import points as pts
 from bot.domain.errors import UserError
-from bot.domain.questions import Choice, Grade, InvalidChoice, grade
+from bot.domain.questions import Choice, Grade, InvalidChoice, Order, grade, option_order
 from bot.domain.streaks import Streak
 from bot.packs.library import ContentLibrary
 from bot.packs.schema import Pack, Question
@@ -32,6 +32,7 @@ class Feedback:
     due_count: int = 0
     already_answered: bool = False  # a second click: ``choice`` is the first answer
     closed: bool = False  # the post had closed: no points, nothing recorded
+    order: Order = ()  # the order the options were shown in (the letters the learner saw)
 
 
 def to_json(choice: Choice) -> object:
@@ -58,6 +59,13 @@ class DailyVerdict(Verdict):
     question: Question
     pack: Pack
     grade: Grade
+    order: Order
+
+
+def post_order(q: Question, post: Post) -> Order:
+    """The order a cohort post shows ``q``'s options in: seeded by the post, so everyone,
+    the reveal and every restart see the same letters (posts from before shuffling: as written)."""
+    return option_order(q, str(post.id) if post.shuffled else None)
 
 
 class AnswerService:
@@ -88,10 +96,11 @@ class AnswerService:
         v: DailyVerdict = rec.verdict
         standing = decode(rec.choice)
         if rec.closed:
-            return Feedback(v.question, v.pack, standing, v.grade, "daily", closed=True)
+            return Feedback(v.question, v.pack, standing, v.grade, "daily", closed=True, order=v.order)
         if not rec.first:  # a second click, or a concurrent one got there first
-            return Feedback(v.question, v.pack, standing, v.grade, "daily", already_answered=True)
-        return Feedback(v.question, v.pack, standing, v.grade, "daily", rec.points, rec.streak, rec.due_count)
+            return Feedback(v.question, v.pack, standing, v.grade, "daily", already_answered=True, order=v.order)
+        return Feedback(v.question, v.pack, standing, v.grade, "daily", rec.points, rec.streak, rec.due_count,
+                        order=v.order)
 
     def _judge(self, post: Post | None, guild_id: int, choice: str) -> DailyVerdict:
         """What a choice on a daily post is worth (runs inside the write: quick, no reads)."""
@@ -100,13 +109,15 @@ class AnswerService:
         q, pack = self._question(guild_id, post.item_id)
         g = self._grade(q, decode(choice))
         return DailyVerdict(q.id, pack.pack, g.correct, g.misconceptions, pts.daily_points(g.correct),
-                            "daily question: right" if g.correct else "daily question: taking part", q, pack, g)
+                            "daily question: right" if g.correct else "daily question: taking part", q, pack, g,
+                            post_order(q, post))
 
     async def answer_practice(self, guild_id: int, user_id: int, question_id: str, source: str,
-                              choice: Choice, now: datetime) -> Feedback:
+                              choice: Choice, now: datetime, seed: str | None = None) -> Feedback:
+        """A practice answer; ``seed`` is the serve's shuffle token (the letters shown)."""
         q, pack = self._question(guild_id, question_id)
         g = self._grade(q, choice)
         recorded = await self.answers.record(
             NewAnswer(guild_id, user_id, q.id, pack.pack, source, None, to_json(choice), g.correct, g.misconceptions),
             now)
-        return Feedback(q, pack, choice, g, source, due_count=recorded.due_count)
+        return Feedback(q, pack, choice, g, source, due_count=recorded.due_count, order=option_order(q, seed))

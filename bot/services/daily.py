@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.domain.errors import UserError
-from bot.domain.questions import PoolItem, Tally, pick_question, tally
+from bot.domain.questions import Order, PoolItem, Tally, pick_question, tally
 from bot.domain.schedule import (ScheduleError, Slot, due_slot, format_days, is_valid_timezone, next_slot,
                                  parse_days, parse_time)
 from bot.packs.library import ContentLibrary
 from bot.packs.schema import Pack, Question
-from bot.services.answering import from_json
+from bot.services.answering import from_json, post_order
 from bot.store.answers import AnswerRepo
 from bot.store.guilds import GuildRepo
 from bot.store.posts import Post, PostRepo
@@ -136,8 +136,10 @@ class DailyService:
             raise UserError("There are no questions to post: enable a pack with `/content enable`.")
         return post
 
-    def question_for(self, post: Post) -> tuple[Question, Pack] | None:
-        return self.library.question(post.guild_id, post.item_id)
+    def question_for(self, post: Post) -> tuple[Question, Pack, Order] | None:
+        """The post's question, its pack, and the order the post shows its options in."""
+        found = self.library.question(post.guild_id, post.item_id)
+        return (*found, post_order(found[0], post)) if found else None
 
     async def after_sent(self, post: Post, now: datetime) -> list[Post]:
         """The daily posts that close because this one went out."""
@@ -146,9 +148,9 @@ class DailyService:
             return []
         return [p for p in await self.posts.open_posts(post.guild_id, "daily") if p.id != post.id]
 
-    async def reveal(self, post: Post) -> tuple[Question, Pack, Tally] | None:
+    async def reveal(self, post: Post) -> tuple[Question, Pack, Tally, Order] | None:
         found = self.question_for(post)
         if found is None:
             return None
-        q, pack = found
-        return q, pack, tally(q, [from_json(c) for c in await self.answers.post_choices(post.id)])
+        q, pack, order = found
+        return q, pack, tally(q, [from_json(c) for c in await self.answers.post_choices(post.id)], order), order

@@ -10,7 +10,7 @@ from bot.domain import leaderboard as lb
 from bot.domain import points as pts
 from bot.domain import progress as pg
 from bot.domain.errors import UserError
-from bot.domain.questions import InvalidChoice, choice_text, grade
+from bot.domain.questions import InvalidChoice, grade, option_text
 from bot.domain.schedule import week_start
 from bot.domain.streaks import Streak
 from bot.packs.library import ContentLibrary
@@ -250,7 +250,7 @@ class ProgressService:
             choice = from_json(h.common_wrong)
             try:
                 grade(q, choice)
-                wrong = choice_text(q, choice)
+                wrong = option_text(q, choice)
             except InvalidChoice:
                 wrong = "an answer that no longer fits the question"
         return HardQuestion(q.id, q.prompt, pack.title, h.tally, wrong, h.common_wrong_count)

@@ -25,6 +25,7 @@ class Post:
     retry_at: datetime | None
     posted_at: datetime | None
     closes_at: datetime | None
+    shuffled: bool = False  # options shown in the post's own order (posts made before that: written order)
 
     @property
     def is_open(self) -> bool:
@@ -34,7 +35,8 @@ class Post:
         return self.status == "closed" or (self.closes_at is not None and now >= self.closes_at)
 
 
-_COLUMNS = "id, guild_id, kind, slot, item_id, channel_id, message_id, status, attempts, retry_at, posted_at, closes_at"
+_COLUMNS = ("id, guild_id, kind, slot, item_id, channel_id, message_id, status, attempts, retry_at, posted_at, "
+            "closes_at, shuffled")
 
 
 def _dt(value: str | None) -> datetime | None:
@@ -43,7 +45,7 @@ def _dt(value: str | None) -> datetime | None:
 
 def row_to_post(row) -> Post:
     return Post(row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8],
-                _dt(row[9]), _dt(row[10]), _dt(row[11]))
+                _dt(row[9]), _dt(row[10]), _dt(row[11]), bool(row[12]))
 
 
 def get_post(c: sqlite3.Connection, post_id: int) -> Post | None:
@@ -74,8 +76,8 @@ class PostRepo:
 
         def w(c):
             cur = c.execute(
-                "INSERT OR IGNORE INTO posts (guild_id, kind, slot, item_id, channel_id, created_at, closes_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT OR IGNORE INTO posts (guild_id, kind, slot, item_id, channel_id, created_at, closes_at, "
+                "shuffled) VALUES (?, ?, ?, ?, ?, ?, ?, 1)",
                 (guild_id, kind, slot, item_id, channel_id, iso(now),
                  iso(closes_at) if closes_at else None))
             return get_post(c, cur.lastrowid) if cur.rowcount else None

@@ -1,11 +1,14 @@
 """Questions on screen: the embeds, and the persistent answer components.
 
 custom_id scheme (every id starts "rb:" and fits Discord's 100 characters):
-  rb:ans:<target>:<value>   a one-click answer: option index, or t / f
-  rb:sel:<target>           the multiple-choice select menu (values are option indexes)
+  rb:ans:<target>:<value>[:<seed>]   a one-click answer: the pack's option index, or t / f
+  rb:sel:<target>[:<seed>]           the multiple-choice select menu (values are the pack's option indexes)
   rb:ordgo:<target>         "Put in order" on a channel post: opens a private picker
   rb:ord:<target>:<seq>     a step in the private order picker; seq = shown positions so far
 A target is p<post id> (a cohort post), q<question id> (/quiz) or r<question id> (/revise).
+Options are shown shuffled: a cohort post's order comes from the post itself; a practice
+serve's from its <seed> (hex), carried in the custom_id so the feedback names the letters
+the learner saw. Values are always the pack's indexes, so letters never reach the data.
 """
 
 from __future__ import annotations
@@ -14,11 +17,12 @@ import re
 
 import discord
 
-from bot.domain.questions import LETTERS, Tally, answer_text, choice_text, display_order
+from bot.domain.questions import LETTERS, Order, Tally, answer_text, choice_text, display_order, letter
 from bot.packs.schema import MultipleQuestion, OrderQuestion, Pack, Question, SingleQuestion, TrueFalseQuestion
 from bot.services.answering import Feedback
 
 TARGET = r"(?P<target>p\d{1,19}|[qr][A-Za-z0-9][A-Za-z0-9_.-]{0,39})"
+SEED = r"(?::(?P<seed>[0-9a-f]{1,8}))?"
 RIGHT, WRONG, INFO = discord.Colour.green(), discord.Colour.red(), discord.Colour.blurple()
 SOURCE_TITLE = {"daily": "Daily question", "quiz": "Practice question", "revise": "Revision card"}
 
@@ -28,9 +32,13 @@ def criteria_line(q: Question, pack: Pack) -> str:
     return "\n".join(f"**{cid}** {texts.get(cid, '')}"[:300] for cid in q.criteria)[:1024]
 
 
-def question_body(q: Question) -> str:
+def _positions(q: SingleQuestion | MultipleQuestion, order: Order) -> Order:
+    return order or tuple(range(len(q.options)))
+
+
+def question_body(q: Question, order: Order = ()) -> str:
     if isinstance(q, SingleQuestion | MultipleQuestion):
-        options = "\n".join(f"**{LETTERS[k]}.** {text}" for k, text in enumerate(q.options))
+        options = "\n".join(f"**{LETTERS[pos]}.** {q.options[k]}" for pos, k in enumerate(_positions(q, order)))
         hint = "\n\n*Choose all that apply.*" if isinstance(q, MultipleQuestion) else ""
         return f"{q.prompt}\n\n{options}{hint}"
     if isinstance(q, TrueFalseQuestion):
@@ -39,26 +47,28 @@ def question_body(q: Question) -> str:
     return f"{q.prompt}\n\n{steps}\n\n*Put the steps in the right order.*"
 
 
-def question_embed(q: Question, pack: Pack, source: str, footer: str = "") -> discord.Embed:
-    embed = discord.Embed(title=f"{SOURCE_TITLE[source]} · {pack.title}"[:256], description=question_body(q),
+def question_embed(q: Question, pack: Pack, source: str, footer: str = "", order: Order = ()) -> discord.Embed:
+    embed = discord.Embed(title=f"{SOURCE_TITLE[source]} · {pack.title}"[:256], description=question_body(q, order),
                           colour=INFO)
     embed.add_field(name="Assessment criteria", value=criteria_line(q, pack), inline=False)
     embed.set_footer(text=(footer or "Answer with the buttons: only you see your feedback.")[:2048])
     return embed
 
 
-def answer_view(q: Question, target: str, *, in_channel: bool) -> discord.ui.View:
-    """The components that answer ``q``. In a channel an order question gets one button
-    that opens a private picker; in a private message the picker is inline."""
+def answer_view(q: Question, target: str, *, in_channel: bool, order: Order = (),
+                seed: str | None = None) -> discord.ui.View:
+    """The components that answer ``q``, its options in ``order`` (a practice serve passes
+    the ``seed`` that made the order). In a channel an order question gets one button that
+    opens a private picker; in a private message the picker is inline."""
     view = discord.ui.View(timeout=None)
     if isinstance(q, SingleQuestion):
-        for k in range(len(q.options)):
-            view.add_item(AnswerButton(target, str(k)))
+        for pos, k in enumerate(_positions(q, order)):
+            view.add_item(AnswerButton(target, str(k), seed, LETTERS[pos]))
     elif isinstance(q, TrueFalseQuestion):
         view.add_item(AnswerButton(target, "t"))
         view.add_item(AnswerButton(target, "f"))
     elif isinstance(q, MultipleQuestion):
-        view.add_item(MultipleSelect(target, q))
+        view.add_item(MultipleSelect(target, q, order, seed))
     elif in_channel:
         view.add_item(OrderStart(target))
     else:
@@ -91,13 +101,17 @@ def feedback_embed(fb: Feedback) -> discord.Embed:
     else:
         title, colour = ("✅ Right!", RIGHT) if g.correct else ("❌ Not quite", WRONG)
     embed = discord.Embed(title=title, colour=colour)
-    embed.add_field(name="Your answer" if not fb.closed else "You chose", value=choice_text(q, fb.choice)[:1024],
-                    inline=False)
+    embed.add_field(name="Your answer" if not fb.closed else "You chose",
+                    value=choice_text(q, fb.choice, fb.order)[:1024], inline=False)
     if not g.correct or fb.closed or fb.already_answered:
-        embed.add_field(name="The answer", value=answer_text(q)[:1024], inline=False)
+        embed.add_field(name="The answer", value=answer_text(q, fb.order)[:1024], inline=False)
     embed.add_field(name="Why", value=q.explanation, inline=False)
-    if g.feedback and not fb.closed:
-        embed.add_field(name="Where it went wrong", value="\n".join(g.feedback)[:1024], inline=False)
+    wrong = list(g.feedback)
+    if g.missed:
+        missed = ", ".join(f"**{letter(fb.order, k)}**" for k in sorted(g.missed, key=lambda k: letter(fb.order, k)))
+        wrong.append(f"You missed {missed}, which {'is' if len(g.missed) == 1 else 'are'} also right.")
+    if wrong and not fb.closed:
+        embed.add_field(name="Where it went wrong", value="\n".join(wrong)[:1024], inline=False)
     embed.add_field(name="Assessment criteria", value=criteria_line(q, fb.pack), inline=False)
     embed.set_footer(text=_footer(fb))
     return embed
@@ -116,11 +130,11 @@ def _footer(fb: Feedback) -> str:
     return " · ".join(parts) or "Only you can see this."
 
 
-def reveal_embed(q: Question, pack: Pack, t: Tally, closed_at_text: str) -> discord.Embed:
-    embed = question_embed(q, pack, "daily", f"Closed {closed_at_text}. New here? /help shows what I can do.")
+def reveal_embed(q: Question, pack: Pack, t: Tally, closed_at_text: str, order: Order = ()) -> discord.Embed:
+    embed = question_embed(q, pack, "daily", f"Closed {closed_at_text}. New here? /help shows what I can do.", order)
     embed.title = f"Daily question (closed) · {pack.title}"[:256]
     embed.colour = discord.Colour.dark_grey()
-    embed.add_field(name="Answer", value=answer_text(q)[:1024], inline=False)
+    embed.add_field(name="Answer", value=answer_text(q, order)[:1024], inline=False)
     embed.add_field(name="Why", value=q.explanation, inline=False)
     bars = "\n".join(f"`{bar(t.percent(i))}` {t.percent(i):>3}% · {label}"[:200]
                      for i, label in enumerate(t.labels))
@@ -138,38 +152,46 @@ def bar(percent: int, width: int = 10) -> str:
 # Each callback hands the click to the Questions cog (bot/cogs/questions.py), so these
 # classes only build and parse custom_ids.
 
-async def _dispatch(interaction: discord.Interaction, target: str, choice) -> None:
-    await interaction.client.get_cog("Questions").answer(interaction, target, choice)
+async def _dispatch(interaction: discord.Interaction, target: str, choice, seed: str | None = None) -> None:
+    await interaction.client.get_cog("Questions").answer(interaction, target, choice, seed)
 
 
-class AnswerButton(discord.ui.DynamicItem[discord.ui.Button], template=r"rb:ans:" + TARGET + r":(?P<value>[0-9]|t|f)"):
-    def __init__(self, target: str, value: str) -> None:
+def _with_seed(custom_id: str, seed: str | None) -> str:
+    return f"{custom_id}:{seed}" if seed else custom_id
+
+
+class AnswerButton(discord.ui.DynamicItem[discord.ui.Button],
+                   template=r"rb:ans:" + TARGET + r":(?P<value>[0-9]|t|f)" + SEED):
+    def __init__(self, target: str, value: str, seed: str | None = None, label: str | None = None) -> None:
         # a tampered id may carry any digit: build the button anyway, so grading refuses it clearly
-        label = {"t": "True", "f": "False"}.get(value) or (LETTERS + "GHIJ")[int(value)]
+        label = label or {"t": "True", "f": "False"}.get(value) or (LETTERS + "GHIJ")[int(value)]
         style = discord.ButtonStyle.primary if value not in "tf" else discord.ButtonStyle.secondary
-        super().__init__(discord.ui.Button(label=label, style=style, custom_id=f"rb:ans:{target}:{value}"))
-        self.target, self.value = target, value
+        super().__init__(discord.ui.Button(label=label, style=style,
+                                           custom_id=_with_seed(f"rb:ans:{target}:{value}", seed)))
+        self.target, self.value, self.seed = target, value, seed
 
     @classmethod
     async def from_custom_id(cls, interaction, item, match: re.Match[str]):
-        return cls(match["target"], match["value"])
+        return cls(match["target"], match["value"], match["seed"])
 
     async def callback(self, interaction: discord.Interaction) -> None:
         choice = {"t": True, "f": False}.get(self.value, None)
-        await _dispatch(interaction, self.target, int(self.value) if choice is None else choice)
+        await _dispatch(interaction, self.target, int(self.value) if choice is None else choice, self.seed)
 
 
-class MultipleSelect(discord.ui.DynamicItem[discord.ui.Select], template=r"rb:sel:" + TARGET):
-    def __init__(self, target: str, q: MultipleQuestion | None = None) -> None:
-        options = [discord.SelectOption(label=f"{LETTERS[k]}. {text}"[:100], value=str(k))
-                   for k, text in enumerate(q.options)] if q else [discord.SelectOption(label="-", value="0")]
-        super().__init__(discord.ui.Select(custom_id=f"rb:sel:{target}", placeholder="Choose all that apply…",
+class MultipleSelect(discord.ui.DynamicItem[discord.ui.Select], template=r"rb:sel:" + TARGET + SEED):
+    def __init__(self, target: str, q: MultipleQuestion | None = None, order: Order = (),
+                 seed: str | None = None) -> None:
+        options = [discord.SelectOption(label=f"{LETTERS[pos]}. {q.options[k]}"[:100], value=str(k))
+                   for pos, k in enumerate(_positions(q, order))] if q else [discord.SelectOption(label="-", value="0")]
+        super().__init__(discord.ui.Select(custom_id=_with_seed(f"rb:sel:{target}", seed),
+                                           placeholder="Choose all that apply…",
                                            min_values=1, max_values=len(options), options=options))
-        self.target = target
+        self.target, self.seed = target, seed
 
     @classmethod
     async def from_custom_id(cls, interaction, item, match: re.Match[str]):
-        return cls(match["target"])
+        return cls(match["target"], seed=match["seed"])
 
     async def callback(self, interaction: discord.Interaction) -> None:
         values = (interaction.data or {}).get("values", [])
@@ -177,7 +199,7 @@ class MultipleSelect(discord.ui.DynamicItem[discord.ui.Select], template=r"rb:se
             choice = tuple(sorted(int(v) for v in values))
         except (TypeError, ValueError):
             choice = ()
-        await _dispatch(interaction, self.target, choice)
+        await _dispatch(interaction, self.target, choice, self.seed)
 
 
 class OrderStart(discord.ui.DynamicItem[discord.ui.Button], template=r"rb:ordgo:" + TARGET):

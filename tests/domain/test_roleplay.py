@@ -8,6 +8,7 @@ from bot.domain import roleplay as rp
 from bot.domain.roleplay import RoleplayError
 from bot.packs import load_paths, read_pack_file
 from bot.packs.schema import Scenario
+from tests.replies import full_reply
 
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = {s.id: s for r in load_paths([ROOT / "content" / "packs"]) for s in r.pack.scenarios}
@@ -16,18 +17,17 @@ PARCEL = EXAMPLE_PACK.scenarios[0]
 CRITERIA_TEXT = {c.id: c.text for c in EXAMPLE_PACK.criteria}
 
 
-def full_rubric_text(scenario: Scenario) -> str:
-    """One phrase from every rubric idea of every reply node in the scenario."""
-    return ". ".join(idea.phrases[0] for node in scenario.nodes.values() if node.reply
-                     for idea in node.reply.rubric) or "ok"
+def full(reply) -> list[str]:
+    return [full_reply(reply)]
 
 
-def replay(scenario: Scenario, moves, text: str) -> rp.State:
+def replay(scenario: Scenario, moves, text: str | None = None) -> rp.State:
+    """Play ``moves``; a reply node gets ``text``, or a reply earning its whole rubric."""
     state = rp.start(scenario)
     for node_id, index in moves:
         assert state.node == node_id
         if index is None:
-            state, _ = rp.write_reply(scenario, state, text)
+            state, _ = rp.write_reply(scenario, state, text or full_reply(scenario.nodes[node_id].reply))
         else:
             state = rp.choose(scenario, state, index)
     return state
@@ -39,21 +39,25 @@ def test_there_are_shipped_scenarios():
 
 # --- every shipped scenario, every path -------------------------------------------------------
 
+def full_and_examples(reply) -> list[str]:
+    return [full_reply(reply)] + [e.text for e in reply.examples]
+
+
 @pytest.mark.parametrize("scenario_id", sorted(SHIPPED))
-def test_the_full_rubric_text_fits_every_reply_box(scenario_id):
+def test_a_reply_earning_the_whole_rubric_fits_every_reply_box(scenario_id):
     s = SHIPPED[scenario_id]
-    text = full_rubric_text(s)
     for node in s.nodes.values():
         if node.reply:
+            text = full_reply(node.reply)
             assert len(text) <= node.reply.max_length
-            assert set(rp.score_reply(node.reply, text).found) == {i.idea for i in node.reply.rubric}
+            assert rp.score_reply(node.reply, text).strong
 
 
-@pytest.mark.parametrize("reply", ["full", "ok"])
+@pytest.mark.parametrize("reply", ["full", "ok", "examples"])
 @pytest.mark.parametrize("scenario_id", sorted(SHIPPED))
 def test_every_path_ends_at_an_ending_within_the_bounds(scenario_id, reply):
     s = SHIPPED[scenario_id]
-    text = full_rubric_text(s) if reply == "full" else "ok"
+    text = {"full": full, "ok": "ok", "examples": None}[reply]
     bounds = rp.max_credit(s)
     best = rp.best_path(s)
     paths = rp.all_paths(s, text)
@@ -73,13 +77,13 @@ def test_every_path_ends_at_an_ending_within_the_bounds(scenario_id, reply):
 @pytest.mark.parametrize("scenario_id", sorted(SHIPPED))
 def test_exhaustive_play_reaches_every_ending(scenario_id):
     s = SHIPPED[scenario_id]
-    assert {state.node for state in rp.all_paths(s, full_rubric_text(s))} == set(s.endings)
+    assert {state.node for state in rp.all_paths(s, full_and_examples)} == set(s.endings)
 
 
 @pytest.mark.parametrize("scenario_id", sorted(SHIPPED))
 def test_max_credit_is_reached_for_each_criterion_on_some_path(scenario_id):
     s = SHIPPED[scenario_id]
-    paths = rp.all_paths(s, full_rubric_text(s))
+    paths = rp.all_paths(s, full)
     for criterion, most in rp.max_credit(s).items():
         assert max(state.credit.get(criterion, 0) for state in paths) == most
 
@@ -88,11 +92,11 @@ def test_max_credit_is_reached_for_each_criterion_on_some_path(scenario_id):
 def test_the_best_path_score_is_achieved_by_replaying_its_moves(scenario_id):
     s = SHIPPED[scenario_id]
     best = rp.best_path(s)
-    state = replay(s, best.moves, full_rubric_text(s))
+    state = replay(s, best.moves)
     assert state.finished
     assert state.node == best.ending
     assert sum(state.credit.values()) == best.score
-    assert best.score == max(sum(p.credit.values()) for p in rp.all_paths(s, full_rubric_text(s)))
+    assert best.score == max(sum(p.credit.values()) for p in rp.all_paths(s, full))
 
 
 @pytest.mark.parametrize("scenario_id", sorted(SHIPPED))
@@ -173,17 +177,39 @@ def test_a_strong_reply_calms_the_customer_and_earns_credit():
     state, score = rp.write_reply(PARCEL, at_reply, "I'll call you back by tomorrow.")
     assert score.strong
     assert (state.node, state.mood, state.credit) == ("n3", 3, {"AC1": 2, "AC2": 2})
-    assert state.steps[-1] == rp.Step("n2", None, "A strong reply.", reply="I'll call you back by tomorrow.",
-                                      found=("ownership", "next steps"), missing=())
+    assert state.steps[-1] == rp.Step("n2", None, rp.REPLY_FEEDBACK["strong"], reply="I'll call you back by tomorrow.",
+                                      found=("ownership", "next steps"), missing=("apology",), level="strong")
+
+
+def test_a_partial_reply_leaves_the_mood_as_it_was():
+    at_reply = rp.choose(PARCEL, rp.start(PARCEL), 0)
+    state, score = rp.write_reply(PARCEL, at_reply, "Sorry about that.")
+    assert score.level == "partial"
+    assert (state.node, state.mood, state.credit) == ("n3", 5, {"AC1": 3})
+    assert state.steps[-1].missing == ("ownership", "next steps")
 
 
 def test_a_weak_reply_upsets_the_customer():
     at_reply = rp.choose(PARCEL, rp.start(PARCEL), 0)
-    state, score = rp.write_reply(PARCEL, at_reply, "Sorry about that.")
-    assert not score.strong
+    state, score = rp.write_reply(PARCEL, at_reply, "Please hold.")
+    assert score.level == "weak"
     assert (state.node, state.mood, state.credit) == ("n3", 6, {"AC1": 2})
-    assert state.steps[-1].feedback == "This reply misses key ideas."
-    assert state.steps[-1].missing == ("ownership", "next steps")
+    assert state.steps[-1].feedback == rp.REPLY_FEEDBACK["weak"]
+
+
+def test_a_negated_reply_is_discounted_and_the_step_says_so():
+    at_reply = rp.choose(PARCEL, rp.start(PARCEL), 0)
+    state, score = rp.write_reply(PARCEL, at_reply, "I'm not sorry, and I won't call you back.")
+    assert score.level == "weak"
+    assert state.steps[-1].discounted == ("apology: 'sorry' negated", "next steps: 'call you back' negated")
+
+
+def test_a_weak_reply_can_lead_elsewhere():
+    s = PARCEL.model_copy(update={"nodes": {**PARCEL.nodes, "n2": PARCEL.nodes["n2"].model_copy(update={
+        "reply": PARCEL.nodes["n2"].reply.model_copy(update={"next_if_weak": "lost"})})}})
+    at_reply = rp.choose(s, rp.start(s), 0)
+    assert rp.write_reply(s, at_reply, "Please hold.")[0].node == "lost"
+    assert rp.write_reply(s, at_reply, "Sorry about that.")[0].node == "n3"  # partial goes on
 
 
 def test_a_reply_is_cut_to_the_box_length():
@@ -203,7 +229,7 @@ REPLY = PARCEL.nodes["n2"].reply
 def test_score_reply_ignores_case_and_punctuation(text):
     score = rp.score_reply(REPLY, text)
     assert score.found == ("ownership", "next steps")
-    assert score.missing == ()
+    assert score.missing == ("apology",)
     assert score.credit == {"AC2": 2}
 
 
@@ -214,14 +240,14 @@ def test_score_reply_accepts_a_curly_apostrophe():
 def test_score_reply_reports_missing_ideas():
     score = rp.score_reply(REPLY, "I will look into it")
     assert score.found == ("ownership",)
-    assert score.missing == ("next steps",)
+    assert score.missing == ("apology", "next steps")
     assert score.credit == {"AC2": 1}
-    assert score.strong  # half the rubric is enough
+    assert score.level == "partial"  # a third of the rubric
 
 
 def test_score_reply_with_nothing_found():
     score = rp.score_reply(REPLY, "Please hold")
-    assert (score.found, score.missing, score.credit, score.strong) == ((), ("ownership", "next steps"), {}, False)
+    assert (score.found, score.credit, score.level) == ((), {}, "weak")
 
 
 def test_score_reply_matches_whole_words_at_the_start_of_a_phrase():
@@ -234,20 +260,20 @@ def test_score_reply_matches_whole_words_at_the_start_of_a_phrase():
 def test_best_path_of_the_example():
     best = rp.best_path(PARCEL)
     assert best.moves == (("n1", 0), ("n2", None), ("n3", 1))
-    assert (best.ending, best.score) == ("resolved", 7)
+    assert (best.ending, best.score) == ("resolved", 8)
 
 
 def test_max_credit_of_the_example():
-    assert rp.max_credit(PARCEL) == {"AC1": 2, "AC2": 5}
+    assert rp.max_credit(PARCEL) == {"AC1": 3, "AC2": 5}
 
 
 def test_report_of_the_best_play():
-    state = replay(PARCEL, rp.best_path(PARCEL).moves, "I'll update you by tomorrow")
+    state = replay(PARCEL, rp.best_path(PARCEL).moves, "I'm sorry, Sam. I'll update you by tomorrow")
     report = rp.report(PARCEL, state, CRITERIA_TEXT)
     assert report.outcome == "resolved"
     assert report.ending_text == "Sam thanks you and the parcel arrives the next day."
-    assert (report.score, report.best_score) == (7, 7)
-    assert report.per_criterion == [("AC1", CRITERIA_TEXT["AC1"], 2, 2), ("AC2", CRITERIA_TEXT["AC2"], 5, 5)]
+    assert (report.score, report.best_score) == (8, 8)
+    assert report.per_criterion == [("AC1", CRITERIA_TEXT["AC1"], 3, 3), ("AC2", CRITERIA_TEXT["AC2"], 5, 5)]
     assert report.path == state.steps
     assert report.best_moves == rp.best_path(PARCEL).moves
 
@@ -257,7 +283,7 @@ def test_report_of_a_lost_customer():
     report = rp.report(PARCEL, state, {})
     assert report.outcome == "lost"
     assert report.score == 0
-    assert report.per_criterion == [("AC1", "AC1", 0, 2), ("AC2", "AC2", 0, 5)]  # ids stand in for missing text
+    assert report.per_criterion == [("AC1", "AC1", 0, 3), ("AC2", "AC2", 0, 5)]  # ids stand in for missing text
 
 
 def test_report_before_the_end_raises():
