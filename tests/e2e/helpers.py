@@ -49,6 +49,29 @@ def post_id_of(message) -> int:
     raise AssertionError(f"no post id in {custom_ids(message)}")
 
 
+def option_button(message, index: int) -> str:
+    """The custom_id of the answer button for the pack's option ``index`` (buttons are
+    shown shuffled: the letter on it depends on the post or the practice serve)."""
+    for cid in custom_ids(message):
+        parts = cid.split(":")
+        if parts[:2] == ["rb", "ans"] and parts[3] == str(index):
+            return cid
+    raise AssertionError(f"no button for option {index} in {custom_ids(message)}")
+
+
+def shown_letter(message, index: int) -> str:
+    """The letter the pack's option ``index`` is shown under on ``message``."""
+    message = _msg(message)
+    for row in message.components:
+        for child in getattr(row, "children", []):
+            if getattr(child, "custom_id", "").split(":")[3:4] == [str(index)]:
+                return child.label
+            for option in getattr(child, "options", None) or []:
+                if option.value == str(index):
+                    return option.label.split(".")[0]
+    raise AssertionError(f"option {index} is not on the message")
+
+
 async def question_of(cohort, message):
     post = await cohort.svc.posts.get(post_id_of(message))
     return cohort.svc.library.question(cohort.guild.id, post.item_id)[0]
@@ -64,7 +87,7 @@ async def answer(member, message, q, *, right: bool):
 
     if q.kind == "single":
         k = q.answer if right else wrong_option(q)
-        return await member.click(message, label=LETTERS[k])
+        return await member.click(message, custom_id=option_button(message, k))
     if q.kind == "true_false":
         return await member.click(message, label="True" if q.answer == right else "False")
     if q.kind == "multiple":

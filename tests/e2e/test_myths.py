@@ -5,7 +5,7 @@ from pathlib import Path
 import simcord
 
 from bot.ui.errors import NotTutor
-from tests.e2e.helpers import answer, button_labels, custom_ids, embed_text, reply
+from tests.e2e.helpers import option_button, answer, button_labels, custom_ids, embed_text, reply
 
 EXAMPLE = (Path(__file__).resolve().parents[1] / "data" / "example_pack.yaml").read_bytes()
 
@@ -49,9 +49,8 @@ async def test_a_misconception_is_recorded_and_busting_the_myth_clears_it(cohort
             break
     q_id = "ex-q1" if quiz.response.embeds[0].description.startswith("A customer") else "ex-q3"
     q = cohort.svc.library.question(cohort.guild.id, q_id)[0]
-    if q.kind == "single":
-        from bot.domain.questions import LETTERS
-        fb = reply(await learner.click(quiz.response.message, label=LETTERS[2]))  # linked to ex-fix-fast
+    if q.kind == "single":  # option 2 is linked to ex-fix-fast
+        fb = reply(await learner.click(quiz.response.message, custom_id=option_button(quiz.response.message, 2)))
     else:
         fb = reply(await answer(learner, quiz.response.message, q, right=False))
     assert "Bust this myth" in button_labels(fb)
