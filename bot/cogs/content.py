@@ -45,7 +45,7 @@ class Content(commands.GroupCog, group_name="content", group_description="The co
         if outcome.pack is None:
             await interaction.followup.send(upload_errors_text(file.filename, outcome.errors), ephemeral=True)
         else:
-            await interaction.followup.send(upload_ok_text(outcome.pack), ephemeral=True)
+            await interaction.followup.send(upload_ok_text(outcome.pack, outcome.warnings), ephemeral=True)
 
     @app_commands.command(name="disable", description="Stop serving a pack in this server.")
     @app_commands.describe(pack="The pack id, as /content list shows it.")

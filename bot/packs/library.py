@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from .loader import PackResult, check_unique_ids, load_paths, parse_pack
+from .loader import PackResult, check_unique_ids, lint_across, load_paths, parse_pack
 from .schema import Myth, Pack, Question, Scenario
 
 log = logging.getLogger(__name__)
@@ -90,9 +90,11 @@ class ContentLibrary:
         return self._lookup(guild_id, "scenarios", scenario_id)
 
     # -- changing what a server sees ------------------------------------------------------
-    def check_upload(self, guild_id: int, text: str, name: str) -> PackResult:
-        """Validate an upload against the shipped packs and this server's other uploads."""
-        result = parse_pack(text, name)
+    def check_upload(self, guild_id: int, text: str, name: str, *, lint: bool = False) -> PackResult:
+        """Validate an upload against the shipped packs and this server's other uploads;
+        with ``lint``, the linter's warnings too (near-duplicates of the server's other packs
+        included)."""
+        result = parse_pack(text, name, lint=lint)
         if result.pack is None:
             return result
         if result.pack.pack in self._shipped:
@@ -109,6 +111,8 @@ class ContentLibrary:
                 for item in getattr(other.pack, section):
                     taken[item.id] = other.id
         check_unique_ids([result], taken)
+        if lint and result.pack is not None:
+            lint_across([result], [p.pack for p in self.all_packs(guild_id) if p.id != result.pack.pack])
         return result
 
     def install_upload(self, guild_id: int, pack: Pack, version: int) -> None:

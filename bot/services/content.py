@@ -17,6 +17,7 @@ log = logging.getLogger(__name__)
 class UploadOutcome:
     pack: LoadedPack | None = None
     errors: list[PackError] = field(default_factory=list)
+    warnings: list[PackError] = field(default_factory=list)  # the linter's: shown, never blocking
 
 
 class ContentService:
@@ -43,12 +44,12 @@ class ContentService:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
             return UploadOutcome(errors=[PackError(filename, 1, "", "the file is not UTF-8 text; save it as UTF-8 YAML")])
-        result = self.library.check_upload(guild_id, text, filename)
+        result = self.library.check_upload(guild_id, text, filename, lint=True)
         if result.pack is None:
             return UploadOutcome(errors=result.errors)
         version = await self.repo.add_upload(guild_id, result.pack.pack, text, user_id, now)
         self.library.install_upload(guild_id, result.pack, version)
-        return UploadOutcome(pack=self.library.pack(guild_id, result.pack.pack))
+        return UploadOutcome(pack=self.library.pack(guild_id, result.pack.pack), warnings=result.warnings)
 
     async def set_enabled(self, guild_id: int, pack_id: str, enabled: bool) -> LoadedPack | None:
         pack = self.library.pack(guild_id, pack_id)

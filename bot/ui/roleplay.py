@@ -33,8 +33,7 @@ def step_embed(play: Play) -> discord.Embed:
         last = state.steps[-1]
         embed.add_field(name="How that went", value=last.feedback[:1024], inline=False)
         if play.reply_score is not None:
-            embed.add_field(name="Your reply", value=_reply_lines(play.reply_score.found, play.reply_score.missing),
-                            inline=False)
+            embed.add_field(name="Your reply", value=_reply_lines(last), inline=False)
     embed.add_field(name="Customer's mood", value=mood_meter(state.mood), inline=False)
     if node.choices:
         embed.add_field(name="What do you say?", value="\n".join(
@@ -45,8 +44,13 @@ def step_embed(play: Play) -> discord.Embed:
     return embed
 
 
-def _reply_lines(found, missing) -> str:
-    lines = [f"✅ {idea}" for idea in found] + [f"➖ missing: {idea}" for idea in missing]
+def _reply_lines(step) -> str:
+    """What a written reply earned: per idea found, missing or discounted, and what to avoid."""
+    discounted = {d.split(":", 1)[0]: d.split(": ", 1)[1] for d in step.discounted}
+    lines = [f"✅ {idea}" for idea in step.found]
+    lines += [f"➖ discounted: {idea} ({discounted[idea]})" if idea in discounted else f"➖ missing: {idea}"
+              for idea in step.missing]
+    lines += [f"⚠️ avoid: {idea}" for idea in step.avoided]
     return "\n".join(lines)[:1024] or "—"
 
 
@@ -72,8 +76,10 @@ def report_embed(play: Play) -> discord.Embed:
     yours = []
     for step in r.path:
         node = s.nodes[step.node]
-        said = "your written reply" if step.choice is None else node.choices[step.choice].text
-        yours.append(f"• {said[:120]} — *{step.feedback[:150]}*")
+        if step.choice is None:
+            yours.append(f"• your written reply ({step.level or 'scored'}):\n" + _reply_lines(step).replace("\n", " · "))
+        else:
+            yours.append(f"• {node.choices[step.choice].text[:120]} — *{step.feedback[:150]}*")
     embed.add_field(name="Your path", value="\n".join(yours)[:1024] or "—", inline=False)
     best = []
     for node_id, choice in r.best_moves:

@@ -67,3 +67,12 @@ async def test_a_disabled_pack_is_not_served(cohort):
     quiz = await cohort.learners[0].slash(cohort.channel, "quiz", pack="example-heat")
     simcord.assert_error(cohort.env)
     assert "no enabled pack" in quiz.response.content
+
+
+async def test_an_upload_with_linter_warnings_goes_live_and_says_what_to_fix(cohort):
+    flat = EXAMPLE.replace(b"    difficulty: 3\n", b"")
+    result = await cohort.tutor.slash(cohort.channel, "content upload", file=("flat.yaml", flat))
+    text = reply(result).content
+    assert "is live" in text and "The linter found 1 thing(s)" in text and "difficulty 3" in text
+    quiz = await cohort.learners[0].slash(cohort.channel, "quiz", pack="example-heat")
+    assert "Calming an upset customer" in quiz.response.embeds[0].title

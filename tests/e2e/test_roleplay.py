@@ -2,6 +2,7 @@
 
 from bot.domain import roleplay as engine
 from tests.e2e.helpers import button_labels, embed_text, reply
+from tests.replies import full_reply as whole_rubric
 
 SCENARIO = "fa2cp-sc-bank"  # has a written-reply node on its best path
 
@@ -11,7 +12,7 @@ def scenario(cohort, scenario_id=SCENARIO):
 
 
 def full_reply(node) -> str:
-    return "I understand. " + " ".join(idea.phrases[0] for idea in node.reply.rubric)
+    return whole_rubric(node.reply)
 
 
 async def play_best_path(cohort, learner, message, sc, *, from_move=0, stop_after=None):
