@@ -41,7 +41,10 @@ async def test_the_sandbox_serves_its_page_and_a_learner_can_answer_after_a_jump
         post = sandbox.daily.last_message
         assert post is not None and post.embeds[0].title.startswith("Daily question")
         labels = [c.label for row in post.components for c in row.children if getattr(c, "label", None)]
-        result = await sandbox.learners[0].click(post, label=labels[0])
+        if labels:
+            result = await sandbox.learners[0].click(post, label=labels[0])
+        else:  # a multiple-choice question: a menu
+            result = await sandbox.learners[0].select(post, [post.components[0].children[0].options[0].value])
         assert result.acknowledged
         assert sandbox.env.bot.svc.library.pack(None, "example-heat") is not None
     finally:

@@ -27,10 +27,13 @@ LEVELS: tuple[Level, ...] = ("weak", "partial", "strong")
 # How far back (in words, within one clause) a negation reaches a phrase.
 NEGATION_REACH = 4
 # A reply reads as a list of key words, not a reply to a person, when more than this share
-# of its words are the rubric's own content words, or more than COVERAGE_MAX of its words
-# are inside the rubric's phrases (negations counted as neither).
+# of its words are the rubric's own content words, or (once it uses the phrases of several
+# ideas) more than COVERAGE_MAX of its words are inside the rubric's phrases; negations
+# count as neither. "I will call you back" is a reply; "sorry understand call you back
+# refund manager" is a list.
 KEYWORD_SHARE_MAX = 0.5
-COVERAGE_MAX = 0.75
+COVERAGE_MAX = 0.8
+COVERAGE_IDEAS = 3  # the coverage test applies once a reply uses phrases of this many ideas
 
 _NEGATIONS = frozenset(
     "not no never nothing nobody none nor neither without cannot refuse refused refuses "
@@ -220,7 +223,8 @@ def score_reply(reply: _Rubric, text: str) -> ReplyScore:
     covered = {m.start + k for r in (*ideas, *every_avoid) for m in r.matches for k in range(m.length)}
     counted = sum(not _is_negation(w) for w in words)
     coverage = sum(not _is_negation(words[i]) for i in covered) / counted if counted else 0.0
-    if keyword_share(reply, text) > KEYWORD_SHARE_MAX or coverage > COVERAGE_MAX:
+    listed = sum(bool(r.matches) for r in (*ideas, *every_avoid)) >= COVERAGE_IDEAS
+    if keyword_share(reply, text) > KEYWORD_SHARE_MAX or (listed and coverage > COVERAGE_MAX):
         return ReplyScore("weak", {}, ideas, avoided, keyword_list=True)
     credit: dict[str, int] = {}
     for r in ideas:

@@ -22,7 +22,7 @@ from bot.packs.schema import MultipleQuestion, OrderQuestion, Pack, Question, Si
 from bot.services.answering import Feedback
 
 TARGET = r"(?P<target>p\d{1,19}|[qr][A-Za-z0-9][A-Za-z0-9_.-]{0,39})"
-SEED = r"(?::(?P<seed>[0-9a-f]{1,8}))?"
+SEED = r"(?::(?P<seed>[0-9a-f]{6}))?"
 RIGHT, WRONG, INFO = discord.Colour.green(), discord.Colour.red(), discord.Colour.blurple()
 SOURCE_TITLE = {"daily": "Daily question", "quiz": "Practice question", "revise": "Revision card"}
 

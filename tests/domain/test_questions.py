@@ -73,15 +73,30 @@ def test_multiple_with_a_wrong_option_gives_its_feedback():
 def test_multiple_missing_a_right_option_says_which():
     g = grade(MULTIPLE, (0,))
     assert not g.correct
-    assert g.feedback == ("You missed **B**, which is also right.",)
+    assert (g.feedback, g.missed) == ((), (1,))  # the letter depends on the order shown: the UI names it
     assert g.misconceptions == ()
 
 
 def test_multiple_wrong_and_missing_gives_both():
     g = grade(MULTIPLE, (2,))
     assert not g.correct
-    assert g.feedback == ("Being told to calm down usually makes people angrier.",
-                          "You missed **A**, **B**, which is also right.")
+    assert g.feedback == ("Being told to calm down usually makes people angrier.",)
+    assert g.missed == (0, 1)
+
+
+def test_a_post_or_serve_shows_one_order_and_letters_follow_it():
+    from bot.domain.questions import answer_text, choice_text, letter, option_order, tally
+    order = option_order(MULTIPLE, "1234")
+    assert order == option_order(MULTIPLE, "1234") and sorted(order) == [0, 1, 2, 3]
+    assert option_order(MULTIPLE, None) == (0, 1, 2, 3)  # posts from before shuffling
+    assert option_order(MULTIPLE.model_copy(update={"shuffle": False}), "1234") == (0, 1, 2, 3)
+    assert len({option_order(MULTIPLE, str(seed)) for seed in range(50)}) > 5
+    shown = [letter(order, k) for k in (0, 1)]
+    assert all(f"**{x}**" in answer_text(MULTIPLE, order) for x in shown)
+    assert choice_text(MULTIPLE, (0,), order).startswith(f"{shown[0]}. ")
+    t = tally(MULTIPLE, [(0, 1), (0,)], order)
+    assert t.counts[order.index(0)] == 2 and t.counts[order.index(1)] == 1
+    assert t.labels[0].startswith("A. ") and t.labels[0].endswith(MULTIPLE.options[order[0]])
 
 
 @pytest.mark.parametrize("choice", [(), (0, 0), (0, 1, 1), (0, 9), (-1,), (True,), [0, 1], 0, (0.0, 1.0), None])
@@ -170,14 +185,14 @@ def test_display_order_is_not_the_same_for_every_question():
 
 def test_answer_text():
     assert answer_text(SINGLE) == "**B**. Listen without interrupting"
-    assert answer_text(MULTIPLE) == "**A**. A calm, steady tone, **B**. Open posture"
+    assert answer_text(MULTIPLE) == "**A**. A calm, steady tone\n**B**. Open posture"
     assert answer_text(TRUE_FALSE) == "**False**"
     assert answer_text(ORDER) == "**Hear** → **Empathise** → **Apologise** → **Take action**"
 
 
 def test_choice_text():
     assert choice_text(SINGLE, 2) == "C. Offer a refund straight away"
-    assert choice_text(MULTIPLE, (2, 0)) == "A, C"
+    assert choice_text(MULTIPLE, (2, 0)) == "A. A calm, steady tone\nC. Telling the customer to calm down"
     assert choice_text(TRUE_FALSE, True) == "True"
     assert choice_text(TRUE_FALSE, False) == "False"
     assert choice_text(ORDER, (1, 0, 2, 3)) == "Empathise → Hear → Apologise → Take action"
@@ -196,7 +211,7 @@ def test_tally_single():
 
 def test_tally_multiple_counts_each_option_picked():
     t = tally(MULTIPLE, [(0, 1), (0,), (2,)])
-    assert t.counts == [2, 1, 1]
+    assert t.counts == [2, 1, 1, 0]
     assert t.total == 3
     assert t.percent(0) == 67
 

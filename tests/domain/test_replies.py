@@ -90,8 +90,8 @@ def negated(reply: Reply) -> str:
 
 
 def hostile(reply: Reply) -> str:
-    rude = f" Also, {reply.avoid[0].phrases[0]}." if reply.avoid else ""
-    return " ".join(f"Look, there's no way {idea.phrases[0]}." for idea in reply.rubric) + rude
+    return " ".join(f"Look, there's no way {idea.phrases[0]}." for idea in reply.rubric) + \
+        " Calm down, that's your problem, not mine."
 
 
 def stuffed(reply: Reply) -> str:
