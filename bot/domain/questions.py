@@ -48,6 +48,11 @@ def new_seed(rng: random.Random | ModuleType) -> str:
     return f"{rng.getrandbits(24):06x}"
 
 
+def shown_order(q: SingleQuestion | MultipleQuestion, order: Order) -> Order:
+    """``order``, or the written order where none was given."""
+    return order or tuple(range(len(q.options)))
+
+
 def letter(order: Order, index: int) -> str:
     """The letter the option with the pack's ``index`` is shown under."""
     return LETTERS[order.index(index)] if index in order else LETTERS[index]
@@ -138,8 +143,7 @@ def _shown(order: Order, indexes) -> list[int]:
 def option_labels(q: Question, order: Order = ()) -> list[str]:
     """The labels the per-option answer counts are shown under, in the order shown."""
     if isinstance(q, SingleQuestion | MultipleQuestion):
-        order = order or tuple(range(len(q.options)))
-        return [f"{LETTERS[pos]}. {q.options[k]}" for pos, k in enumerate(order)]
+        return [f"{LETTERS[pos]}. {q.options[k]}" for pos, k in enumerate(shown_order(q, order))]
     if isinstance(q, TrueFalseQuestion):
         return ["True", "False"]
     return ["Right order", "Another order"]
@@ -148,9 +152,8 @@ def option_labels(q: Question, order: Order = ()) -> list[str]:
 def tally_key(q: Question, choice: Choice, order: Order = ()) -> list[int]:
     """Which of ``option_labels`` an answer counts under (several for multiple choice)."""
     if isinstance(q, SingleQuestion | MultipleQuestion):
-        order = order or tuple(range(len(q.options)))
         picked = [choice] if isinstance(q, SingleQuestion) else list(choice)
-        return sorted(order.index(k) for k in picked)
+        return sorted(shown_order(q, order).index(k) for k in picked)
     if isinstance(q, TrueFalseQuestion):
         return [0 if choice else 1]
     return [0 if list(choice) == list(range(len(q.steps))) else 1]

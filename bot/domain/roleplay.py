@@ -117,7 +117,7 @@ class Path:
     score: int
 
 
-def _node_options(scenario: Scenario, node_id: str):
+def node_options(scenario: Scenario, node_id: str):
     """Each way out of a node: (choice index or None, next id, credit earned)."""
     node = scenario.nodes[node_id]
     if node.reply is not None:
@@ -140,7 +140,7 @@ def best_path(scenario: Scenario) -> Path:
         if node_id in scenario.endings:
             return Path((), node_id, 0)
         best: Path | None = None
-        for index, nxt, credit in _node_options(scenario, node_id):
+        for index, nxt, credit in node_options(scenario, node_id):
             rest = best_from(nxt)
             candidate = Path(((node_id, index),) + rest.moves, rest.ending, rest.score + sum(credit.values()))
             if best is None or candidate.score > best.score:
@@ -159,7 +159,7 @@ def max_credit(scenario: Scenario) -> dict[str, int]:
         if node_id in scenario.endings:
             return ()
         best: dict[str, int] = {}
-        for _, nxt, credit in _node_options(scenario, node_id):
+        for _, nxt, credit in node_options(scenario, node_id):
             rest = dict(from_node(nxt))
             for cid, pts in credit.items():
                 rest[cid] = rest.get(cid, 0) + pts

@@ -165,7 +165,7 @@ def _credit_and_mood(s: Scenario, base: Path) -> Iterator[Problem]:
 def _paths(s: Scenario):
     """Every path as (moves, ending, score); a reply is strong (its whole rubric) or, where
     a weak reply leads elsewhere, weak (nothing)."""
-    from bot.domain.roleplay import _node_options  # the engine's own view of a node's ways out
+    from bot.domain.roleplay import node_options  # the engine's view of a node's ways out (lazy: no cycle)
 
     stack = [(s.start, (), 0)]
     while stack:
@@ -173,7 +173,7 @@ def _paths(s: Scenario):
         if node_id in s.endings:
             yield moves, node_id, score
             continue
-        for index, nxt, credit in _node_options(s, node_id):
+        for index, nxt, credit in node_options(s, node_id):
             stack.append((nxt, moves + ((node_id, index),), score + sum(credit.values())))
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import discord
 
 from bot.packs import PackError
@@ -37,7 +39,7 @@ def upload_errors_text(filename: str, errors: list[PackError]) -> str:
     return text if len(text) <= 2000 else text[:1990] + "\n```"
 
 
-def upload_ok_text(pack: LoadedPack, warnings: list[PackError] = ()) -> str:
+def upload_ok_text(pack: LoadedPack, warnings: Sequence[PackError] = ()) -> str:
     text = (f"✅ Pack `{pack.id}` (version {pack.version}) is live in this server: {_counts(pack)}. "
             f"It is used from now on; no restart needed.")
     if warnings:
@@ -45,5 +47,5 @@ def upload_ok_text(pack: LoadedPack, warnings: list[PackError] = ()) -> str:
         more = f"\n…and {len(warnings) - MAX_ERRORS_SHOWN} more." if len(warnings) > MAX_ERRORS_SHOWN else ""
         text += (f"\n⚠️ The linter found {len(warnings)} thing(s) that let learners score without knowing "
                  f"(the pack is live anyway):\n```\n{shown}\n```{more}\n"
-                 f"`python -m bot validate --strict {pack.id}.yaml` lists them all.")
+                 "`python -m bot validate --strict` on the file lists them all.")
     return text if len(text) <= 2000 else text[:1990] + "\n```"

@@ -17,7 +17,8 @@ import re
 
 import discord
 
-from bot.domain.questions import LETTERS, Order, Tally, answer_text, choice_text, display_order, letter
+from bot.domain.questions import (LETTERS, Order, Tally, answer_text, choice_text, display_order, letter,
+                                  shown_order)
 from bot.packs.schema import MultipleQuestion, OrderQuestion, Pack, Question, SingleQuestion, TrueFalseQuestion
 from bot.services.answering import Feedback
 
@@ -32,13 +33,9 @@ def criteria_line(q: Question, pack: Pack) -> str:
     return "\n".join(f"**{cid}** {texts.get(cid, '')}"[:300] for cid in q.criteria)[:1024]
 
 
-def _positions(q: SingleQuestion | MultipleQuestion, order: Order) -> Order:
-    return order or tuple(range(len(q.options)))
-
-
 def question_body(q: Question, order: Order = ()) -> str:
     if isinstance(q, SingleQuestion | MultipleQuestion):
-        options = "\n".join(f"**{LETTERS[pos]}.** {q.options[k]}" for pos, k in enumerate(_positions(q, order)))
+        options = "\n".join(f"**{LETTERS[pos]}.** {q.options[k]}" for pos, k in enumerate(shown_order(q, order)))
         hint = "\n\n*Choose all that apply.*" if isinstance(q, MultipleQuestion) else ""
         return f"{q.prompt}\n\n{options}{hint}"
     if isinstance(q, TrueFalseQuestion):
@@ -62,7 +59,7 @@ def answer_view(q: Question, target: str, *, in_channel: bool, order: Order = ()
     opens a private picker; in a private message the picker is inline."""
     view = discord.ui.View(timeout=None)
     if isinstance(q, SingleQuestion):
-        for pos, k in enumerate(_positions(q, order)):
+        for pos, k in enumerate(shown_order(q, order)):
             view.add_item(AnswerButton(target, str(k), seed, LETTERS[pos]))
     elif isinstance(q, TrueFalseQuestion):
         view.add_item(AnswerButton(target, "t"))
@@ -183,7 +180,7 @@ class MultipleSelect(discord.ui.DynamicItem[discord.ui.Select], template=r"rb:se
     def __init__(self, target: str, q: MultipleQuestion | None = None, order: Order = (),
                  seed: str | None = None) -> None:
         options = [discord.SelectOption(label=f"{LETTERS[pos]}. {q.options[k]}"[:100], value=str(k))
-                   for pos, k in enumerate(_positions(q, order))] if q else [discord.SelectOption(label="-", value="0")]
+                   for pos, k in enumerate(shown_order(q, order))] if q else [discord.SelectOption(label="-", value="0")]
         super().__init__(discord.ui.Select(custom_id=_with_seed(f"rb:sel:{target}", seed),
                                            placeholder="Choose all that apply…",
                                            min_values=1, max_values=len(options), options=options))
