@@ -21,6 +21,8 @@ The checks, and why:
   where a weak reply leads somewhere else).
 - **Calibration examples**: a reply step needs examples labelled strong, partial and weak,
   and a weak one that uses the rubric's words (a hostile reply), or its rubric is unchecked.
+- **Avoid entries that cost nothing**: an ``avoid`` entry takes its points from its own
+  criterion's credit, so one naming a criterion the rubric never credits costs nothing.
 - **Difficulty spread**: a pack with nothing at difficulty 3 tests recall only.
 """
 
@@ -196,6 +198,12 @@ def _calibration(s: Scenario, base: Path) -> Iterator[Problem]:
         if node.reply is None:
             continue
         path = base + ("nodes", node_id, "reply")
+        credited = {idea.criterion for idea in node.reply.rubric}
+        for k, entry in enumerate(node.reply.avoid):
+            if entry.criterion not in credited:
+                yield path + ("avoid", k, "criterion"), (
+                    f"avoid entry {entry.idea!r} costs {entry.criterion}, which this rubric never credits, so it "
+                    f"costs nothing: name a criterion of the rubric ({', '.join(sorted(credited))})")
         labels = {e.label for e in node.reply.examples}
         missing = [level for level in ("strong", "partial", "weak") if level not in labels]
         if missing:

@@ -144,3 +144,11 @@ def test_a_rubric_that_disagrees_with_its_example_is_an_error():
     assert result.pack is None
     assert any("labelled strong but scores partial" in e.message and "examples[1].label" in e.field
                for e in result.errors)
+
+
+def test_an_avoid_entry_on_a_criterion_the_rubric_never_credits_is_flagged():
+    def change(data):
+        data["scenarios"][0]["nodes"]["n2"]["reply"]["avoid"][0]["criterion"] = "AC1"
+        data["scenarios"][0]["nodes"]["n2"]["reply"]["rubric"][0]["criterion"] = "AC2"
+    assert "costs AC1, which this rubric never credits" in messages(pack(change))
+    assert "never credits" not in messages(pack())
