@@ -18,7 +18,8 @@ The checks, and why:
   than a sibling but calms the customer more teaches that the weaker move works better.
 - **Dishonest endings**: an ending labelled resolved or escalated that a path scoring
   less than half the best path reaches (a written reply counted as strong, or as weak
-  where a weak reply leads somewhere else).
+  where a weak reply leads somewhere else, or answered with each calibration example, so
+  a partial or over-promising reply is scored as it really would be).
 - **Calibration examples**: a reply step needs examples labelled strong, partial and weak,
   and a weak one that uses the rubric's words (a hostile reply), or its rubric is unchecked.
 - **Avoid entries that cost nothing**: an ``avoid`` entry takes its points from its own
@@ -179,15 +180,26 @@ def _paths(s: Scenario):
             stack.append((nxt, moves + ((node_id, index),), score + sum(credit.values())))
 
 
+def _played(s: Scenario):
+    """Every path with each reply node answered by each of its calibration examples, as
+    (moves, ending, score): what a real partial or over-promising reply earns and where it leads."""
+    from bot.domain.roleplay import all_paths
+
+    for state in all_paths(s):
+        yield (tuple((st.node, st.choice if st.choice is not None else st.level) for st in state.steps),
+               state.node, sum(state.credit.values()))
+
+
 def _honest_endings(s: Scenario, base: Path) -> Iterator[Problem]:
     paths = list(_paths(s))
     best = max(score for _, _, score in paths)
     flagged: set[str] = set()
-    for moves, ending, score in sorted(paths, key=lambda p: p[2]):
+    for moves, ending, score in sorted([*paths, *_played(s)], key=lambda p: p[2]):
         if ending in flagged or s.endings[ending].outcome not in GOOD_OUTCOMES or score * 2 >= best:
             continue
         flagged.add(ending)
-        route = " -> ".join(f"{n}:{'reply' if k is None else k}" for n, k in moves)
+        route = " -> ".join(f"{n}:{'reply' if k is None else k if isinstance(k, int) else k + ' reply'}"
+                            for n, k in moves)
         yield (base + ("endings", ending, "outcome"),
                f"ending {ending!r} is labelled {s.endings[ending].outcome} but a path scoring {score} of the best "
                f"{best} reaches it ({route}): a weak path should not end well")

@@ -152,3 +152,15 @@ def test_an_avoid_entry_on_a_criterion_the_rubric_never_credits_is_flagged():
         data["scenarios"][0]["nodes"]["n2"]["reply"]["rubric"][0]["criterion"] = "AC2"
     assert "costs AC1, which this rubric never credits" in messages(pack(change))
     assert "never credits" not in messages(pack())
+
+
+def test_a_partial_reply_example_reaching_a_good_ending_on_a_weak_path_is_flagged():
+    def change(data):
+        nodes = data["scenarios"][0]["nodes"]
+        nodes["n1"]["choices"][0]["criteria"] = {}
+        for choice in nodes["n3"]["choices"]:
+            choice["criteria"] = {}
+        nodes["n2"]["reply"]["next_if_weak"] = "lost"  # weak replies end badly; partial ones carry on
+    text = messages(pack(change))
+    assert "n2:partial reply" in text and "a weak path should not end well" in text
+    assert "weak path" not in messages(pack())
