@@ -37,9 +37,15 @@ def option_order(q: Question, seed: str | None) -> Order:
     keep the written order."""
     if not isinstance(q, SingleQuestion | MultipleQuestion):
         return ()
-    order = list(range(len(q.options)))
     if seed is not None and q.shuffle:
-        random.Random(f"{seed}:{q.id}").shuffle(order)
+        return shuffled(len(q.options), f"{seed}:{q.id}")
+    return tuple(range(len(q.options)))
+
+
+def shuffled(n: int, seed: str) -> Order:
+    """``range(n)`` in an order fixed by ``seed``."""
+    order = list(range(n))
+    random.Random(seed).shuffle(order)
     return tuple(order)
 
 

@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
 
+from bot.domain.questions import shuffled
 from bot.domain.replies import ReplyScore, score_reply
 from bot.packs.schema import Reply, Scenario
 
@@ -61,6 +62,13 @@ def _advance(scenario: Scenario, state: State, nxt: str, mood: int,
         total[cid] = total.get(cid, 0) + points
     return replace(state, node=nxt, mood=_clamp(state.mood + mood), credit=total,
                    steps=state.steps + (step,), finished=nxt in scenario.endings)
+
+
+def choice_order(session_id: int, node_id: str, n: int) -> tuple[int, ...]:
+    """The order a node's choices are shown in: fixed per session and node (a resume or a
+    restart shows the same letters), different between sessions, so the best move is not
+    always A. Choices are still chosen by their index in the pack."""
+    return shuffled(n, f"rp:{session_id}:{node_id}")
 
 
 def choose(scenario: Scenario, state: State, index: int) -> State:

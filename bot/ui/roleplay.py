@@ -1,7 +1,7 @@
 """Role-plays on screen: the customer, the mood meter, the choices, the end report.
 
 custom_id scheme (the step number makes a stale or double click harmless):
-  rb:rp:<session>:<step>:<choice>   pick a choice
+  rb:rp:<session>:<step>:<choice>   pick a choice (its index in the pack; shown shuffled, see choice_order)
   rb:rpw:<session>:<step>           open the modal to write your own reply
 """
 
@@ -10,6 +10,7 @@ from __future__ import annotations
 import discord
 
 from bot.domain.questions import LETTERS
+from bot.domain.roleplay import choice_order
 from bot.services.roleplay import Play
 
 OUTCOME_TEXT = {"resolved": "✅ Resolved", "escalated": "↗️ Escalated correctly",
@@ -36,8 +37,9 @@ def step_embed(play: Play) -> discord.Embed:
             embed.add_field(name="Your reply", value=_reply_lines(last), inline=False)
     embed.add_field(name="Customer's mood", value=mood_meter(state.mood), inline=False)
     if node.choices:
+        order = choice_order(play.session.id, state.node, len(node.choices))
         embed.add_field(name="What do you say?", value="\n".join(
-            f"**{LETTERS[k]}.** {c.text}" for k, c in enumerate(node.choices))[:1024], inline=False)
+            f"**{LETTERS[pos]}.** {node.choices[k].text}" for pos, k in enumerate(order))[:1024], inline=False)
     else:
         embed.add_field(name="Your turn", value=f"Write your own reply: {node.reply.prompt}.", inline=False)
     embed.set_footer(text=f"Step {len(state.steps) + 1} · saved as you go: /roleplay resume carries on later")
@@ -59,8 +61,8 @@ def step_view(play: Play) -> discord.ui.View:
     node = play.scenario.nodes[play.state.node]
     sid, step = play.session.id, play.session.steps
     if node.choices:
-        for k in range(len(node.choices)):
-            view.add_item(ChoiceButton(sid, step, k))
+        for pos, k in enumerate(choice_order(sid, play.state.node, len(node.choices))):
+            view.add_item(ChoiceButton(sid, step, k, LETTERS[pos]))
     else:
         view.add_item(WriteReplyButton(sid, step))
     return view
@@ -104,8 +106,9 @@ def _cog(interaction: discord.Interaction):
 
 
 class ChoiceButton(discord.ui.DynamicItem[discord.ui.Button], template=r"rb:rp:(?P<sid>\d{1,19}):(?P<step>\d{1,3}):(?P<k>[0-3])"):
-    def __init__(self, session_id: int, step: int, k: int) -> None:
-        super().__init__(discord.ui.Button(label=LETTERS[k], style=discord.ButtonStyle.primary,
+    def __init__(self, session_id: int, step: int, k: int, label: str | None = None) -> None:
+        # k is the choice's index in the pack; the label is the letter it is shown under
+        super().__init__(discord.ui.Button(label=label or LETTERS[k], style=discord.ButtonStyle.primary,
                                            custom_id=f"rb:rp:{session_id}:{step}:{k}"))
         self.session_id, self.step, self.k = session_id, step, k
 

@@ -59,6 +59,16 @@ def option_button(message, index: int) -> str:
     raise AssertionError(f"no button for option {index} in {custom_ids(message)}")
 
 
+def choice_button(message, index: int) -> str:
+    """The custom_id of the role-play button for the pack's choice ``index`` (choices are
+    shown shuffled per session)."""
+    for cid in custom_ids(message):
+        parts = cid.split(":")
+        if parts[:2] == ["rb", "rp"] and parts[4] == str(index):
+            return cid
+    raise AssertionError(f"no button for choice {index} in {custom_ids(message)}")
+
+
 def shown_letter(message, index: int) -> str:
     """The letter the pack's option ``index`` is shown under on ``message``."""
     message = _msg(message)

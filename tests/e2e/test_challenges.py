@@ -4,14 +4,14 @@ import simcord
 
 from bot.domain import roleplay as engine
 from bot.ui.errors import NotTutor
-from tests.e2e.helpers import embed_text, reply
+from tests.e2e.helpers import choice_button, embed_text, reply
 from tests.e2e.test_roleplay import SCENARIO, play_best_path, scenario
 
 DAY = 24 * 3600
 
 
 async def play_first_choices(learner, message, sc):
-    """Always pick choice A (writing "ok" at a reply node) until the role-play ends."""
+    """Always pick the pack's first choice (writing "ok" at a reply node) until the role-play ends."""
     state = engine.start(sc)
     while not state.finished:
         node = sc.nodes[state.node]
@@ -20,7 +20,7 @@ async def play_first_choices(learner, message, sc):
             result = await learner.submit_modal(shown, {"reply": "ok"})
             state, _ = engine.write_reply(sc, state, "ok")
         else:
-            result = await learner.click(message, label="A")
+            result = await learner.click(message, custom_id=choice_button(message, 0))
             state = engine.choose(sc, state, 0)
         message = reply(result).message
     return message

@@ -1,7 +1,7 @@
 """Role-plays as a learner plays them: choices, a written reply, the report, and resuming."""
 
 from bot.domain import roleplay as engine
-from tests.e2e.helpers import button_labels, embed_text, reply
+from tests.e2e.helpers import button_labels, choice_button, embed_text, reply
 from tests.replies import full_reply as whole_rubric
 
 SCENARIO = "fa2cp-sc-bank"  # has a written-reply node on its best path
@@ -18,8 +18,6 @@ def full_reply(node) -> str:
 async def play_best_path(cohort, learner, message, sc, *, from_move=0, stop_after=None):
     """Follow the best path from move ``from_move``; returns the last message shown and
     the number of moves made."""
-    from bot.domain.questions import LETTERS
-
     best = engine.best_path(sc)
     for i, (node_id, choice) in enumerate(best.moves):
         if i < from_move:
@@ -30,7 +28,7 @@ async def play_best_path(cohort, learner, message, sc, *, from_move=0, stop_afte
             shown = await learner.click(message, label="Write your reply")
             result = await learner.submit_modal(shown, {"reply": full_reply(sc.nodes[node_id])})
         else:
-            result = await learner.click(message, label=LETTERS[choice])
+            result = await learner.click(message, custom_id=choice_button(message, choice))
         message = reply(result).message if reply(result) else message
     return message, len(best.moves)
 
@@ -97,3 +95,23 @@ async def test_starting_twice_and_quitting(cohort):
     listed = await learner.slash(cohort.channel, "roleplay list")
     assert SCENARIO in embed_text(listed.response)
     assert button_labels(listed.response) == []
+
+
+async def test_choices_are_shown_in_a_shuffled_order_kept_for_the_session(cohort, settings):
+    learner, sc = cohort.learners[3], scenario(cohort)
+    best_first = engine.best_path(sc).moves[0][1]
+    letters = []
+    for _ in range(8):
+        start = (await learner.slash(cohort.channel, "roleplay start", scenario=SCENARIO)).response
+        button = choice_button(start, best_first)
+        letters.append(next(c.label for row in start.message.components for c in row.children
+                            if c.custom_id == button))
+        if len(letters) == 1:  # the same letters after a restart
+            await cohort.restart(settings)
+            resumed = (await learner.slash(cohort.channel, "roleplay resume")).response
+            assert next(c.label for row in resumed.message.components for c in row.children
+                        if c.custom_id == button) == letters[0]
+            text = sc.nodes[sc.start].choices[best_first].text[:60]
+            assert f"**{letters[0]}.** {text}" in embed_text(resumed)
+        await learner.slash(cohort.channel, "roleplay quit")
+    assert len(set(letters)) >= 2, letters  # the best move is not always at one letter
