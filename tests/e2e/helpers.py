@@ -49,24 +49,24 @@ def post_id_of(message) -> int:
     raise AssertionError(f"no post id in {custom_ids(message)}")
 
 
-def option_button(message, index: int) -> str:
-    """The custom_id of the answer button for the pack's option ``index`` (buttons are
-    shown shuffled: the letter on it depends on the post or the practice serve)."""
+def _button_with_index(message, kind: str, part: int, index: int) -> str:
+    """The custom_id ``rb:<kind>:...`` whose ``part``-th field is the pack's ``index``
+    (buttons are shown shuffled, so their letters say nothing about the index)."""
     for cid in custom_ids(message):
         parts = cid.split(":")
-        if parts[:2] == ["rb", "ans"] and parts[3] == str(index):
+        if parts[:2] == ["rb", kind] and parts[part:part + 1] == [str(index)]:
             return cid
-    raise AssertionError(f"no button for option {index} in {custom_ids(message)}")
+    raise AssertionError(f"no {kind} button for index {index} in {custom_ids(message)}")
+
+
+def option_button(message, index: int) -> str:
+    """The answer button for the pack's option ``index`` (rb:ans:<target>:<index>[:<seed>])."""
+    return _button_with_index(message, "ans", 3, index)
 
 
 def choice_button(message, index: int) -> str:
-    """The custom_id of the role-play button for the pack's choice ``index`` (choices are
-    shown shuffled per session)."""
-    for cid in custom_ids(message):
-        parts = cid.split(":")
-        if parts[:2] == ["rb", "rp"] and parts[4] == str(index):
-            return cid
-    raise AssertionError(f"no button for choice {index} in {custom_ids(message)}")
+    """The role-play button for the pack's choice ``index`` (rb:rp:<session>:<step>:<index>)."""
+    return _button_with_index(message, "rp", 4, index)
 
 
 def shown_letter(message, index: int) -> str:
