@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from typing import NamedTuple
 from functools import cache
 
 from bot.domain.questions import shuffled
-from bot.domain.replies import ReplyScore, score_reply
+from bot.domain.replies import ReplyScore, phrase_stems, score_reply
 from bot.packs.schema import Reply, Scenario
 
 __all__ = ["ReplyScore", "score_reply"]  # re-exported: the role-play's callers score replies here
@@ -92,7 +93,8 @@ def write_reply(scenario: Scenario, state: State, text: str) -> tuple[State, Rep
         raise RoleplayError("Write a reply first.")
     score = score_reply(reply, text)
     mood = {"strong": reply.mood_if_strong, "partial": reply.mood_if_partial, "weak": reply.mood_if_weak}[score.level]
-    nxt = (reply.next_if_weak or reply.next) if score.level == "weak" else reply.next
+    # a weak reply, or one that said what to avoid (an over-promise, blame), meets its consequence
+    nxt = (reply.next_if_weak or reply.next) if score.level == "weak" or score.avoided else reply.next
     step = Step(state.node, None, REPLY_FEEDBACK[score.level], reply=text, found=score.found, missing=score.missing,
                 discounted=tuple(f"{idea}: {', '.join(repr(p) for p in phrases)} negated"
                                  for idea, phrases in score.discounted),
@@ -125,30 +127,61 @@ class Path:
     score: int
 
 
-def node_options(scenario: Scenario, node_id: str):
-    """Each way out of a node: (choice index or None, next id, credit earned)."""
+class Option(NamedTuple):
+    index: int | None  # the choice index, or None for a written reply
+    next: str
+    credit: dict[str, int]  # what taking it earns (for a reply: the most it can earn)
+    weak: bool = False  # the way a weak reply, or one that used an avoid phrase, goes
+
+
+def node_options(scenario: Scenario, node_id: str) -> list[Option]:
+    """Each way out of a node. A reply node has its strong way (the whole rubric) and,
+    where ``next_if_weak`` leads elsewhere, its weak way: a reply that earned nothing, or
+    one that used an avoid phrase and so can keep at most the rubric less one avoid entry."""
     node = scenario.nodes[node_id]
-    if node.reply is not None:
-        full: dict[str, int] = {}
-        for idea in node.reply.rubric:
-            full[idea.criterion] = full.get(idea.criterion, 0) + idea.points
-        options = [(None, node.reply.next, full)]
-        if node.reply.next_if_weak and node.reply.next_if_weak != node.reply.next:
-            options.append((None, node.reply.next_if_weak, {}))
-        return options
-    return [(k, c.next, dict(c.criteria)) for k, c in enumerate(node.choices or [])]
+    if node.reply is None:
+        return [Option(k, c.next, dict(c.criteria)) for k, c in enumerate(node.choices or [])]
+    reply = node.reply
+    full: dict[str, int] = {}
+    for idea in reply.rubric:
+        full[idea.criterion] = full.get(idea.criterion, 0) + idea.points
+    options = [Option(None, reply.next, full)]
+    if reply.next_if_weak and reply.next_if_weak != reply.next:
+        options.append(Option(None, reply.next_if_weak, _after_avoid(full, reply.avoid), weak=True))
+    return options
+
+
+def _after_avoid(full: dict[str, int], avoid) -> dict[str, int]:
+    """The most a reply that used an avoid phrase can keep, per criterion: the whole
+    rubric less what the cheapest phrase for that criterion costs (a phrase costs every
+    avoid entry that lists it)."""
+    if not avoid:
+        return {}
+    entries = [(entry, {phrase_stems(p) for p in entry.phrases}) for entry in avoid]
+    best: dict[str, int] = {}
+    for phrase in set().union(*(stems for _, stems in entries)):
+        cost: dict[str, int] = {}
+        for entry, stems in entries:
+            if phrase in stems:
+                cost[entry.criterion] = cost.get(entry.criterion, 0) + entry.points
+        for cid, pts in full.items():
+            best[cid] = max(best.get(cid, 0), pts - cost.get(cid, 0))
+    return {c: p for c, p in best.items() if p > 0}
 
 
 def best_path(scenario: Scenario) -> Path:
     """The path with the most criterion credit (a full written reply counts as all of
-    its rubric); ties go to the first choice offered. The scenario must be a DAG."""
+    its rubric, and never goes the weak way); ties go to the first choice offered. The
+    scenario must be a DAG."""
 
     @cache
     def best_from(node_id: str) -> Path:
         if node_id in scenario.endings:
             return Path((), node_id, 0)
         best: Path | None = None
-        for index, nxt, credit in node_options(scenario, node_id):
+        for index, nxt, credit, weak in node_options(scenario, node_id):
+            if weak:
+                continue
             rest = best_from(nxt)
             candidate = Path(((node_id, index),) + rest.moves, rest.ending, rest.score + sum(credit.values()))
             if best is None or candidate.score > best.score:
@@ -167,7 +200,7 @@ def max_credit(scenario: Scenario) -> dict[str, int]:
         if node_id in scenario.endings:
             return ()
         best: dict[str, int] = {}
-        for _, nxt, credit in node_options(scenario, node_id):
+        for _, nxt, credit, _ in node_options(scenario, node_id):
             rest = dict(from_node(nxt))
             for cid, pts in credit.items():
                 rest[cid] = rest.get(cid, 0) + pts

@@ -156,7 +156,7 @@ class Reply(Strict):
     avoid: list[RubricIdea] = []  # blame, dismissive lines, promises beyond authority
     examples: list[ReplyExample] = []  # at least one strong, partial and weak (the linter asks)
     next: Id
-    next_if_weak: Id | None = None  # where a weak reply leads (default: ``next``)
+    next_if_weak: Id | None = None  # where a weak reply, or one using an avoid phrase, leads (default: ``next``)
     mood_if_strong: Annotated[int, Field(ge=-5, le=5)] = -2  # half the rubric's points, nothing to avoid
     mood_if_partial: Annotated[int, Field(ge=-5, le=5)] = 0
     mood_if_weak: Annotated[int, Field(ge=-5, le=5)] = 1

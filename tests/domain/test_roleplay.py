@@ -40,7 +40,11 @@ def test_there_are_shipped_scenarios():
 # --- every shipped scenario, every path -------------------------------------------------------
 
 def full_and_examples(reply) -> list[str]:
-    return [full_reply(reply)] + [e.text for e in reply.examples]
+    """A reply earning the whole rubric, the same with each avoid phrase added (the most a
+    reply going the weak way keeps), and the examples."""
+    full_text = full_reply(reply)
+    with_avoid = [f"{full_text} Thinking it through carefully, {a.phrases[0]}, honestly." for a in reply.avoid]
+    return [full_text, *with_avoid, *(e.text for e in reply.examples)]
 
 
 @pytest.mark.parametrize("scenario_id", sorted(SHIPPED))
@@ -210,6 +214,8 @@ def test_a_weak_reply_can_lead_elsewhere():
     at_reply = rp.choose(s, rp.start(s), 0)
     assert rp.write_reply(s, at_reply, "Please hold.")[0].node == "lost"
     assert rp.write_reply(s, at_reply, "Sorry about that.")[0].node == "n3"  # partial goes on
+    over_promise = rp.write_reply(s, at_reply, "Sorry, I'll sort it: I guarantee it arrives today.")
+    assert over_promise[1].level == "partial" and over_promise[0].node == "lost"  # what to avoid has consequences
 
 
 def test_a_reply_is_cut_to_the_box_length():
