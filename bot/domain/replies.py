@@ -8,7 +8,7 @@ it is used plainly:
   reported as discounted;
 - ``avoid`` phrases (blame, dismissive lines, promises beyond authority) cost credit and
   stop a reply from being strong, negated or not;
-- a reply that is mostly the rubric's own words (a list of key words, not a reply to a
+- a reply that is mostly the rubric's phrases (a list of key words, not a reply to a
   person) earns nothing.
 
 Pure functions: no I/O, no discord.
@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal, Protocol
 
 Level = Literal["strong", "partial", "weak"]
@@ -26,12 +27,12 @@ LEVELS: tuple[Level, ...] = ("weak", "partial", "strong")
 
 # How far back (in words, within one clause) a negation reaches a phrase.
 NEGATION_REACH = 4
-# A reply reads as a list of key words, not a reply to a person, when more than this share
-# of its words are the rubric's own content words, or (once it uses the phrases of several
-# ideas) more than COVERAGE_MAX of its words are inside the rubric's phrases; negations
-# count as neither. "I will call you back" is a reply; "sorry understand call you back
-# refund manager" is a list.
-KEYWORD_SHARE_MAX = 0.5
+# A reply reads as a list of key words, not a reply to a person, when it uses the phrases
+# of several ideas and more than COVERAGE_MAX of its words are inside them (negations not
+# counted). "I will call you back" is a reply; "sorry understand call you back refund
+# manager" is a list. (A rule on the share of the rubric's content words was dropped: it
+# marked short, good replies such as "Sorry Tom, I'll refer it to the complaints team with
+# last month's note." as lists.)
 COVERAGE_MAX = 0.8
 COVERAGE_IDEAS = 3  # the coverage test applies once a reply uses phrases of this many ideas
 
@@ -40,12 +41,6 @@ _NEGATIONS = frozenset(
     "dont wont cant didnt doesnt isnt wasnt arent werent shouldnt wouldnt couldnt havent hasnt hadnt mustnt"
     .split())
 _CLAUSE_WORDS = frozenset("but however although though yet".split())
-# Everyday words a reply needs whatever it says: they never count as the rubric's words.
-_COMMON = frozenset(
-    "i i'm i'll i've i'd me my we we'll we're our us you you're you'll your yours it it's its "
-    "the a an and or to of for in on at by with from this that these those is are was were be been "
-    "am will would can could should shall may might must do does did have has had get got so as "
-    "if then there here what when where who how which just also really very now please let let's".split())
 _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[.,;:!?]")
 _SUFFIXES = ("isations", "isation", "ising", "ised", "ises", "ise", "ies", "ied", "ying",
              "ing", "ed", "es", "s", "y", "e")
@@ -79,7 +74,9 @@ def _match_form(word: str) -> str:
     return "!" + word if _is_negation(word) else stem(word)
 
 
+@lru_cache(maxsize=1 << 16)
 def phrase_stems(phrase: str) -> tuple[str, ...]:
+    """A phrase as compared (a pack's phrases are met again on every reply scored)."""
     return tuple(_match_form(t) for t in tokens(phrase) if t[0].isalnum())
 
 
@@ -196,24 +193,6 @@ def _results(ideas: Sequence[_Idea], words: list[str], starts: list[bool],
                  for idea in ideas)
 
 
-def _rubric_vocabulary(reply: _Rubric) -> frozenset[str]:
-    return frozenset(s for idea in (*reply.rubric, *reply.avoid) for p in idea.phrases
-                     for s in phrase_stems(p) if s not in _COMMON_STEMS)
-
-
-_COMMON_STEMS = frozenset(stem(w) for w in _COMMON)
-
-
-def keyword_share(reply: _Rubric, text: str) -> float:
-    """The share of the reply's words that are the rubric's own (negations and everyday
-    words such as "I", "you", "will" are not counted as either)."""
-    vocabulary = _rubric_vocabulary(reply)
-    words = [stem(w) for w in _words(text)[0] if not _is_negation(w)]
-    if not words:
-        return 0.0
-    return sum(w in vocabulary for w in words) / len(words)
-
-
 def score_reply(reply: _Rubric, text: str) -> ReplyScore:
     words, starts = _words(text)
     stems = [_match_form(w) for w in words]
@@ -224,7 +203,7 @@ def score_reply(reply: _Rubric, text: str) -> ReplyScore:
     counted = sum(not _is_negation(w) for w in words)
     coverage = sum(not _is_negation(words[i]) for i in covered) / counted if counted else 0.0
     listed = sum(bool(r.matches) for r in (*ideas, *every_avoid)) >= COVERAGE_IDEAS
-    if keyword_share(reply, text) > KEYWORD_SHARE_MAX or (listed and coverage > COVERAGE_MAX):
+    if listed and coverage > COVERAGE_MAX:
         return ReplyScore("weak", {}, ideas, avoided, keyword_list=True)
     credit: dict[str, int] = {}
     for r in ideas:

@@ -77,6 +77,13 @@ def test_a_list_of_key_words_earns_nothing():
     assert (score.level, score.credit, score.keyword_list) == ("weak", {}, True)
 
 
+@pytest.mark.parametrize("text", ["Sorry, I'll listen and sort a refund.",
+                                  "I'm sorry. I want to listen. A refund is possible."])
+def test_a_short_reply_in_sentences_is_not_a_list(text):
+    score = score_reply(APOLOGY, text)
+    assert not score.keyword_list and score.level == "strong"
+
+
 def test_a_reply_with_the_same_words_in_sentences_earns_them():
     score = score_reply(APOLOGY, "I'm so sorry about this. I want to listen properly, and if it's faulty "
                                  "we can look at a refund today.")
