@@ -7,6 +7,7 @@ held to that. Each check returns ``(path, message)`` pairs like ``checks.py``.
 The checks, and why:
 - **Longest answer**: when the right option is the longest in more than 40% of a pack's
   single-choice questions, "pick the longest" beats knowing (chance is about 1 in 4).
+- **Longest best choice**: the same cue in role-plays, over the nodes with one best move.
 - **Most options right**: a multiple-choice question with more right options than wrong
   rewards ticking everything.
 - **Near-duplicates**: two items that ask the same thing (a true/false restating a myth
@@ -50,7 +51,8 @@ _STOP = frozenset(
 
 
 def lint_pack(pack: Pack) -> list[Problem]:
-    return [*_longest_answer(pack), *_most_options_right(pack), *_duplicates_within(pack),
+    return [*_longest_answer(pack), *_longest_best_choice(pack), *_most_options_right(pack),
+            *_duplicates_within(pack),
             *(p for i, s in enumerate(pack.scenarios) for p in lint_scenario(s, ("scenarios", i))),
             *_difficulty_spread(pack)]
 
@@ -71,6 +73,26 @@ def _longest_answer(pack: Pack) -> Iterator[Problem]:
         yield (("questions",), f"the right option is the longest in {len(cued)} of {len(singles)} single-choice "
                f"questions ({100 * len(cued) // len(singles)}%, more than {int(LONGEST_SHARE_MAX * 100)}%): "
                f"make the wrong options as long and as plausible; worst: {worst}")
+
+
+def _longest_best_choice(pack: Pack) -> Iterator[Problem]:
+    """The same cue in role-plays: the choice earning the most credit is the longest text."""
+    nodes, cued = 0, []
+    for i, s in enumerate(pack.scenarios):
+        for node_id, node in s.nodes.items():
+            credits = [sum(c.criteria.values()) for c in node.choices or []]
+            if not credits or credits.count(max(credits)) > 1:
+                continue  # no single best move here
+            nodes += 1
+            best = credits.index(max(credits))
+            others = [len(c.text) for k, c in enumerate(node.choices or []) if k != best]
+            if len(node.choices[best].text) > max(others):
+                cued.append((len(node.choices[best].text) / max(others), f"{s.id}/{node_id}"))
+    if nodes and len(cued) / nodes > LONGEST_SHARE_MAX:
+        worst = ", ".join(f"{name} ({ratio:.1f}x)" for ratio, name in sorted(cued, reverse=True)[:WORST_SHOWN])
+        yield (("scenarios",), f"the best-scoring choice is the longest in {len(cued)} of {nodes} role-play "
+               f"nodes ({100 * len(cued) // nodes}%, more than {int(LONGEST_SHARE_MAX * 100)}%): make the weaker "
+               f"choices as long and as plausible; worst: {worst}")
 
 
 def _most_options_right(pack: Pack) -> Iterator[Problem]:
@@ -176,8 +198,9 @@ def _paths(s: Scenario):
         if node_id in s.endings:
             yield moves, node_id, score
             continue
-        for index, nxt, credit in node_options(s, node_id):
-            stack.append((nxt, moves + ((node_id, index),), score + sum(credit.values())))
+        for index, nxt, credit, weak in node_options(s, node_id):
+            earned = 0 if weak else sum(credit.values())  # the least a weak way can earn
+            stack.append((nxt, moves + ((node_id, index),), score + earned))
 
 
 def _played(s: Scenario):

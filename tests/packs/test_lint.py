@@ -164,3 +164,13 @@ def test_a_partial_reply_example_reaching_a_good_ending_on_a_weak_path_is_flagge
     text = messages(pack(change))
     assert "n2:partial reply" in text and "a weak path should not end well" in text
     assert "weak path" not in messages(pack())
+
+
+def test_the_best_role_play_choice_longest_in_most_nodes_is_flagged():
+    def change(data):
+        nodes = data["scenarios"][0]["nodes"]
+        nodes["n1"]["choices"][0]["text"] = ("I'm so sorry you've had to call again, Sam. Let me look into it for you "
+                                             "right now, and I'll stay on the line while I check.")
+        nodes["n3"]["choices"][1]["text"] += " I'll also text you the tracking link so you can follow it."
+    assert "the best-scoring choice is the longest in 2 of 2 role-play nodes" in messages(pack(change))
+    assert "best-scoring choice" not in messages(pack())
