@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import NamedTuple
 from functools import cache
+from typing import NamedTuple
 
 from bot.domain.questions import shuffled
 from bot.domain.replies import ReplyScore, phrase_stems, score_reply
-from bot.packs.schema import Reply, Scenario
+from bot.packs.schema import Reply, RubricIdea, Scenario
 
 __all__ = ["ReplyScore", "score_reply"]  # re-exported: the role-play's callers score replies here
 
@@ -151,7 +151,7 @@ def node_options(scenario: Scenario, node_id: str) -> list[Option]:
     return options
 
 
-def _after_avoid(full: dict[str, int], avoid) -> dict[str, int]:
+def _after_avoid(full: dict[str, int], avoid: Sequence[RubricIdea]) -> dict[str, int]:
     """The most a reply that used an avoid phrase can keep, per criterion: the whole
     rubric less what the cheapest phrase for that criterion costs (a phrase costs every
     avoid entry that lists it)."""
