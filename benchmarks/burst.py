@@ -62,23 +62,24 @@ def _choices(q, n: int) -> list[int]:
 
 
 async def _setup(path: Path):
-    from bot.app import Services
+    from bot.app import Services, Store
     from bot.packs.library import ContentLibrary
     from bot.runner import settle_heap
     from bot.store.database import Database
 
     db = await Database.open(path)
     library = ContentLibrary.from_folder(CONTENT_DIR)
-    svc = await Services.build(db, library)
+    store = Store.on(db)
+    svc = await Services.build(store, library)
     settle_heap()  # as the runner does once the bot has started
-    await svc.guilds.set_timezone(GUILD, "Europe/London")
+    await store.guilds.set_timezone(GUILD, "Europe/London")
     q = _pick_question(library)
-    return db, svc, q
+    return db, store, svc, q
 
 
-async def _claim(svc, q, slot: str):
-    post = await svc.posts.claim(GUILD, "daily", slot, q.id, CHANNEL, NOW)
-    await svc.posts.mark_sent(post.id, MESSAGE, NOW)
+async def _claim(store, q, slot: str):
+    post = await store.posts.claim(GUILD, "daily", slot, q.id, CHANNEL, NOW)
+    await store.posts.mark_sent(post.id, MESSAGE, NOW)
     return post
 
 
@@ -234,13 +235,13 @@ async def _hop_cost(db, n: int = 2000) -> dict[str, float]:
 async def _measure(folder: Path, n: int, warmup: int, history: int, instrument: bool, profile: bool) -> dict:
     path = folder / ("burst-profiled.sqlite3" if instrument else "burst.sqlite3")
     loop = asyncio.get_running_loop()  # the bot's: uvloop's where it is installed (bot/runner.py)
-    db, svc, q = await _setup(path)
+    db, store, svc, q = await _setup(path)
     try:
         users = range(FIRST_USER, FIRST_USER + n)
         await db.write(lambda c: _history(c, users, history))
-        warm_post = await _claim(svc, q, "2026-01-02")
+        warm_post = await _claim(store, q, "2026-01-02")
         await _burst(svc, warm_post, q, range(1, 1 + warmup))  # other learners, another post
-        post = await _claim(svc, q, "2026-01-05")
+        post = await _claim(store, q, "2026-01-05")
         before = folder / "before-burst.sqlite3"
         await db._run(lambda c: c.execute("VACUUM INTO ?", (str(before),)))  # outside any transaction
         await db.settle()  # the post went out a moment ago; the clicks come in after that

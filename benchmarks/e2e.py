@@ -35,12 +35,12 @@ async def _measure(folder: Path, n: int) -> dict:
             learners = [guild.add_member(env.create_user(f"learner{i}")) for i in range(n)]
             await tutor.slash(channel, "daily setup", channel=channel, time="09:00", timezone="Europe/London",
                               days="daily")
-            svc = env.bot.svc
+            store, library = env.bot._store, env.bot._library  # behind the services: what was kept
             for _ in range(20):  # a one-click question (single choice or true/false)
                 await tutor.slash(channel, "daily post")
                 message = channel.last_message
-                post = (await svc.posts.open_posts(guild.id, "daily"))[-1]
-                q, _ = svc.library.question(guild.id, post.item_id)
+                post = (await store.posts.open_posts(guild.id, "daily"))[-1]
+                q, _ = library.question(guild.id, post.item_id)
                 if q.kind in ("single", "true_false"):
                     break
             else:
@@ -58,7 +58,7 @@ async def _measure(folder: Path, n: int) -> dict:
                 if not (result.acknowledged and shown and shown.ephemeral and shown.embeds
                         and ("Right" in shown.embeds[0].title or "Not quite" in shown.embeds[0].title)):
                     raise SystemExit(f"a click was not answered as expected: {result!r}")
-            answers = await svc.db.read(lambda c: c.execute(
+            answers = await store.db.read(lambda c: c.execute(
                 "SELECT COUNT(*) FROM answers WHERE post_id = ?", (post.id,)).fetchone()[0])
         finally:
             await env.bot.close()

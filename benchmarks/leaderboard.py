@@ -25,7 +25,7 @@ NOW = datetime(2026, 3, 4, 12, 0, tzinfo=timezone.utc)  # a Wednesday
 TZ = "Europe/London"
 
 async def _measure(path: Path, learners: int, calls: int, pack_calls: int) -> dict:
-    from bot.app import Services
+    from bot.app import Services, Store
     from bot.domain import leaderboard as lb
     from bot.packs.library import ContentLibrary
     from bot.store.database import Database
@@ -34,7 +34,8 @@ async def _measure(path: Path, learners: int, calls: int, pack_calls: int) -> di
     out: dict = {}
     rng = random.Random(8)
     try:
-        svc = await Services.build(db, ContentLibrary.from_folder(CONTENT_DIR))
+        library = ContentLibrary.from_folder(CONTENT_DIR)
+        svc = await Services.build(Store.on(db), library)
         plans = await db.read(lambda c: [
             " | ".join(r[3] for r in c.execute("EXPLAIN QUERY PLAN " + sql, args)) for sql, args in (
                 ("SELECT COALESCE(SUM(learners), 0) FROM score_counts WHERE guild_id = ? AND period = ? "
@@ -58,7 +59,7 @@ async def _measure(path: Path, learners: int, calls: int, pack_calls: int) -> di
             out[kind] = {"calls": len(lat), "p50_ms": ms(percentile(lat, 50)), "p99_ms": ms(percentile(lat, 99)),
                          "max_ms": ms(max(lat))}
         # One pack's board: SQLite sums that pack's awards in the period (no maintained totals).
-        pack = svc.library.all_packs(GUILD)[0].id
+        pack = library.all_packs(GUILD)[0].id
         for kind in ("week", "all"):
             lat = []
             for caller in [FIRST_USER + rng.randrange(learners) for _ in range(pack_calls)]:

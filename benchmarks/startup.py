@@ -55,12 +55,13 @@ import asyncio, resource, sys
 PEAK
 from pathlib import Path
 async def main():
-    from bot.app import Services
+    from bot.app import Services, Store
     from bot.packs.library import ContentLibrary
     from bot.store.database import Database
     db = await Database.open(Path(sys.argv[1]))
-    svc = await Services.build(db, ContentLibrary.from_folder(Path(sys.argv[2])))
-    assert svc.library.packs(None)
+    library = ContentLibrary.from_folder(Path(sys.argv[2]))
+    svc = await Services.build(Store.on(db), library)
+    assert library.packs(None) and svc.content.packs(None)
     print("READY", peak_kib(), flush=True)
     await db.close()
 asyncio.run(main())

@@ -13,7 +13,7 @@ async def is_tutor(bot, member: discord.abc.User) -> bool:
         return False
     if member.guild_permissions.manage_guild:
         return True
-    settings = await bot.svc.guilds.get(member.guild.id)
+    settings = await bot.svc.settings.get(member.guild.id)
     return settings.tutor_role_id is not None and any(r.id == settings.tutor_role_id for r in member.roles)
 
 

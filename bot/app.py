@@ -16,8 +16,10 @@ from bot.services.challenges import ChallengeService
 from bot.services.content import ContentService
 from bot.services.daily import DailyService
 from bot.services.myths import MythService
+from bot.services.posting import PostingService
 from bot.services.progress import ProgressService
 from bot.services.roleplay import RoleplayService
+from bot.services.settings import SettingsService
 from bot.settings import Settings
 from bot.store.content import ContentRepo
 from bot.store.answers import AnswerRepo
@@ -48,16 +50,28 @@ COGS = (  # the scheduler first: the feature cogs register their post kinds with
 
 
 @dataclass
-class Services:
-    """Everything the cogs need, built once in ``setup_hook``."""
+class Store:
+    """The database and its repositories: handed to the services, never to a cog."""
 
     db: Database
-    library: ContentLibrary
     guilds: GuildRepo
-    meta: MetaRepo
     posts: PostRepo
     answers: AnswerRepo
+    schedules: ScheduleRepo
+
+    @classmethod
+    def on(cls, db: Database) -> Store:
+        return cls(db, GuildRepo(db), PostRepo(db), AnswerRepo(db), ScheduleRepo(db))
+
+
+@dataclass
+class Services:
+    """The use cases the cogs call, built once in ``setup_hook``. Services only: the
+    repositories they use are private to them (tests/test_architecture.py checks)."""
+
     content: ContentService
+    settings: SettingsService
+    posting: PostingService
     answering: AnswerService
     daily: DailyService
     myths: MythService
@@ -66,23 +80,24 @@ class Services:
     progress: ProgressService
 
     @classmethod
-    async def build(cls, db: Database, library: ContentLibrary) -> Services:
-        guilds, posts, answers, schedules = GuildRepo(db), PostRepo(db), AnswerRepo(db), ScheduleRepo(db)
+    async def build(cls, store: Store, library: ContentLibrary) -> Services:
+        db, guilds, posts, answers, schedules = store.db, store.guilds, store.posts, store.answers, store.schedules
         content = ContentService(library, ContentRepo(db))
         await content.restore()
-        challenge_repo = ChallengeRepo(db)
-        roleplay = RoleplayService(library, RoleplayRepo(db), challenge_repo, guilds)
+        challenge_repo, roleplay_repo = ChallengeRepo(db), RoleplayRepo(db)
+        roleplay = RoleplayService(library, roleplay_repo, challenge_repo, guilds)
         myths = MythService(library, MythRepo(db), posts, guilds, schedules)
         return cls(
-            db=db, library=library, guilds=guilds, meta=MetaRepo(db), posts=posts, answers=answers,
             content=content,
-            answering=AnswerService(library, answers),
+            settings=SettingsService(guilds, MetaRepo(db)),
+            posting=PostingService(posts),
+            answering=AnswerService(library, answers, posts),
             daily=DailyService(library, schedules, posts, answers, guilds),
             myths=myths,
             roleplay=roleplay,
-            challenges=ChallengeService(roleplay, challenge_repo, posts),
+            challenges=ChallengeService(roleplay, challenge_repo, posts, library, guilds),
             progress=ProgressService(library, ProgressRepo(db), answers, posts, guilds, schedules, myths,
-                                     RoleplayRepo(db)),
+                                     roleplay_repo),
         )
 
 
@@ -98,6 +113,7 @@ class RevisionBot(commands.Bot):
         self.settings = settings
         self._library = library
         self.services: Services | None = None
+        self._store: Store | None = None  # the services' store; tests reach it through tests/e2e/helpers.py
         self.tree.on_error = report_app_command_error
         self._item_classes: list[type[discord.ui.DynamicItem]] = []
 
@@ -115,9 +131,9 @@ class RevisionBot(commands.Bot):
         return self.services
 
     async def setup_hook(self) -> None:
-        db = await Database.open(self.settings.database_path)
-        library = self._library or ContentLibrary.from_folder(self.settings.content_dir)
-        self.services = await Services.build(db, library)
+        self._store = Store.on(await Database.open(self.settings.database_path))
+        self._library = self._library or ContentLibrary.from_folder(self.settings.content_dir)
+        self.services = await Services.build(self._store, self._library)
         for name in COGS:
             await self.load_extension(name)
         await self.sync_commands()
@@ -126,9 +142,9 @@ class RevisionBot(commands.Bot):
         try:
             await super().close()
         finally:
-            if self.services is not None:
-                await self.services.db.close()
-                self.services = None
+            if self._store is not None:
+                await self._store.db.close()
+            self._store = self.services = None
 
     async def sync_commands(self) -> bool:
         """Sync the command tree when it differs from the last one synced; True if synced."""
@@ -137,12 +153,12 @@ class RevisionBot(commands.Bot):
             self.tree.copy_global_to(guild=guild)
         payload = [c.to_dict(self.tree) for c in self.tree.get_commands(guild=guild)]
         digest = hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
-        key = f"command_tree:{guild.id if guild else 'global'}"
-        if await self.svc.meta.get(key) == digest:
+        key = str(guild.id) if guild else "global"
+        if await self.svc.settings.synced_tree(key) == digest:
             log.info("command tree unchanged; not syncing")
             return False
         synced = await self.tree.sync(guild=guild)
-        await self.svc.meta.put(key, digest)
+        await self.svc.settings.remember_synced_tree(key, digest)
         log.info("synced %d commands %s", len(synced), f"to server {guild.id}" if guild else "globally")
         return True
 

@@ -14,7 +14,7 @@ import discord
 
 from bot.app import create_bot
 from bot.settings import Settings
-from bot.store.database import StoreError
+from bot.domain.errors import StoreError
 
 log = logging.getLogger("bot")
 T = TypeVar("T")

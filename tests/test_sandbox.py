@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.sandbox import Sandbox, SandboxError, build_library
+from tests.inside import inside
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -46,7 +47,7 @@ async def test_the_sandbox_serves_its_page_and_a_learner_can_answer_after_a_jump
         else:  # a multiple-choice question: a menu
             result = await sandbox.learners[0].select(post, [post.components[0].children[0].options[0].value])
         assert result.acknowledged
-        assert sandbox.env.bot.svc.library.pack(None, "example-heat") is not None
+        assert inside(sandbox.env.bot).library.pack(None, "example-heat") is not None
     finally:
         await sandbox.close()
     leftover = [t for t in asyncio.all_tasks() if t is not asyncio.current_task() and not t.done()]

@@ -11,7 +11,7 @@ from discord.utils import utcnow
 
 from bot.access import tutor_only
 from bot.cogs.scheduler import PostKind
-from bot.store.posts import Post
+from bot.domain.records import Post
 from bot.ui import challenges as ui
 from bot.ui import choices
 from bot.ui import roleplay as rp_ui
@@ -108,10 +108,10 @@ def _post_kind(bot) -> PostKind:
     svc = bot.svc
 
     async def render(post: Post):
-        found = svc.library.scenario(post.guild_id, post.item_id)
+        found = svc.content.scenario(post.guild_id, post.item_id)
         if found is None:
             return None
-        points = await svc.challenges.repo.points(post.id) or 0
+        points = await svc.challenges.points(post.id)
         return ui.post_embed(found[0], post, points), ui.post_view(post.id)
 
     async def reveal(post: Post, now: datetime):

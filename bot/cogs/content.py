@@ -9,6 +9,7 @@ from discord.utils import utcnow
 
 from bot.access import tutor_only
 from bot.packs import MAX_PACK_BYTES
+from bot.services.content import ContentService
 from bot.ui import choices
 from bot.ui.content import pack_list_embed, upload_errors_text, upload_ok_text
 from bot.ui.errors import UserError
@@ -19,13 +20,13 @@ class Content(commands.GroupCog, group_name="content", group_description="The co
         self.bot = bot
 
     @property
-    def library(self):
-        return self.bot.svc.library
+    def content(self) -> ContentService:
+        return self.bot.svc.content
 
     @app_commands.command(name="list", description="The content packs in this server, with their counts.")
     async def list_(self, interaction: discord.Interaction) -> None:
         gid = interaction.guild_id
-        packs = [(p, self.library.is_enabled(gid, p.id)) for p in self.library.all_packs(gid)]
+        packs = self.content.pack_states(gid)
         await interaction.response.send_message(embed=pack_list_embed(packs), ephemeral=True)
 
     @app_commands.command(name="upload", description="Add or update a content pack of your own (YAML, up to 256 KB).")
@@ -64,7 +65,7 @@ class Content(commands.GroupCog, group_name="content", group_description="The co
     @disable.autocomplete("pack")
     @enable.autocomplete("pack")
     async def _pack_autocomplete(self, interaction: discord.Interaction, current: str):
-        return choices.packs(self.library, interaction.guild_id, current, enabled_only=False)
+        return choices.packs(self.content, interaction.guild_id, current, enabled_only=False)
 
     async def _set(self, interaction: discord.Interaction, pack_id: str, enabled: bool) -> None:
         pack = await self.bot.svc.content.set_enabled(interaction.guild_id, pack_id, enabled)

@@ -12,7 +12,7 @@ from discord.utils import format_dt, utcnow
 from bot.access import tutor_only
 from bot.cogs.scheduler import PostKind
 from bot.domain.errors import UserError
-from bot.store.posts import Post
+from bot.domain.records import Post
 from bot.ui import choices
 from bot.ui import questions as ui
 

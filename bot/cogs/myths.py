@@ -13,7 +13,7 @@ from bot.access import tutor_only
 from bot.cogs.scheduler import PostKind
 from bot.domain.errors import UserError
 from bot.services.myths import DEFAULT_POST_HOURS
-from bot.store.posts import Post
+from bot.domain.records import Post
 from bot.ui import choices
 from bot.ui import myths as ui
 from bot.ui.errors import report, show_feedback
@@ -53,7 +53,7 @@ class Myths(commands.GroupCog, group_name="myth", group_description="Myth or fac
     async def show_card(self, interaction: discord.Interaction, myth_id: str) -> None:
         """"Bust this myth": that card, privately, at once."""
         try:
-            found = self.bot.svc.library.myth(interaction.guild_id, myth_id)
+            found = self.bot.svc.content.myth(interaction.guild_id, myth_id)
             if found is None:
                 raise UserError("That myth card is no longer available.")
             myth, pack = found
@@ -104,7 +104,7 @@ class Myths(commands.GroupCog, group_name="myth", group_description="Myth or fac
     @post.autocomplete("pack")
     @card.autocomplete("pack")
     async def _pack(self, interaction: discord.Interaction, current: str):
-        return choices.packs(self.bot.svc.library, interaction.guild_id, current)
+        return choices.packs(self.bot.svc.content, interaction.guild_id, current)
 
     @app_commands.command(name="schedule", description="Post a cohort myth each week, at the daily question's time.")
     @app_commands.describe(day="The weekday of the weekly myth, or Off.")
@@ -124,7 +124,7 @@ def _post_kind(bot) -> PostKind:
     svc = bot.svc
 
     async def render(post: Post):
-        found = svc.library.myth(post.guild_id, post.item_id)
+        found = svc.content.myth(post.guild_id, post.item_id)
         if found is None:
             return None
         return ui.card_embed(*found, cohort=True, closes_at=post.closes_at), ui.card_view(f"p{post.id}")

@@ -13,7 +13,7 @@ from discord.utils import utcnow
 from bot.access import is_tutor, tutor_only
 from bot.cogs.scheduler import PostKind
 from bot.domain.errors import UserError
-from bot.store.posts import Post
+from bot.domain.records import Post
 from bot.ui import choices
 from bot.ui import progress as ui
 from bot.ui.errors import report, send_ephemeral
@@ -56,15 +56,12 @@ class Progress(commands.Cog):
 
     @leaderboard.autocomplete("pack")
     async def _pack(self, interaction: discord.Interaction, current: str):
-        return choices.packs(self.bot.svc.library, interaction.guild_id, current, enabled_only=False)
+        return choices.packs(self.bot.svc.content, interaction.guild_id, current, enabled_only=False)
 
     async def show_weekly_board(self, interaction: discord.Interaction, post_id: int) -> None:
         """"Where am I?" on a weekly post: that week's board, privately."""
         try:
-            post = await self.bot.svc.posts.get(post_id)
-            if post is None or post.guild_id != interaction.guild_id or post.kind != "weekly":
-                raise UserError("I cannot find that leaderboard.")
-            view = await self.svc.leaderboard_for(interaction.guild_id, interaction.user.id, post.item_id)
+            view = await self.svc.weekly_board(interaction.guild_id, interaction.user.id, post_id)
             await interaction.response.send_message(embed=ui.leaderboard_embed(view, interaction.user.id),
                                                     ephemeral=True)
         except Exception as exc:  # noqa: BLE001 - shown to the user, logged if unexpected

@@ -90,18 +90,12 @@ class Questions(commands.Cog):
             await interaction.response.edit_message(embed=embed, view=view)
 
     async def _question_for_target(self, interaction: discord.Interaction, target: str):
-        svc = self.bot.svc
+        answering = self.bot.svc.answering
         if target[0] == "p":
-            post = await svc.posts.get(int(target[1:]))
-            if post is None or post.guild_id != interaction.guild_id:
-                raise UserError("I cannot find that question post.")
-            found, source = svc.library.question(interaction.guild_id, post.item_id), "daily"
-        else:
-            found = svc.library.question(interaction.guild_id, target[1:])
-            source = "quiz" if target[0] == "q" else "revise"
-        if found is None:
-            raise UserError("This question is no longer available: its pack was removed or changed.")
-        return found[0], found[1], source
+            q, pack = await answering.post_question(interaction.guild_id, int(target[1:]))
+            return q, pack, "daily"
+        q, pack = answering.practice_question(interaction.guild_id, target[1:])
+        return q, pack, "quiz" if target[0] == "q" else "revise"
 
     # -- practice commands -----------------------------------------------------------------
     @app_commands.command(name="quiz", description="A practice question now, just for you (no leaderboard points).")
@@ -112,17 +106,10 @@ class Questions(commands.Cog):
 
     @quiz.autocomplete("pack")
     async def _pack_autocomplete(self, interaction: discord.Interaction, current: str):
-        return choices.packs(self.bot.svc.library, interaction.guild_id, current)
+        return choices.packs(self.bot.svc.content, interaction.guild_id, current)
 
     async def send_quiz(self, interaction: discord.Interaction, pack_id: str | None, *, edit: bool) -> None:
-        packs = [p for p in self.bot.svc.library.packs(interaction.guild_id) if pack_id in (None, p.id)]
-        if not packs:
-            raise UserError(f"There is no enabled pack `{pack_id}`. `/content list` shows the packs."
-                            if pack_id else "No content packs are enabled in this server.")
-        pool = [(q, p.pack) for p in packs for q in p.pack.questions]
-        if not pool:
-            raise UserError("That pack has no questions.")
-        q, pk = random.choice(pool)
+        q, pk = self.bot.svc.answering.pick_practice(interaction.guild_id, pack_id, random)
         seed = new_seed(random)
         order = option_order(q, seed)
         embed = ui.question_embed(q, pk, "quiz", order=order)
@@ -138,11 +125,10 @@ class Questions(commands.Cog):
         await self.send_revision(interaction, edit=False)
 
     async def send_revision(self, interaction: discord.Interaction, *, edit: bool) -> None:
-        svc, now = self.bot.svc, utcnow()
-        due = [qid for qid in await svc.answers.due_cards(interaction.guild_id, interaction.user.id, now)
-               if svc.library.question(interaction.guild_id, qid)]
+        revision = await self.bot.svc.answering.revision(interaction.guild_id, interaction.user.id, utcnow())
+        due = revision.due
         if not due:
-            nxt = await svc.answers.next_due(interaction.guild_id, interaction.user.id)
+            nxt = revision.next_due
             text = ("🎉 Nothing is due for revision. " +
                     (f"Your next card is due <t:{int(nxt.timestamp())}:R>." if nxt else
                      "Answer the daily question or try `/quiz` to start building your deck."))
@@ -151,7 +137,7 @@ class Questions(commands.Cog):
             else:
                 await send_ephemeral(interaction, text)
             return
-        q, pk = svc.library.question(interaction.guild_id, due[0])
+        q, pk = due[0]
         seed = new_seed(random)
         order = option_order(q, seed)
         embed = ui.question_embed(q, pk, "revise", f"{len(due)} card(s) due. Answer to schedule this one again.",

@@ -17,8 +17,7 @@ import discord
 from discord.ext import commands, tasks
 from discord.utils import utcnow
 
-from bot.domain.schedule import retry_delay
-from bot.store.posts import Post
+from bot.domain.records import Post
 
 log = logging.getLogger(__name__)
 Rendered = tuple[discord.Embed, discord.ui.View | None]
@@ -93,27 +92,27 @@ class Scheduler(commands.Cog):
         for _, next_due in self.claimers:
             if (due := await next_due(now)) is not None:
                 candidates.append(due)
-        if (due := await self.bot.svc.posts.next_event()) is not None:
+        if (due := await self.bot.svc.posting.next_event()) is not None:
             candidates.append(due)
         return min(candidates)
 
     async def tick(self, now: datetime) -> None:
         for claim, _ in self.claimers:
             await claim(now)
-        for post in await self.bot.svc.posts.pending(now):
+        for post in await self.bot.svc.posting.to_send(now):
             await self.publish(post, now)
-        for post in await self.bot.svc.posts.due_to_close(now):
+        for post in await self.bot.svc.posting.to_close(now):
             await self.close(post, now)
 
     async def publish(self, post: Post, now: datetime) -> discord.Message | None:
-        posts = self.bot.svc.posts
+        posting = self.bot.svc.posting
         kind = self.kinds.get(post.kind)
         rendered = await kind.render(post) if kind else None
         if rendered is None:
             log.error("post %d (%s %s) has no content any more; giving up on it", post.id, post.kind, post.item_id)
-            await posts.mark_retry(post.id, None)
+            await posting.give_up(post)
             return None
-        attempt = await posts.start_attempt(post.id)
+        attempt = await posting.start_attempt(post)
         try:
             channel = self.bot.get_channel(post.channel_id) or await self.bot.fetch_channel(post.channel_id)
             message = await self._already_sent(channel, post) if attempt > 1 else None
@@ -122,13 +121,11 @@ class Scheduler(commands.Cog):
                 message = await channel.send(embed=embed, view=view or discord.utils.MISSING,
                                              allowed_mentions=discord.AllowedMentions.none())
         except discord.HTTPException as exc:
-            delay = retry_delay(attempt)
-            retry_at = now + delay if delay else None
-            await posts.mark_retry(post.id, retry_at)
+            retry_at = await posting.failed(post, attempt, now)
             log.warning("post %d to channel %d failed (attempt %d): %s; %s", post.id, post.channel_id, attempt,
                         exc, f"retrying at {retry_at:%H:%M:%S}" if retry_at else "giving up")
             return None
-        await posts.mark_sent(post.id, message.id, now)
+        await posting.sent(post, message.id, now)
         log.info("posted %s %d (%s) in channel %d", post.kind, post.id, post.item_id, post.channel_id)
         if kind.after_sent:
             for old in await kind.after_sent(post, now):
@@ -147,7 +144,7 @@ class Scheduler(commands.Cog):
         return None
 
     async def close(self, post: Post, now: datetime) -> None:
-        if not await self.bot.svc.posts.close(post.id, now):
+        if not await self.bot.svc.posting.close(post, now):
             return  # closed already
         kind = self.kinds.get(post.kind)
         rendered = await kind.reveal(post, now) if kind else None

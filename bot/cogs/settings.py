@@ -7,7 +7,6 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.access import tutor_only
-from bot.domain.schedule import is_valid_timezone
 from bot.ui import choices
 from bot.ui.errors import UserError
 
@@ -21,7 +20,7 @@ class Settings(commands.GroupCog, group_name="settings", group_description="Serv
     @app_commands.guild_only()
     @tutor_only()
     async def tutor_role(self, interaction: discord.Interaction, role: discord.Role) -> None:
-        await self.bot.svc.guilds.set_tutor_role(interaction.guild_id, role.id)
+        await self.bot.svc.settings.set_tutor_role(interaction.guild_id, role.id)
         await interaction.response.send_message(
             f"Tutors are now members with {role.mention} (and anyone with Manage Server).", ephemeral=True)
 
@@ -30,9 +29,7 @@ class Settings(commands.GroupCog, group_name="settings", group_description="Serv
     @app_commands.guild_only()
     @tutor_only()
     async def timezone(self, interaction: discord.Interaction, timezone: str) -> None:
-        if not is_valid_timezone(timezone):
-            raise UserError(f"`{timezone}` is not a time zone I know. Use a name like `Europe/London`.")
-        await self.bot.svc.guilds.set_timezone(interaction.guild_id, timezone)
+        await self.bot.svc.settings.set_timezone(interaction.guild_id, timezone)
         await interaction.response.send_message(f"Time zone set to **{timezone}**.", ephemeral=True)
 
     @timezone.autocomplete("timezone")
@@ -42,7 +39,7 @@ class Settings(commands.GroupCog, group_name="settings", group_description="Serv
     @app_commands.command(name="show", description="Show this server's revision-bot settings.")
     @app_commands.guild_only()
     async def show(self, interaction: discord.Interaction) -> None:
-        s = await self.bot.svc.guilds.get(interaction.guild_id)
+        s = await self.bot.svc.settings.get(interaction.guild_id)
         role = f"<@&{s.tutor_role_id}>" if s.tutor_role_id else "not set (members with Manage Server are tutors)"
         embed = discord.Embed(title="Revision bot settings", colour=discord.Colour.blurple())
         embed.add_field(name="Tutor role", value=role, inline=False)

@@ -15,6 +15,18 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
+MANUAL = "manual:"  # the slot prefix of a post a tutor sent by hand (/daily post-now)
+
+
+def counts_for_streak(slot: str) -> bool:
+    """Only scheduled posts make (or break) a streak; a post sent by hand does neither."""
+    return not slot.startswith(MANUAL)
+
+
+def scheduled(posts: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
+    """The posts, (slot, still open), that count for streaks."""
+    return [p for p in posts if counts_for_streak(p[0])]
+
 
 @dataclass(slots=True)
 class Streak:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import random
 from dataclasses import dataclass
-from functools import lru_cache
 from datetime import datetime
+from functools import lru_cache, partial
+from types import ModuleType
 
 from bot.domain import points as pts
 from bot.domain.errors import UserError
@@ -13,8 +15,10 @@ from bot.domain.questions import Choice, Grade, InvalidChoice, Order, grade, opt
 from bot.domain.streaks import Streak
 from bot.packs.library import ContentLibrary
 from bot.packs.schema import Pack, Question
-from bot.store.answers import AnswerRepo, Click, NewAnswer, Verdict
-from bot.store.posts import Post
+from bot.domain.records import Post
+from bot.services.recording import Click, Verdict, answered, click_recorder, record_practice
+from bot.store.answers import AnswerRepo
+from bot.store.posts import PostRepo
 
 NO_POST = "I cannot find that question post."
 GONE = "This question is no longer available: its pack was removed or changed. Try `/quiz` for another one."
@@ -33,6 +37,12 @@ class Feedback:
     already_answered: bool = False  # a second click: ``choice`` is the first answer
     closed: bool = False  # the post had closed: no points, nothing recorded
     order: Order = ()  # the order the options were shown in (the letters the learner saw)
+
+
+@dataclass(slots=True)
+class Revision:
+    due: list[tuple[Question, Pack]]  # most overdue first
+    next_due: datetime | None  # when nothing is due: when the next card falls due (None: no cards)
 
 
 def to_json(choice: Choice) -> object:
@@ -69,13 +79,43 @@ def post_order(q: Question, post: Post) -> Order:
 
 
 class AnswerService:
-    def __init__(self, library: ContentLibrary, answers: AnswerRepo) -> None:
-        self.library = library
-        self.answers = answers
-        self._record_click = answers.click_recorder(self._judge)
+    def __init__(self, library: ContentLibrary, answers: AnswerRepo, posts: PostRepo) -> None:
+        self._library = library
+        self._answers = answers
+        self._posts = posts
+        self._record_click = click_recorder(answers, self._judge)
+
+    # -- the question a button is about ---------------------------------------------------
+    async def post_question(self, guild_id: int, post_id: int) -> tuple[Question, Pack]:
+        """The question of a daily post in this server."""
+        post = await self._posts.get(post_id)
+        if post is None or post.guild_id != guild_id or post.kind != "daily":
+            raise UserError(NO_POST)
+        return self._question(guild_id, post.item_id)
+
+    def practice_question(self, guild_id: int, question_id: str) -> tuple[Question, Pack]:
+        return self._question(guild_id, question_id)
+
+    def pick_practice(self, guild_id: int, pack_id: str | None,
+                      rng: random.Random | ModuleType) -> tuple[Question, Pack]:
+        """A question for /quiz: any in the server's enabled packs, or in one of them."""
+        packs = [p for p in self._library.packs(guild_id) if pack_id in (None, p.id)]
+        if not packs:
+            raise UserError(f"There is no enabled pack `{pack_id}`. `/content list` shows the packs."
+                            if pack_id else "No content packs are enabled in this server.")
+        pool = [(q, p.pack) for p in packs for q in p.pack.questions]
+        if not pool:
+            raise UserError("That pack has no questions.")
+        return rng.choice(pool)
+
+    async def revision(self, guild_id: int, user_id: int, now: datetime) -> Revision:
+        """The learner's revision cards due now whose questions are still in the packs."""
+        due = [found for qid in await self._answers.due_cards(guild_id, user_id, now)
+               if (found := self._library.question(guild_id, qid)) is not None]
+        return Revision(due, None if due else await self._answers.next_due(guild_id, user_id))
 
     def _question(self, guild_id: int, question_id: str) -> tuple[Question, Pack]:
-        found = self.library.question(guild_id, question_id)
+        found = self._library.question(guild_id, question_id)
         if found is None:
             raise UserError(GONE)
         return found
@@ -117,7 +157,7 @@ class AnswerService:
         """A practice answer; ``seed`` is the serve's shuffle token (the letters shown)."""
         q, pack = self._question(guild_id, question_id)
         g = self._grade(q, choice)
-        recorded = await self.answers.record(
-            NewAnswer(guild_id, user_id, q.id, pack.pack, source, None, to_json(choice), g.correct, g.misconceptions),
-            now)
-        return Feedback(q, pack, choice, g, source, due_count=recorded.due_count, order=option_order(q, seed))
+        answer = answered(guild_id, user_id, q.id, pack.pack, source, None, encode(choice), g.correct, now,
+                          g.misconceptions)
+        due = await self._answers.write(partial(record_practice, answer=answer))
+        return Feedback(q, pack, choice, g, source, due_count=due, order=option_order(q, seed))

@@ -12,11 +12,13 @@ from bot.domain.errors import UserError
 from bot.domain.schedule import ScheduleError, parse_duration
 from bot.packs.schema import Pack, Scenario
 from bot.services.roleplay import Play, RoleplayService
-from bot.store.points import Award
-from bot.store.posts import Post, PostRepo
-from bot.store.roleplay import ChallengeRepo, Reflection, Session
-
-MAX_REFLECTION_BONUS = 20
+from bot.domain.records import Award
+from bot.domain.records import Post
+from bot.packs.library import ContentLibrary
+from bot.store.guilds import GuildRepo
+from bot.store.posts import PostRepo
+from bot.domain.records import Reflection, Session
+from bot.store.roleplay import ChallengeRepo
 
 
 @dataclass(frozen=True)
@@ -37,25 +39,32 @@ class Summary:
 
 
 class ChallengeService:
-    def __init__(self, roleplay: RoleplayService, repo: ChallengeRepo, posts: PostRepo) -> None:
-        self.roleplay = roleplay
-        self.repo = repo
-        self.posts = posts
+    def __init__(self, roleplay: RoleplayService, repo: ChallengeRepo, posts: PostRepo, library: ContentLibrary,
+                 guilds: GuildRepo) -> None:
+        self._roleplay = roleplay
+        self._repo = repo
+        self._posts = posts
+        self._library = library
+        self._guilds = guilds
+
+    async def points(self, post_id: int) -> int:
+        """The points a challenge post offers (0 if it offers none)."""
+        return await self._repo.points(post_id) or 0
 
     async def create(self, guild_id: int, scenario_id: str, channel_id: int, deadline: str, points: int,
                      now: datetime) -> Post:
-        self.roleplay.find_scenario(guild_id, scenario_id)  # refuses an unknown scenario
+        self._roleplay.find_scenario(guild_id, scenario_id)  # refuses an unknown scenario
         try:
             closes_at = now + parse_duration(deadline)
         except ScheduleError as exc:
             raise UserError(str(exc)) from None
-        slot = await self.posts.next_manual_slot(guild_id, "challenge")
-        post = await self.posts.claim(guild_id, "challenge", slot, scenario_id, channel_id, now, closes_at)
-        await self.repo.create(post.id, points)
+        slot = await self._posts.next_manual_slot(guild_id, "challenge")
+        post = await self._posts.claim(guild_id, "challenge", slot, scenario_id, channel_id, now, closes_at)
+        await self._repo.create(post.id, points)
         return post
 
     async def _challenge(self, guild_id: int, post_id: int) -> Post:
-        post = await self.posts.get(post_id)
+        post = await self._posts.get(post_id)
         if post is None or post.guild_id != guild_id or post.kind != "challenge":
             raise UserError("I cannot find that challenge.")
         return post
@@ -65,32 +74,32 @@ class ChallengeService:
         if post.closed_at_time(now):
             raise UserError("This challenge has closed: its deadline has passed. Try it as practice with "
                             f"`/roleplay start scenario:{post.item_id}`.")
-        previous = await self.repo.attempt(post_id, user_id)
+        previous = await self._repo.attempt(post_id, user_id)
         if previous is not None:
             if previous.status == "active":
-                return await self.roleplay.resume(guild_id, user_id)
+                return await self._roleplay.resume(guild_id, user_id)
             raise UserError("You have already attempted this challenge: the first attempt counts.")
-        return await self.roleplay.start(guild_id, user_id, post.item_id, now, challenge_id=post_id)
+        return await self._roleplay.start(guild_id, user_id, post.item_id, now, challenge_id=post_id)
 
     async def reflect(self, session_id: int, user_id: int, star: tuple[str, str, str, str], now: datetime) -> None:
-        session = await self.roleplay.repo.get(session_id)
+        session = await self._roleplay.session(session_id)
         if session is None or session.user_id != user_id or session.challenge_id is None:
             raise UserError("Reflections are for your own challenge attempts.")
         if session.status != "finished":
             raise UserError("Finish the role-play before you reflect on it.")
-        if not await self.repo.reflect(session_id, session.guild_id, user_id, tuple(t.strip() for t in star), now):
+        if not await self._repo.reflect(session_id, session.guild_id, user_id, tuple(t.strip() for t in star), now):
             raise UserError("You have already sent a reflection for this attempt.")
 
     async def latest(self, guild_id: int) -> Post:
-        ids = await self.posts.ids_of_kind(guild_id, "challenge")
+        ids = await self._posts.ids_of_kind(guild_id, "challenge")
         if not ids:
             raise UserError("No challenges have been posted here yet: `/challenge post` posts one.")
-        return await self.posts.get(ids[-1])
+        return await self._posts.get(ids[-1])
 
     async def results(self, guild_id: int, post_id: int | None) -> tuple[Post, list[Attempt]]:
         post = await (self._challenge(guild_id, post_id) if post_id else self.latest(guild_id))
-        reflections = await self.repo.reflections(post.id)
-        return post, [Attempt(s, reflections.get(s.id)) for s in await self.repo.attempts(post.id)]
+        reflections = await self._repo.reflections(post.id)
+        return post, [Attempt(s, reflections.get(s.id)) for s in await self._repo.attempts(post.id)]
 
     async def mark(self, guild_id: int, tutor_id: int, post_id: int | None, user_id: int, accept: bool,
                    feedback: str, bonus: int, now: datetime) -> tuple[Post, Reflection]:
@@ -103,20 +112,20 @@ class ChallengeService:
         bonus = bonus if accept else 0
         award = None
         if accept and bonus:
-            tz = (await self.roleplay.guilds.get(guild_id)).timezone
+            tz = (await self._guilds.get(guild_id)).timezone
             award = Award(guild_id, user_id, "reflection", f"post:{post.id}", bonus,
                           "reflection accepted by a tutor", pts.periods(now, tz), attempt.session.pack_id)
-        await self.repo.mark(attempt.session.id, "accepted" if accept else "returned", feedback, bonus, tutor_id,
+        await self._repo.mark(attempt.session.id, "accepted" if accept else "returned", feedback, bonus, tutor_id,
                              now, award)
-        refreshed = (await self.repo.reflections(post.id))[attempt.session.id]
+        refreshed = (await self._repo.reflections(post.id))[attempt.session.id]
         return post, refreshed
 
     async def summary(self, post: Post) -> Summary | None:
-        found = self.roleplay.library.scenario(post.guild_id, post.item_id)
+        found = self._library.scenario(post.guild_id, post.item_id)
         if found is None:
             return None
         scenario, pack = found
-        attempts = await self.repo.attempts(post.id)
+        attempts = await self._repo.attempts(post.id)
         done = [a for a in attempts if a.status == "finished"]
         outcomes: dict[str, int] = {}
         for a in done:

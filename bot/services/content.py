@@ -8,6 +8,7 @@ from datetime import datetime
 
 from bot.packs import MAX_PACK_BYTES, PackError
 from bot.packs.library import ContentLibrary, LoadedPack
+from bot.packs.schema import Myth, Pack, Question, Scenario
 from bot.store.content import ContentRepo
 
 log = logging.getLogger(__name__)
@@ -22,20 +23,39 @@ class UploadOutcome:
 
 class ContentService:
     def __init__(self, library: ContentLibrary, repo: ContentRepo) -> None:
-        self.library = library
-        self.repo = repo
+        self._library = library
+        self._repo = repo
 
+    # -- what the server's packs hold -------------------------------------------------------
+    def packs(self, guild_id: int | None, *, enabled_only: bool = True) -> list[LoadedPack]:
+        """The server's packs: the enabled ones, or every one."""
+        return self._library.packs(guild_id) if enabled_only else self._library.all_packs(guild_id)
+
+    def pack_states(self, guild_id: int | None) -> list[tuple[LoadedPack, bool]]:
+        """Every pack in the server, with whether it is enabled."""
+        return [(p, self._library.is_enabled(guild_id, p.id)) for p in self._library.all_packs(guild_id)]
+
+    def question(self, guild_id: int | None, question_id: str) -> tuple[Question, Pack] | None:
+        return self._library.question(guild_id, question_id)
+
+    def myth(self, guild_id: int | None, myth_id: str) -> tuple[Myth, Pack] | None:
+        return self._library.myth(guild_id, myth_id)
+
+    def scenario(self, guild_id: int | None, scenario_id: str) -> tuple[Scenario, Pack] | None:
+        return self._library.scenario(guild_id, scenario_id)
+
+    # -- changing them ------------------------------------------------------------------------
     async def restore(self) -> None:
         """Put every server's latest uploads and disabled packs back after a start."""
-        for upload in await self.repo.latest_uploads():
-            result = self.library.check_upload(upload.guild_id, upload.yaml_text, f"{upload.pack_id}.yaml")
+        for upload in await self._repo.latest_uploads():
+            result = self._library.check_upload(upload.guild_id, upload.yaml_text, f"{upload.pack_id}.yaml")
             if result.pack is None:
                 log.error("stored upload %s v%d for server %d no longer validates: %s", upload.pack_id,
                           upload.version, upload.guild_id, "; ".join(map(str, result.errors)))
                 continue
-            self.library.install_upload(upload.guild_id, result.pack, upload.version)
-        for guild_id, pack_id in await self.repo.disabled():
-            self.library.set_enabled(guild_id, pack_id, False)
+            self._library.install_upload(upload.guild_id, result.pack, upload.version)
+        for guild_id, pack_id in await self._repo.disabled():
+            self._library.set_enabled(guild_id, pack_id, False)
 
     async def upload(self, guild_id: int, user_id: int, filename: str, data: bytes, now: datetime) -> UploadOutcome:
         if len(data) > MAX_PACK_BYTES:
@@ -44,17 +64,17 @@ class ContentService:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
             return UploadOutcome(errors=[PackError(filename, 1, "", "the file is not UTF-8 text; save it as UTF-8 YAML")])
-        result = self.library.check_upload(guild_id, text, filename, lint=True)
+        result = self._library.check_upload(guild_id, text, filename, lint=True)
         if result.pack is None:
             return UploadOutcome(errors=result.errors)
-        version = await self.repo.add_upload(guild_id, result.pack.pack, text, user_id, now)
-        self.library.install_upload(guild_id, result.pack, version)
-        return UploadOutcome(pack=self.library.pack(guild_id, result.pack.pack), warnings=result.warnings)
+        version = await self._repo.add_upload(guild_id, result.pack.pack, text, user_id, now)
+        self._library.install_upload(guild_id, result.pack, version)
+        return UploadOutcome(pack=self._library.pack(guild_id, result.pack.pack), warnings=result.warnings)
 
     async def set_enabled(self, guild_id: int, pack_id: str, enabled: bool) -> LoadedPack | None:
-        pack = self.library.pack(guild_id, pack_id)
+        pack = self._library.pack(guild_id, pack_id)
         if pack is None:
             return None
-        await self.repo.set_enabled(guild_id, pack_id, enabled)
-        self.library.set_enabled(guild_id, pack_id, enabled)
+        await self._repo.set_enabled(guild_id, pack_id, enabled)
+        self._library.set_enabled(guild_id, pack_id, enabled)
         return pack

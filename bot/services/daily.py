@@ -15,8 +15,10 @@ from bot.packs.schema import Pack, Question
 from bot.services.answering import from_json, post_order
 from bot.store.answers import AnswerRepo
 from bot.store.guilds import GuildRepo
-from bot.store.posts import Post, PostRepo
-from bot.store.schedules import Schedule, ScheduleRepo
+from bot.domain.records import Post
+from bot.store.posts import PostRepo
+from bot.domain.records import Schedule
+from bot.store.schedules import ScheduleRepo
 
 CATCH_UP = timedelta(hours=3)  # a post missed while the bot was down is made this late at most
 MAX_ANSWER_HOURS = 72
@@ -46,11 +48,11 @@ class Status:
 class DailyService:
     def __init__(self, library: ContentLibrary, schedules: ScheduleRepo, posts: PostRepo,
                  answers: AnswerRepo, guilds: GuildRepo) -> None:
-        self.library = library
-        self.schedules = schedules
-        self.posts = posts
-        self.answers = answers
-        self.guilds = guilds
+        self._library = library
+        self._schedules = schedules
+        self._posts = posts
+        self._answers = answers
+        self._guilds = guilds
 
     # -- the tutor's side -----------------------------------------------------------------
     async def configure(self, guild_id: int, channel_id: int, time_text: str, timezone: str,
@@ -64,7 +66,7 @@ class DailyService:
         if not is_valid_timezone(timezone):
             raise UserError(f"`{timezone}` is not a time zone I know: pick one from the list, like `Europe/London`.")
         packs = tuple(dict.fromkeys(p.strip() for p in (packs_text or "").replace(" ", ",").split(",") if p.strip()))
-        known = {p.id for p in self.library.packs(guild_id)}
+        known = {p.id for p in self._library.packs(guild_id)}
         unknown = [p for p in packs if p not in known]
         if unknown:
             raise UserError(f"Unknown or disabled pack(s): {', '.join(f'`{p}`' for p in unknown)}. "
@@ -73,47 +75,47 @@ class DailyService:
             raise UserError(f"`answer_hours` must be between 1 and {MAX_ANSWER_HOURS}.")
         if not self._pool(guild_id, packs):
             raise UserError("Those packs have no questions. Pick other packs or upload one with `/content upload`.")
-        old = await self.schedules.get(guild_id)
+        old = await self._schedules.get(guild_id)
         schedule = Schedule(guild_id, channel_id, at.strftime("%H:%M"), timezone, days, packs,
                             paused=old.paused if old else False, answer_hours=answer_hours,
                             myth_day=old.myth_day if old else None)
-        await self.schedules.save(schedule, now)
-        await self.guilds.set_timezone(guild_id, timezone)
+        await self._schedules.save(schedule, now)
+        await self._guilds.set_timezone(guild_id, timezone)
         return await self.status(guild_id, now)
 
     async def status(self, guild_id: int, now: datetime) -> Status:
-        s = await self.schedules.get(guild_id)
+        s = await self._schedules.get(guild_id)
         nxt = next_slot(now, parse_time(s.local_time), s.timezone, s.days) if s else None
         return Status(s, nxt)
 
     async def set_paused(self, guild_id: int, paused: bool, now: datetime) -> Status:
-        s = await self.schedules.get(guild_id)
+        s = await self._schedules.get(guild_id)
         if s is None:
             raise UserError("There is no daily question to pause or resume yet: set one up with `/daily setup`.")
-        await self.schedules.save(s.with_(paused=paused), now)
+        await self._schedules.save(s.with_(paused=paused), now)
         return await self.status(guild_id, now)
 
     # -- what to post ---------------------------------------------------------------------
     def _pool(self, guild_id: int, packs: tuple[str, ...]) -> list[PoolItem]:
-        return [PoolItem(q.id, lp.id, q.kind) for lp in self.library.packs(guild_id)
+        return [PoolItem(q.id, lp.id, q.kind) for lp in self._library.packs(guild_id)
                 if not packs or lp.id in packs for q in lp.pack.questions]
 
     async def _claim(self, s: Schedule, slot: str, now: datetime) -> Post | None:
         pool = self._pool(s.guild_id, s.packs) or self._pool(s.guild_id, ())
-        history = await self.posts.item_history(s.guild_id, "daily")
+        history = await self._posts.item_history(s.guild_id, "daily")
         choice = pick_question(pool, history, random.Random(f"{s.guild_id}:{slot}"))
         if choice is None:
             return None
         closes_at = now + timedelta(hours=s.answer_hours) if s.answer_hours else None
-        return await self.posts.claim(s.guild_id, "daily", slot, choice.question_id, s.channel_id, now, closes_at)
+        return await self._posts.claim(s.guild_id, "daily", slot, choice.question_id, s.channel_id, now, closes_at)
 
     async def claim_due(self, now: datetime) -> list[Post]:
         """Claim today's post for every server whose time has come (within the catch-up
         window). A slot already claimed is never claimed again."""
         claimed = []
-        for s in await self.schedules.all_active():
+        for s in await self._schedules.all_active():
             slot = due_slot(now, parse_time(s.local_time), s.timezone, s.days, CATCH_UP)
-            if slot is None or await self.posts.find(s.guild_id, "daily", slot.key):
+            if slot is None or await self._posts.find(s.guild_id, "daily", slot.key):
                 continue
             post = await self._claim(s, slot.key, now)
             if post:
@@ -123,34 +125,34 @@ class DailyService:
     async def next_due(self, now: datetime) -> datetime | None:
         """When the next scheduled post falls due, across every server."""
         slots = [next_slot(now, parse_time(s.local_time), s.timezone, s.days)
-                 for s in await self.schedules.all_active()]
+                 for s in await self._schedules.all_active()]
         return min((slot.due for slot in slots if slot), default=None)
 
     async def claim_now(self, guild_id: int, now: datetime) -> Post:
         """`/daily post`: the next question, now, outside the schedule."""
-        s = await self.schedules.get(guild_id)
+        s = await self._schedules.get(guild_id)
         if s is None:
             raise UserError("Set up the daily question first with `/daily setup`.")
-        post = await self._claim(s, await self.posts.next_manual_slot(guild_id, "daily"), now)
+        post = await self._claim(s, await self._posts.next_manual_slot(guild_id, "daily"), now)
         if post is None:
             raise UserError("There are no questions to post: enable a pack with `/content enable`.")
         return post
 
     def question_for(self, post: Post) -> tuple[Question, Pack, Order] | None:
         """The post's question, its pack, and the order the post shows its options in."""
-        found = self.library.question(post.guild_id, post.item_id)
+        found = self._library.question(post.guild_id, post.item_id)
         return (*found, post_order(found[0], post)) if found else None
 
     async def after_sent(self, post: Post, now: datetime) -> list[Post]:
         """The daily posts that close because this one went out."""
-        s = await self.schedules.get(post.guild_id)
+        s = await self._schedules.get(post.guild_id)
         if s is not None and s.answer_hours:
             return []
-        return [p for p in await self.posts.open_posts(post.guild_id, "daily") if p.id != post.id]
+        return [p for p in await self._posts.open_posts(post.guild_id, "daily") if p.id != post.id]
 
     async def reveal(self, post: Post) -> tuple[Question, Pack, Tally, Order] | None:
         found = self.question_for(post)
         if found is None:
             return None
         q, pack, order = found
-        return q, pack, tally(q, [from_json(c) for c in await self.answers.post_choices(post.id)], order), order
+        return q, pack, tally(q, [from_json(c) for c in await self._answers.post_choices(post.id)], order), order

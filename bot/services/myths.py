@@ -14,8 +14,9 @@ from bot.packs.library import ContentLibrary
 from bot.packs.schema import Myth, Pack
 from bot.store.guilds import GuildRepo
 from bot.store.myths import MythRepo
-from bot.store.points import Award
-from bot.store.posts import Post, PostRepo
+from bot.domain.records import Award
+from bot.domain.records import Post
+from bot.store.posts import PostRepo
 from bot.store.schedules import ScheduleRepo
 
 DEFAULT_POST_HOURS = 24
@@ -38,20 +39,20 @@ class MythFeedback:
 class MythService:
     def __init__(self, library: ContentLibrary, repo: MythRepo, posts: PostRepo, guilds: GuildRepo,
                  schedules: ScheduleRepo) -> None:
-        self.library = library
-        self.repo = repo
-        self.posts = posts
-        self.guilds = guilds
-        self.schedules = schedules
+        self._library = library
+        self._repo = repo
+        self._posts = posts
+        self._guilds = guilds
+        self._schedules = schedules
 
     def _myth(self, guild_id: int, myth_id: str) -> tuple[Myth, Pack]:
-        found = self.library.myth(guild_id, myth_id)
+        found = self._library.myth(guild_id, myth_id)
         if found is None:
             raise UserError("That myth card is no longer available: its pack was removed or changed.")
         return found
 
     def _pool(self, guild_id: int, pack_id: str | None) -> list[str]:
-        packs = [p for p in self.library.packs(guild_id) if pack_id in (None, p.id)]
+        packs = [p for p in self._library.packs(guild_id) if pack_id in (None, p.id)]
         if pack_id and not packs:
             raise UserError(f"There is no enabled pack `{pack_id}`. `/content list` shows the packs.")
         pool = [m.id for p in packs for m in p.pack.myths]
@@ -61,32 +62,32 @@ class MythService:
 
     async def draw(self, guild_id: int, user_id: int, pack_id: str | None) -> tuple[Myth, Pack]:
         """A card for this learner; myths they have busted come up less often."""
-        busted = await self.repo.busted(guild_id, user_id)
+        busted = await self._repo.busted(guild_id, user_id)
         return self._myth(guild_id, pick_myth(self._pool(guild_id, pack_id), busted, random.Random()))
 
     async def answer_card(self, guild_id: int, user_id: int, myth_id: str, verdict: str,
                           now: datetime) -> MythFeedback:
         myth, pack = self._myth(guild_id, myth_id)
         correct = verdict == myth.verdict
-        rec = await self.repo.record(guild_id, user_id, myth.id, pack.pack, None, verdict, correct, now, None)
+        rec = await self._repo.record(guild_id, user_id, myth.id, pack.pack, None, verdict, correct, now, None)
         return MythFeedback(myth, pack, verdict, correct, cleared=rec.cleared)
 
     async def answer_post(self, guild_id: int, user_id: int, post_id: int, verdict: str,
                           now: datetime) -> MythFeedback:
-        post = await self.posts.get(post_id)
+        post = await self._posts.get(post_id)
         if post is None or post.guild_id != guild_id or post.kind != "myth":
             raise UserError("I cannot find that myth post.")
         myth, pack = self._myth(guild_id, post.item_id)
-        previous = await self.repo.previous(post_id, user_id)
+        previous = await self._repo.previous(post_id, user_id)
         if previous is not None:
             return MythFeedback(myth, pack, previous, previous == myth.verdict, already_answered=True, cohort=True)
         correct = verdict == myth.verdict
         if post.closed_at_time(now):
             return MythFeedback(myth, pack, verdict, correct, closed=True, cohort=True)
-        tz = (await self.guilds.get(guild_id)).timezone
+        tz = (await self._guilds.get(guild_id)).timezone
         award = Award(guild_id, user_id, "myth_post", f"post:{post_id}", pts.myth_post_points(correct),
                       "myth post: right" if correct else "myth post: taking part", pts.periods(now, tz), pack.pack)
-        rec = await self.repo.record(guild_id, user_id, myth.id, pack.pack, post_id, verdict, correct, now, award)
+        rec = await self._repo.record(guild_id, user_id, myth.id, pack.pack, post_id, verdict, correct, now, award)
         if not rec.first:
             return MythFeedback(myth, pack, rec.previous_verdict, rec.previous_verdict == myth.verdict,
                                 already_answered=True, cohort=True)
@@ -95,21 +96,21 @@ class MythService:
     # -- cohort posts ----------------------------------------------------------------------
     async def claim_post(self, guild_id: int, channel_id: int, pack_id: str | None, hours: int,
                          now: datetime, slot: str | None = None) -> Post | None:
-        history = set(await self.posts.item_history(guild_id, "myth"))
+        history = set(await self._posts.item_history(guild_id, "myth"))
         pool = self._pool(guild_id, pack_id)
         fresh = [m for m in pool if m not in history] or pool
         myth_id = random.Random(f"{guild_id}:{slot or len(history)}").choice(sorted(fresh))
-        slot = slot or await self.posts.next_manual_slot(guild_id, "myth")
-        return await self.posts.claim(guild_id, "myth", slot, myth_id, channel_id, now,
+        slot = slot or await self._posts.next_manual_slot(guild_id, "myth")
+        return await self._posts.claim(guild_id, "myth", slot, myth_id, channel_id, now,
                                       closes_at=now + timedelta(hours=hours))
 
     async def claim_due(self, now: datetime) -> None:
         """The weekly myth post, on the schedule's myth day at the daily time."""
-        for s in await self.schedules.all_active():
+        for s in await self._schedules.all_active():
             if s.myth_day is None:
                 continue
             slot = due_slot(now, parse_time(s.local_time), s.timezone, frozenset({s.myth_day}), CATCH_UP)
-            if slot is None or await self.posts.find(s.guild_id, "myth", slot.key):
+            if slot is None or await self._posts.find(s.guild_id, "myth", slot.key):
                 continue
             try:
                 await self.claim_post(s.guild_id, s.channel_id, None, DEFAULT_POST_HOURS, now, slot=slot.key)
@@ -118,25 +119,29 @@ class MythService:
 
     async def next_due(self, now: datetime) -> datetime | None:
         slots = [next_slot(now, parse_time(s.local_time), s.timezone, frozenset({s.myth_day}))
-                 for s in await self.schedules.all_active() if s.myth_day is not None]
+                 for s in await self._schedules.all_active() if s.myth_day is not None]
         return min((slot.due for slot in slots if slot), default=None)
 
     async def set_weekly(self, guild_id: int, day: int | None, now: datetime) -> None:
-        s = await self.schedules.get(guild_id)
+        s = await self._schedules.get(guild_id)
         if s is None:
             raise UserError("The weekly myth is posted with the daily question: set that up first with `/daily setup`.")
-        await self.schedules.save(s.with_(myth_day=day), now)
+        await self._schedules.save(s.with_(myth_day=day), now)
 
     async def reveal(self, post: Post) -> tuple[Myth, Pack, Split] | None:
-        found = self.library.myth(post.guild_id, post.item_id)
+        found = self._library.myth(post.guild_id, post.item_id)
         if found is None:
             return None
-        return found[0], found[1], split(await self.repo.post_verdicts(post.id))
+        return found[0], found[1], split(await self._repo.post_verdicts(post.id))
+
+    async def cohort_misconceptions(self, guild_id: int, limit: int) -> list[tuple[str, int]]:
+        """(myth id, learners holding it) across the server, most common first."""
+        return await self._repo.cohort_open_misconceptions(guild_id, limit)
 
     async def open_misconceptions(self, guild_id: int, user_id: int) -> list[tuple[Myth, int]]:
         out = []
-        for myth_id, times in await self.repo.open_misconceptions(guild_id, user_id):
-            found = self.library.myth(guild_id, myth_id)
+        for myth_id, times in await self._repo.open_misconceptions(guild_id, user_id):
+            found = self._library.myth(guild_id, myth_id)
             if found:
                 out.append((found[0], times))
         return out

@@ -12,6 +12,7 @@ from bot.domain import progress as pg
 from bot.domain.errors import UserError
 from bot.domain.questions import InvalidChoice, grade, option_text
 from bot.domain.schedule import week_start
+from bot.domain import streaks as st
 from bot.domain.streaks import Streak
 from bot.packs.library import ContentLibrary
 from bot.packs.schema import Myth
@@ -19,7 +20,8 @@ from bot.services.answering import from_json
 from bot.services.myths import MythService
 from bot.store.answers import AnswerRepo
 from bot.store.guilds import GuildRepo
-from bot.store.posts import Post, PostRepo
+from bot.domain.records import Post
+from bot.store.posts import PostRepo
 from bot.store.progress import ProgressRepo
 from bot.store.roleplay import RoleplayRepo
 from bot.store.schedules import ScheduleRepo
@@ -101,17 +103,17 @@ class ExportRow:
 class ProgressService:
     def __init__(self, library: ContentLibrary, repo: ProgressRepo, answers: AnswerRepo, posts: PostRepo,
                  guilds: GuildRepo, schedules: ScheduleRepo, myths: MythService, roleplays: RoleplayRepo) -> None:
-        self.library = library
-        self.repo = repo
-        self.answers = answers
-        self.posts = posts
-        self.guilds = guilds
-        self.schedules = schedules
-        self.myths = myths
-        self.roleplays = roleplays
+        self._library = library
+        self._repo = repo
+        self._answers = answers
+        self._posts = posts
+        self._guilds = guilds
+        self._schedules = schedules
+        self._myths = myths
+        self._roleplays = roleplays
 
     async def _tz(self, guild_id: int) -> str:
-        return (await self.guilds.get(guild_id)).timezone
+        return (await self._guilds.get(guild_id)).timezone
 
     # -- content lookups -------------------------------------------------------------------
     def _criteria_of(self, guild_id: int):
@@ -120,7 +122,7 @@ class ProgressService:
 
         def criteria_of(question_id: str) -> tuple[pg.Criterion, ...]:
             if question_id not in cache:
-                found = self.library.question(guild_id, question_id)
+                found = self._library.question(guild_id, question_id)
                 cache[question_id] = tuple((found[1].pack, c) for c in found[0].criteria) if found else ()
             return cache[question_id]
 
@@ -129,18 +131,18 @@ class ProgressService:
     def _criterion_stats(self, guild_id: int, tallies: dict[pg.Criterion, pg.Tally]) -> list[CriterionStat]:
         out = []
         for (pack_id, cid), t in tallies.items():
-            loaded = self.library.pack(guild_id, pack_id)
+            loaded = self._library.pack(guild_id, pack_id)
             texts = {c.id: c.text for c in loaded.pack.criteria} if loaded else {}
             out.append(CriterionStat(pack_id, cid, texts.get(cid, ""), t))
         order = {}
-        for loaded in self.library.all_packs(guild_id):
+        for loaded in self._library.all_packs(guild_id):
             for i, c in enumerate(loaded.pack.criteria):
                 order[(loaded.id, c.id)] = i
         out.sort(key=lambda s: (s.pack_id, order.get((s.pack_id, s.criterion_id), 99), s.criterion_id))
         return out
 
     def _pack_title(self, guild_id: int, pack_id: str) -> str:
-        loaded = self.library.pack(guild_id, pack_id)
+        loaded = self._library.pack(guild_id, pack_id)
         return loaded.pack.title if loaded else pack_id
 
     # -- leaderboards ----------------------------------------------------------------------
@@ -149,6 +151,13 @@ class ProgressService:
         if kind not in lb.PERIODS:
             raise UserError("Choose a period: week, month or all.")
         return await self._board(guild_id, caller_id, lb.period(kind, now, await self._tz(guild_id)), pack_id)
+
+    async def weekly_board(self, guild_id: int, caller_id: int, post_id: int) -> LeaderboardView:
+        """The board of a weekly leaderboard post ("Where am I?")."""
+        post = await self._posts.get(post_id)
+        if post is None or post.guild_id != guild_id or post.kind != "weekly":
+            raise UserError("I cannot find that leaderboard.")
+        return await self.leaderboard_for(guild_id, caller_id, post.item_id)
 
     async def leaderboard_for(self, guild_id: int, caller_id: int, period_key: str) -> LeaderboardView:
         """A board for a stored period key (the weekly post's week)."""
@@ -159,21 +168,21 @@ class ProgressService:
         return await self._board(guild_id, caller_id, period, None)
 
     async def _board(self, guild_id: int, caller_id: int, period: lb.Period, pack_id: str | None) -> LeaderboardView:
-        hidden = await self.repo.hidden(guild_id)
+        hidden = await self._repo.hidden(guild_id)
         if pack_id:
-            if self.library.pack(guild_id, pack_id) is None:
+            if self._library.pack(guild_id, pack_id) is None:
                 raise UserError(f"There is no pack `{pack_id}` here. `/content list` shows the pack ids.")
-            top, me, size, mine = await self.repo.pack_ranked(guild_id, pack_id, period.start, period.end,
+            top, me, size, mine = await self._repo.pack_ranked(guild_id, pack_id, period.start, period.end,
                                                               caller_id, lb.TOP)
         else:  # the maintained totals, ranked by their index
-            top, me, size = await self.repo.ranked(guild_id, period.key, caller_id, lb.TOP)
-            mine = (await self.repo.user_totals(guild_id, caller_id, (period.key,))).get(period.key, 0)
+            top, me, size = await self._repo.ranked(guild_id, period.key, caller_id, lb.TOP)
+            mine = (await self._repo.user_totals(guild_id, caller_id, (period.key,))).get(period.key, 0)
         board = lb.Board([lb.Ranked(*r) for r in top], lb.Ranked(*me) if me else None, size)
         return LeaderboardView(period, self._pack_title(guild_id, pack_id) if pack_id else None,
                                board, caller_id in hidden, mine)
 
     async def set_hidden(self, guild_id: int, user_id: int, hidden: bool) -> None:
-        await self.repo.set_hidden(guild_id, user_id, hidden)
+        await self._repo.set_hidden(guild_id, user_id, hidden)
 
     # -- the weekly top three --------------------------------------------------------------
     async def claim_weekly(self, now: datetime) -> list[Post]:
@@ -181,24 +190,24 @@ class ProgressService:
         claim the post of last week's top three in the daily channel; a week is claimed
         once (the posts table's unique slot), and not at all if nobody scored."""
         claimed = []
-        for s in await self.schedules.all_active():
+        for s in await self._schedules.all_active():
             tz = await self._tz(s.guild_id)
             if now - week_start(now, tz) > WEEKLY_CATCH_UP:
                 continue
             week = lb.last_week(now, tz)
-            if await self.posts.find(s.guild_id, "weekly", week.key) or not await self.weekly_top(s.guild_id, week.key):
+            if await self._posts.find(s.guild_id, "weekly", week.key) or not await self.weekly_top(s.guild_id, week.key):
                 continue
-            post = await self.posts.claim(s.guild_id, "weekly", week.key, week.key, s.channel_id, now)
+            post = await self._posts.claim(s.guild_id, "weekly", week.key, week.key, s.channel_id, now)
             if post:
                 claimed.append(post)
         return claimed
 
     async def next_weekly(self, now: datetime) -> datetime | None:
-        turns = [lb.next_week_turn(now, await self._tz(s.guild_id)) for s in await self.schedules.all_active()]
+        turns = [lb.next_week_turn(now, await self._tz(s.guild_id)) for s in await self._schedules.all_active()]
         return min(turns, default=None)
 
     async def weekly_top(self, guild_id: int, period_key: str) -> list[lb.Ranked]:
-        top, _, _ = await self.repo.ranked(guild_id, period_key, None, WEEKLY_TOP)
+        top, _, _ = await self._repo.ranked(guild_id, period_key, None, WEEKLY_TOP)
         return [lb.Ranked(*r) for r in top]
 
     async def weekly_standings(self, post: Post) -> tuple[str, list[lb.Ranked]]:
@@ -212,36 +221,37 @@ class ProgressService:
 
     # -- a learner's stats -----------------------------------------------------------------
     async def stats(self, guild_id: int, user_id: int, now: datetime) -> Stats:
-        rows = await self.repo.user_answers(guild_id, user_id)
+        rows = await self._repo.user_answers(guild_id, user_id)
         packs = [PackStat(p, self._pack_title(guild_id, p), t) for p, t in sorted(pg.by_pack(rows).items())]
         criteria = self._criterion_stats(guild_id, pg.by_criterion(rows, self._criteria_of(guild_id)))
         week = pts.week_key(now, await self._tz(guild_id))
-        totals = await self.repo.user_totals(guild_id, user_id, ("all", week))
+        totals = await self._repo.user_totals(guild_id, user_id, ("all", week))
+        run, posts = await self._answers.streak_run(guild_id, user_id)
         return Stats(
             user_id=user_id, overall=pg.overall(rows), packs=packs, criteria=criteria,
-            streak=await self.answers.streak(guild_id, user_id),
-            cards_due=await self.answers.due_count(guild_id, user_id, now),
-            misconceptions=await self.myths.open_misconceptions(guild_id, user_id),
-            roleplays_completed=await self.roleplays.completed(guild_id, user_id),
+            streak=st.shown(run, st.scheduled(posts)),
+            cards_due=await self._answers.due_count(guild_id, user_id, now),
+            misconceptions=await self._myths.open_misconceptions(guild_id, user_id),
+            roleplays_completed=await self._roleplays.completed(guild_id, user_id),
             points_all=totals.get("all", 0), points_week=totals.get(week, 0),
-            hidden=user_id in await self.repo.hidden(guild_id))
+            hidden=user_id in await self._repo.hidden(guild_id))
 
     # -- tutors ----------------------------------------------------------------------------
     async def cohort_report(self, guild_id: int, days: int, now: datetime) -> Report:
         since = now - timedelta(days=days)
-        rows = await self.repo.answers_since(guild_id, since)
+        rows = await self._repo.answers_since(guild_id, since)
         weak = dict(pg.weakest(pg.by_criterion(rows, self._criteria_of(guild_id)), REPORT_LIMIT))
         weakest = sorted(self._criterion_stats(guild_id, weak),
                          key=lambda s: (s.tally.right / s.tally.answers, -s.tally.answers, s.pack_id, s.criterion_id))
         misconceptions = []
-        for myth_id, learners in await self.myths.repo.cohort_open_misconceptions(guild_id, REPORT_LIMIT):
-            found = self.library.myth(guild_id, myth_id)
+        for myth_id, learners in await self._myths.cohort_misconceptions(guild_id, REPORT_LIMIT):
+            found = self._library.myth(guild_id, myth_id)
             misconceptions.append((found[0].statement if found else myth_id, learners))
-        return Report(days, since, pg.participation(await self.repo.last_activity(guild_id), since), len(rows),
+        return Report(days, since, pg.participation(await self._repo.last_activity(guild_id), since), len(rows),
                       [self._hard(guild_id, h) for h in pg.hardest(rows, REPORT_LIMIT)], weakest, misconceptions)
 
     def _hard(self, guild_id: int, h: pg.Hardest) -> HardQuestion:
-        found = self.library.question(guild_id, h.question_id)
+        found = self._library.question(guild_id, h.question_id)
         if found is None:
             return HardQuestion(h.question_id, h.question_id, h.pack_id, h.tally, None, h.common_wrong_count)
         q, pack = found
@@ -257,10 +267,10 @@ class ProgressService:
 
     async def cohort_export(self, guild_id: int) -> list[ExportRow]:
         """One row per learner and criterion they have answered, for portfolio evidence."""
-        rows = await self.repo.answers_since(guild_id, None)
+        rows = await self._repo.answers_since(guild_id, None)
         tallies = pg.by_learner_and_criterion(rows, self._criteria_of(guild_id))
         texts = {}
-        for loaded in self.library.all_packs(guild_id):
+        for loaded in self._library.all_packs(guild_id):
             texts.update({(loaded.id, c.id): c.text for c in loaded.pack.criteria})
         return [ExportRow(user, pack, cid, texts.get((pack, cid), ""), t)
                 for (user, (pack, cid)), t in sorted(tallies.items())]
@@ -269,8 +279,8 @@ class ProgressService:
     async def export_user(self, user_id: int, now: datetime) -> dict:
         return {"user_id": user_id, "exported_at": now.isoformat(),
                 "about": "Every row this bot stores about you, table by table, in every server it serves.",
-                "tables": await self.repo.export_user(user_id)}
+                "tables": await self._repo.export_user(user_id)}
 
     async def delete_user(self, user_id: int) -> dict[str, int]:
         """Delete every row about the learner in one transaction; rows deleted per table."""
-        return await self.repo.delete_user(user_id)
+        return await self._repo.delete_user(user_id)

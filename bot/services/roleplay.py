@@ -12,8 +12,10 @@ from bot.domain.errors import UserError
 from bot.packs.library import ContentLibrary
 from bot.packs.schema import Pack, Scenario
 from bot.store.guilds import GuildRepo
-from bot.store.points import Award
-from bot.store.roleplay import AlreadyActive, ChallengeRepo, RoleplayRepo, Session
+from bot.domain.records import Award
+from bot.domain.errors import AlreadyActive
+from bot.domain.records import Session
+from bot.store.roleplay import ChallengeRepo, RoleplayRepo
 
 FIRST_COMPLETION_POINTS = 10
 
@@ -36,16 +38,16 @@ class Play:
 class RoleplayService:
     def __init__(self, library: ContentLibrary, repo: RoleplayRepo, challenges: ChallengeRepo,
                  guilds: GuildRepo) -> None:
-        self.library = library
-        self.repo = repo
-        self.challenges = challenges
-        self.guilds = guilds
+        self._library = library
+        self._repo = repo
+        self._challenges = challenges
+        self._guilds = guilds
 
     def scenarios(self, guild_id: int) -> list[tuple[Scenario, Pack]]:
-        return [(s, p.pack) for p in self.library.packs(guild_id) for s in p.pack.scenarios]
+        return [(s, p.pack) for p in self._library.packs(guild_id) for s in p.pack.scenarios]
 
     def find_scenario(self, guild_id: int, scenario_id: str) -> tuple[Scenario, Pack]:
-        found = self.library.scenario(guild_id, scenario_id)
+        found = self._library.scenario(guild_id, scenario_id)
         if found is None:
             raise UserError(f"There is no role-play `{scenario_id}` here. `/roleplay list` shows them.")
         return found
@@ -65,7 +67,7 @@ class RoleplayService:
             scenario, pack = self.find_scenario(guild_id, scenario_id)
         state = engine.start(scenario)
         try:
-            session = await self.repo.start(guild_id, user_id, scenario.id, pack.pack, engine.state_to_dict(state),
+            session = await self._repo.start(guild_id, user_id, scenario.id, pack.pack, engine.state_to_dict(state),
                                             now, challenge_id)
         except AlreadyActive:
             raise UserError("You already have a role-play under way: `/roleplay resume` to carry on, "
@@ -73,13 +75,16 @@ class RoleplayService:
         return Play(session, scenario, pack, state)
 
     async def resume(self, guild_id: int, user_id: int) -> Play:
-        session = await self.repo.active(guild_id, user_id)
+        session = await self._repo.active(guild_id, user_id)
         if session is None:
             raise UserError("You have no role-play under way. Start one with `/roleplay start`.")
         return self._play(session)
 
+    async def session(self, session_id: int) -> Session | None:
+        return await self._repo.get(session_id)
+
     async def current(self, session_id: int, user_id: int) -> Play:
-        session = await self.repo.get(session_id)
+        session = await self._repo.get(session_id)
         if session is None or session.user_id != user_id:
             raise UserError("That role-play is not yours.")
         return self._play(session)
@@ -102,7 +107,7 @@ class RoleplayService:
         return Play(saved.session, saved.scenario, saved.pack, saved.state, score)
 
     async def quit(self, guild_id: int, user_id: int, now: datetime) -> bool:
-        return await self.repo.quit(guild_id, user_id, now)
+        return await self._repo.quit(guild_id, user_id, now)
 
     async def _at_step(self, session_id: int, user_id: int, step: int) -> Play:
         play = await self.current(session_id, user_id)
@@ -118,21 +123,21 @@ class RoleplayService:
             report = engine.report(play.scenario, state, {})
             finished = (report.outcome, report.score, report.best_score)
             award = await self._award(play, report, now)
-        if not await self.repo.save_step(play.session.id, play.session.steps, engine.state_to_dict(state), now,
+        if not await self._repo.save_step(play.session.id, play.session.steps, engine.state_to_dict(state), now,
                                          finished, award):
             raise UserError("That step has already been played. `/roleplay resume` shows where you are.")
-        session = await self.repo.get(play.session.id)
+        session = await self._repo.get(play.session.id)
         return Play(session, play.scenario, play.pack, state)
 
     async def _award(self, play: Play, report: engine.Report, now: datetime) -> Award:
         """Free play: points for the first completion of each scenario. A challenge: its
         points in proportion to the score against the best path."""
         s = play.session
-        periods = pts.periods(now, (await self.guilds.get(s.guild_id)).timezone)
+        periods = pts.periods(now, (await self._guilds.get(s.guild_id)).timezone)
         if s.challenge_id is None:
             return Award(s.guild_id, s.user_id, "roleplay", f"scenario:{play.scenario.id}", FIRST_COMPLETION_POINTS,
                          f"first completion of role-play {play.scenario.id}", periods, s.pack_id)
-        worth = await self.challenges.points(s.challenge_id) or 0
+        worth = await self._challenges.points(s.challenge_id) or 0
         earned = round(worth * report.score / report.best_score) if report.best_score else worth
         return Award(s.guild_id, s.user_id, "challenge", f"post:{s.challenge_id}", earned,
                      f"challenge attempt: {report.outcome}, {report.score}/{report.best_score}", periods, s.pack_id)

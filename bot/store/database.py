@@ -35,6 +35,8 @@ from typing import Any, TypeVar
 
 import aiosqlite
 
+from bot.domain.errors import StorageUnavailable, StoreError
+
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 I = TypeVar("I")
@@ -93,14 +95,6 @@ def _many_rows(statement: str, per: int) -> tuple[str, int]:
         raise ValueError(f"not an INSERT ... VALUES (?, ...) statement: {statement[:80]}")
     row = found.group(1)
     return statement[:found.start(1)] + ", ".join([row] * per) + statement[found.end(1):], row.count("?")
-
-
-class StoreError(Exception):
-    """The database cannot be used as it is (shown to the operator, not a traceback)."""
-
-
-class StorageUnavailable(Exception):
-    """A write could not be saved (disk full, read-only, locked): nothing was kept."""
 
 
 def migrations(folder: Path = MIGRATIONS_DIR) -> list[tuple[int, Path]]:

@@ -3,24 +3,15 @@
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
+
+from bot.domain.records import DEFAULT_TIMEZONE, GuildSettings
 
 from .database import Database
-
-DEFAULT_TIMEZONE = "Europe/London"  # until a tutor sets the server's
-
 
 def timezone_of(c: sqlite3.Connection, guild_id: int) -> str:
     """The server's time zone, inside the caller's transaction."""
     row = c.execute("SELECT timezone FROM guild_settings WHERE guild_id = ?", (guild_id,)).fetchone()
     return row[0] if row else DEFAULT_TIMEZONE
-
-
-@dataclass(frozen=True)
-class GuildSettings:
-    guild_id: int
-    tutor_role_id: int | None = None
-    timezone: str = DEFAULT_TIMEZONE
 
 
 class GuildRepo:

@@ -4,24 +4,12 @@ from __future__ import annotations
 
 import sqlite3
 from collections import defaultdict
-from dataclasses import dataclass
 from datetime import datetime
 
+from bot.domain.records import Award
 from bot.domain.timestamps import iso
 
 from .database import chunks, insert_rows, marks
-
-
-@dataclass(slots=True)
-class Award:
-    guild_id: int
-    user_id: int
-    source: str  # daily | myth_post | challenge | reflection | roleplay
-    ref: str  # what earned it; one award per (user, source, ref)
-    points: int
-    reason: str
-    periods: tuple[str, ...]  # e.g. ('all', 'w:2026-01-05', 'm:2026-01')
-    pack_id: str | None  # the content pack it came from (for that pack's leaderboard)
 
 
 def add_points(c: sqlite3.Connection, award: Award, now: datetime) -> bool:

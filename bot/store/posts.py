@@ -3,36 +3,13 @@
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
 from datetime import datetime
 
+from bot.domain.records import Post
+from bot.domain.streaks import MANUAL
 from bot.domain.timestamps import iso
 
 from .database import Database
-
-
-@dataclass(frozen=True)
-class Post:
-    id: int
-    guild_id: int
-    kind: str
-    slot: str
-    item_id: str
-    channel_id: int
-    message_id: int | None
-    status: str
-    attempts: int
-    retry_at: datetime | None
-    posted_at: datetime | None
-    closes_at: datetime | None
-    shuffled: bool = False  # options shown in the post's own order (posts made before that: written order)
-
-    @property
-    def is_open(self) -> bool:
-        return self.status == "open"
-
-    def closed_at_time(self, now: datetime) -> bool:
-        return self.status == "closed" or (self.closes_at is not None and now >= self.closes_at)
 
 
 _COLUMNS = ("id, guild_id, kind, slot, item_id, channel_id, message_id, status, attempts, retry_at, posted_at, "
@@ -88,7 +65,7 @@ class PostRepo:
         count = await self.db.read(lambda c: c.execute(
             "SELECT COUNT(*) FROM posts WHERE guild_id = ? AND kind = ? AND slot LIKE 'manual:%'",
             (guild_id, kind)).fetchone()[0])
-        return f"manual:{count + 1}"
+        return f"{MANUAL}{count + 1}"
 
     async def start_attempt(self, post_id: int) -> int:
         """Count a send attempt before making it; returns the attempt number."""

@@ -70,8 +70,19 @@ def export_user(c: sqlite3.Connection, user_id: int) -> dict[str, list[dict]]:
 
 def delete_user(c: sqlite3.Connection, user_id: int) -> dict[str, int]:
     """Delete every row about the learner, in the caller's transaction; rows deleted per table."""
+    _leave_score_counts(c, user_id)
     return {table: c.execute(f"DELETE FROM {table} WHERE {column} = ?", (user_id,)).rowcount
             for table, column in USER_DATA}
+
+
+def _leave_score_counts(c: sqlite3.Connection, user_id: int) -> None:
+    """Take the learner's totals out of the score_counts buckets (how many learners hold
+    each score; awards move learners between them in bot/store/points.py), before the
+    totals are deleted. Nothing else keeps the counts: no trigger (migration 0012)."""
+    held = c.execute("SELECT guild_id, period, points FROM score_totals WHERE user_id = ? AND points > 0",
+                     (user_id,)).fetchall()  # one row per (guild, period): one learner each
+    c.executemany("UPDATE score_counts SET learners = learners - 1 WHERE guild_id = ? AND period = ? AND points = ?",
+                  held)
 
 
 def _hidden_totals(c: sqlite3.Connection, guild_id: int, period: str) -> dict[int, tuple[int, str, int]]:

@@ -4,29 +4,14 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass
 from datetime import datetime
 
+from bot.domain.errors import AlreadyActive
+from bot.domain.records import Award, Reflection, Session
 from bot.domain.timestamps import iso
 
 from .database import Database
-from .points import Award, add_points
-
-
-@dataclass(frozen=True)
-class Session:
-    id: int
-    guild_id: int
-    user_id: int
-    scenario_id: str
-    pack_id: str
-    challenge_id: int | None
-    state: dict
-    steps: int
-    status: str
-    outcome: str | None
-    score: int | None
-    best_score: int | None
+from .points import add_points
 
 
 _COLUMNS = "id, guild_id, user_id, scenario_id, pack_id, challenge_id, state, steps, status, outcome, score, best_score"
@@ -39,10 +24,6 @@ def _session(r) -> Session:
 def _get(c: sqlite3.Connection, session_id: int) -> Session | None:
     r = c.execute(f"SELECT {_COLUMNS} FROM roleplay_sessions WHERE id = ?", (session_id,)).fetchone()
     return _session(r) if r else None
-
-
-class AlreadyActive(Exception):
-    """The learner already has a role-play under way."""
 
 
 class RoleplayRepo:
@@ -106,19 +87,6 @@ class RoleplayRepo:
             "AND status = 'finished'", (guild_id, user_id)).fetchone()[0])
 
 
-@dataclass(frozen=True)
-class Reflection:
-    session_id: int
-    user_id: int
-    situation: str
-    task: str
-    action: str
-    result: str
-    status: str
-    feedback: str | None
-    bonus: int | None
-
-
 class ChallengeRepo:
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -173,6 +141,3 @@ class ChallengeRepo:
             return changed
 
         return await self.db.write(w)
-
-    async def award_attempt(self, award: Award, now: datetime) -> bool:
-        return await self.db.write(lambda c: add_points(c, award, now))

@@ -2,28 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
 from datetime import datetime
 
+from bot.domain.records import Schedule
 from bot.domain.timestamps import iso
 
 from .database import Database
-
-
-@dataclass(frozen=True)
-class Schedule:
-    guild_id: int
-    channel_id: int
-    local_time: str  # HH:MM
-    timezone: str
-    days: frozenset[int]  # Monday = 0
-    packs: tuple[str, ...] = ()  # empty: every enabled pack
-    paused: bool = False
-    answer_hours: int | None = None  # None: a post closes when the next one goes out
-    myth_day: int | None = None  # weekday of the weekly myth post, at the same time
-
-    def with_(self, **changes) -> Schedule:
-        return replace(self, **changes)
 
 
 _COLUMNS = "guild_id, channel_id, local_time, timezone, days, packs, paused, answer_hours, myth_day"

@@ -11,8 +11,9 @@ import discord
 
 from bot.packs.schema import Scenario
 from bot.services.challenges import Attempt, Summary
-from bot.store.posts import Post
+from bot.domain.records import Post
 from bot.ui.roleplay import OUTCOME_TEXT
+from bot.ui.handlers import RunsChallenges, handler
 
 COLOUR = discord.Colour.dark_gold()
 
@@ -67,8 +68,8 @@ def results_embed(scenario: Scenario, post: Post, attempts: list[Attempt]) -> di
     return embed
 
 
-def _cog(interaction: discord.Interaction):
-    return interaction.client.get_cog("Challenges")
+def _cog(interaction: discord.Interaction) -> RunsChallenges:
+    return handler(interaction, RunsChallenges)
 
 
 class AttemptButton(discord.ui.DynamicItem[discord.ui.Button], template=r"rb:chal:(?P<post>\d{1,19})"):

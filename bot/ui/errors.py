@@ -7,15 +7,16 @@ with the same reference so an operator can find the traceback.
 
 from __future__ import annotations
 
+import functools
 import logging
 import secrets
 from collections.abc import Awaitable, Callable
+from typing import ParamSpec
 
 import discord
 from discord import app_commands
 
-from bot.domain.errors import UserError
-from bot.store.database import StorageUnavailable
+from bot.domain.errors import StorageUnavailable, UserError
 
 log = logging.getLogger("bot.errors")
 
@@ -83,3 +84,22 @@ async def report(interaction: discord.Interaction, exc: BaseException) -> None:
 
 async def report_app_command_error(interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
     await report(interaction, error)
+
+
+P = ParamSpec("P")
+
+
+def reports_errors(handler: Callable[P, Awaitable[None]]) -> Callable[P, Awaitable[None]]:
+    """A button, select or modal handler whose errors reach the user privately: the one
+    place for what slash commands get from ``report_app_command_error``. The handler
+    takes the interaction as its first argument after ``self`` (or first, for a function)."""
+
+    @functools.wraps(handler)
+    async def reporting(*args: P.args, **kwargs: P.kwargs) -> None:
+        try:
+            await handler(*args, **kwargs)
+        except Exception as exc:  # noqa: BLE001 - shown to the user, logged if unexpected
+            interaction = next(a for a in args if isinstance(a, discord.Interaction))
+            await report(interaction, exc)
+
+    return reporting

@@ -14,6 +14,7 @@ from bot.domain.myths import Split
 from bot.packs.schema import Myth, Pack
 from bot.services.myths import MythFeedback
 from bot.ui.questions import bar
+from bot.ui.handlers import AnswersMyths, handler
 
 ID = r"[A-Za-z0-9][A-Za-z0-9_.-]{0,39}"
 MYTH_COLOUR = discord.Colour.orange()
@@ -81,8 +82,8 @@ def bust_buttons(myth_ids) -> list[discord.ui.Item]:
     return [BustMyth(m) for m in list(myth_ids)[:3]]
 
 
-def _cog(interaction: discord.Interaction):
-    return interaction.client.get_cog("Myths")
+def _cog(interaction: discord.Interaction) -> AnswersMyths:
+    return handler(interaction, AnswersMyths)
 
 
 class MythAnswer(discord.ui.DynamicItem[discord.ui.Button],

@@ -19,6 +19,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from bot.domain.leaderboard import TIE_RULE, Ranked
 from bot.services.progress import ExportRow, LeaderboardView, Report, Stats
+from bot.ui.handlers import ShowsProgress, handler
 
 GOLD = discord.Colour.gold()
 INFO = discord.Colour.blurple()
@@ -310,8 +311,8 @@ def deleted_text(counts: dict[str, int]) -> str:
 
 # --- persistent components ------------------------------------------------------------------
 
-def _cog(interaction: discord.Interaction):
-    return interaction.client.get_cog("Progress")
+def _cog(interaction: discord.Interaction) -> ShowsProgress:
+    return handler(interaction, ShowsProgress)
 
 
 class BoardButton(discord.ui.DynamicItem[discord.ui.Button], template=r"rb:board:p(?P<post>\d{1,19})"):

@@ -21,6 +21,7 @@ from bot.domain.questions import (LETTERS, Order, Tally, answer_text, choice_tex
                                   shown_order)
 from bot.packs.schema import MultipleQuestion, OrderQuestion, Pack, Question, SingleQuestion, TrueFalseQuestion
 from bot.services.answering import Feedback
+from bot.ui.handlers import AnswersQuestions, handler
 
 TARGET = r"(?P<target>p\d{1,19}|[qr][A-Za-z0-9][A-Za-z0-9_.-]{0,39})"
 SEED = r"(?::(?P<seed>[0-9a-f]{6}))?"
@@ -150,7 +151,7 @@ def bar(percent: int, width: int = 10) -> str:
 # classes only build and parse custom_ids.
 
 async def _dispatch(interaction: discord.Interaction, target: str, choice, seed: str | None = None) -> None:
-    await interaction.client.get_cog("Questions").answer(interaction, target, choice, seed)
+    await handler(interaction, AnswersQuestions).answer(interaction, target, choice, seed)
 
 
 def _with_seed(custom_id: str, seed: str | None) -> str:
@@ -210,7 +211,7 @@ class OrderStart(discord.ui.DynamicItem[discord.ui.Button], template=r"rb:ordgo:
         return cls(match["target"])
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        await interaction.client.get_cog("Questions").order_step(interaction, self.target, "", new_message=True)
+        await handler(interaction, AnswersQuestions).order_step(interaction, self.target, "", new_message=True)
 
 
 class OrderStep(discord.ui.DynamicItem[discord.ui.Button], template=r"rb:ord:" + TARGET + r":(?P<seq>[0-9]{0,5})"):
@@ -231,7 +232,7 @@ class OrderStep(discord.ui.DynamicItem[discord.ui.Button], template=r"rb:ord:" +
         return step
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        await interaction.client.get_cog("Questions").order_step(interaction, self.target, self.seq, new_message=False)
+        await handler(interaction, AnswersQuestions).order_step(interaction, self.target, self.seq, new_message=False)
 
 
 DYNAMIC_ITEMS = (AnswerButton, MultipleSelect, OrderStart, OrderStep)

@@ -12,6 +12,7 @@ import discord
 from bot.domain.questions import LETTERS
 from bot.domain.roleplay import choice_order
 from bot.services.roleplay import Play
+from bot.ui.handlers import PlaysRoleplays, handler
 
 OUTCOME_TEXT = {"resolved": "✅ Resolved", "escalated": "↗️ Escalated correctly",
                 "unresolved": "⚠️ Unresolved", "lost": "❌ Customer lost"}
@@ -101,8 +102,8 @@ def list_embed(rows) -> discord.Embed:
     return embed
 
 
-def _cog(interaction: discord.Interaction):
-    return interaction.client.get_cog("Roleplay")
+def _cog(interaction: discord.Interaction) -> PlaysRoleplays:
+    return handler(interaction, PlaysRoleplays)
 
 
 class ChoiceButton(discord.ui.DynamicItem[discord.ui.Button], template=r"rb:rp:(?P<sid>\d{1,19}):(?P<step>\d{1,3}):(?P<k>[0-3])"):

@@ -8,6 +8,7 @@ import discord
 import pytest
 
 from bot.app import create_bot
+from tests.inside import Inside, inside
 
 
 @pytest.fixture
@@ -33,6 +34,11 @@ class Cohort:
     @property
     def svc(self):
         return self.env.bot.svc
+
+    @property
+    def inside(self) -> Inside:
+        """The store and the packs behind the services, to check what was kept."""
+        return inside(self.env.bot)
 
 
 @pytest.fixture

@@ -83,8 +83,8 @@ def shown_letter(message, index: int) -> str:
 
 
 async def question_of(cohort, message):
-    post = await cohort.svc.posts.get(post_id_of(message))
-    return cohort.svc.library.question(cohort.guild.id, post.item_id)[0]
+    post = await cohort.inside.posts.get(post_id_of(message))
+    return cohort.inside.library.question(cohort.guild.id, post.item_id)[0]
 
 
 def wrong_option(q) -> int:

@@ -60,7 +60,7 @@ async def test_a_challenge_from_post_to_summary(cohort, settings):
     marked = await cohort.tutor.slash(cohort.channel, "challenge mark", learner=amira, decision="accept",
                                       feedback="Clear STAR account", bonus=10)
     assert "accepted" in marked.response.content and "could not" not in marked.response.content
-    ledger = await cohort.svc.db.read(lambda c: c.execute(
+    ledger = await cohort.inside.db.read(lambda c: c.execute(
         "SELECT source, points FROM points WHERE user_id = ? ORDER BY id", (amira.id,)).fetchall())
     assert [tuple(r) for r in ledger] == [("challenge", 20), ("reflection", 10)]
 

@@ -31,15 +31,15 @@ async def test_an_invalid_upload_lists_its_errors_and_changes_nothing(cohort):
     text = reply(result).content
     assert "was **not** added" in text and "Nothing has changed" in text
     assert "bad.yaml:3: title: expected text" in text and "bad.yaml:4: subtitle: unknown key" in text
-    assert cohort.svc.library.pack(cohort.guild.id, "example-heat") is None
-    assert await cohort.svc.content.repo.latest_uploads() == []
+    assert cohort.inside.library.pack(cohort.guild.id, "example-heat") is None
+    assert await cohort.inside.content_repo.latest_uploads() == []
 
 
 async def test_a_plain_member_cannot_upload(cohort):
     result = await cohort.learners[0].slash(cohort.channel, "content upload", file=("example.yaml", EXAMPLE))
     simcord.assert_error(cohort.env, NotTutor)
     assert "tutor command" in result.response.content
-    assert cohort.svc.library.pack(cohort.guild.id, "example-heat") is None
+    assert cohort.inside.library.pack(cohort.guild.id, "example-heat") is None
 
 
 async def test_a_shipped_pack_id_is_refused(cohort):

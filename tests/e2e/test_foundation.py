@@ -25,7 +25,7 @@ async def test_manage_server_member_sets_the_tutor_role(cohort):
     result = await cohort.admin.slash(cohort.channel, "settings tutor-role", role=other)
     assert result.ephemeral
     assert "Tutors are now members with" in result.response.content
-    assert (await cohort.svc.guilds.get(cohort.guild.id)).tutor_role_id == other.id
+    assert (await cohort.inside.guilds.get(cohort.guild.id)).tutor_role_id == other.id
 
 
 async def test_a_plain_member_is_refused_and_nothing_changes(cohort):
@@ -34,7 +34,7 @@ async def test_a_plain_member_is_refused_and_nothing_changes(cohort):
     simcord.assert_error(cohort.env, NotTutor)
     assert result.ephemeral
     assert "tutor command" in result.response.content
-    assert (await cohort.svc.guilds.get(cohort.guild.id)).tutor_role_id == cohort.tutor_role.id
+    assert (await cohort.inside.guilds.get(cohort.guild.id)).tutor_role_id == cohort.tutor_role.id
 
 
 async def test_settings_survive_a_restart(cohort, settings):

@@ -18,10 +18,10 @@ async def myth_on(cohort, message):
     cid = custom_ids(message)[0]
     target = cid.split(":")[2]
     if target.startswith("p"):
-        target = (await cohort.svc.posts.get(int(target[1:]))).item_id
+        target = (await cohort.inside.posts.get(int(target[1:]))).item_id
     else:
         target = target[1:]
-    return cohort.svc.library.myth(cohort.guild.id, target)[0]
+    return cohort.inside.library.myth(cohort.guild.id, target)[0]
 
 
 async def test_a_learner_answers_cards_right_and_wrong_and_sees_the_correction(cohort):
@@ -48,7 +48,7 @@ async def test_a_misconception_is_recorded_and_busting_the_myth_clears_it(cohort
         if quiz.response.embeds[0].description.startswith(("A customer raises", "You should promise")):
             break
     q_id = "ex-q1" if quiz.response.embeds[0].description.startswith("A customer") else "ex-q3"
-    q = cohort.svc.library.question(cohort.guild.id, q_id)[0]
+    q = cohort.inside.library.question(cohort.guild.id, q_id)[0]
     if q.kind == "single":  # option 2 is linked to ex-fix-fast
         fb = reply(await learner.click(quiz.response.message, custom_id=option_button(quiz.response.message, 2)))
     else:

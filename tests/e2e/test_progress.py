@@ -33,7 +33,7 @@ def standings(message) -> list[tuple[int, int]]:
 
 
 async def ledger(cohort) -> list[tuple[int, str, int]]:
-    return await cohort.svc.db.read(lambda c: sorted(tuple(r) for r in c.execute(
+    return await cohort.inside.db.read(lambda c: sorted(tuple(r) for r in c.execute(
         "SELECT user_id, source, points FROM points")))
 
 
@@ -53,7 +53,7 @@ async def daily_answers(cohort, answers):
 
 def question_in(cohort, message):
     target = custom_ids(message)[0].split(":")[2]
-    return cohort.svc.library.question(cohort.guild.id, target[1:])[0]
+    return cohort.inside.library.question(cohort.guild.id, target[1:])[0]
 
 
 async def leaderboard(member, cohort, **options):
@@ -82,7 +82,7 @@ async def test_points_from_daily_and_myth_posts_land_in_the_ledger_and_on_the_bo
     assert "whoever reached that score first" in board.embeds[0].footer.text
 
     # a pack board counts only the points earned on that pack's posts
-    q_pack = cohort.svc.library.question(cohort.guild.id, q.id)[1].pack
+    q_pack = cohort.inside.library.question(cohort.guild.id, q.id)[1].pack
     for pack in {q_pack, "focus-l2-complaints"}:
         expected = {amira.id: 0, ben.id: 0}
         if pack == q_pack:
@@ -194,7 +194,7 @@ async def test_the_weekly_turn_posts_last_weeks_top_three_once_across_restarts(c
     await daily_answers(cohort, [(dev, True)])
     await advance_to(env, at(6, 10))  # past the rest of the catch-up window
     assert len(weekly_posts(cohort.channel)) == 1
-    post = await cohort.svc.posts.find(cohort.guild.id, "weekly", "w:2025-12-29")
+    post = await cohort.inside.posts.find(cohort.guild.id, "weekly", "w:2025-12-29")
     assert post.message_id == weekly.id and post.status == "closed"
 
     mine = reply(await dev.click(weekly, label="Where am I?"))  # the button survives the restarts
@@ -220,7 +220,7 @@ async def test_stats_attach_a_png_progress_card_of_the_stated_size(cohort):
     assert stats.ephemeral
     text = embed_text(stats)
     assert "**1** answer · **100%** right" in text and "**1** (best 1)" in text
-    pack = cohort.svc.library.question(cohort.guild.id, q.id)[1]
+    pack = cohort.inside.library.question(cohort.guild.id, q.id)[1]
     for cid in q.criteria:
         assert f"**{cid} ({pack.pack})**" in text
     assert stats.embeds[0].image.url.endswith("progress.png")
@@ -255,7 +255,7 @@ async def test_cohort_export_rows_match_the_answers_given(cohort):
 
     expected: dict[tuple[str, str, str], list[int]] = {}
     for learner, q, right in ((amira, daily_q, True), (ben, daily_q, False), (amira, quiz_q, False)):
-        pack = cohort.svc.library.question(cohort.guild.id, q.id)[1].pack
+        pack = cohort.inside.library.question(cohort.guild.id, q.id)[1].pack
         for cid in q.criteria:
             tally = expected.setdefault((str(learner.id), pack, cid), [0, 0])
             tally[0] += 1
@@ -312,7 +312,7 @@ async def rows_by_user(cohort) -> dict[int, dict[str, int]]:
                     out.setdefault(user_id, {})[t] = n
         return out
 
-    return await cohort.svc.db.read(q)
+    return await cohort.inside.db.read(q)
 
 
 async def test_privacy_export_then_delete_removes_every_row_about_the_learner_and_nothing_else(cohort):

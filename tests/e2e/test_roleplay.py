@@ -8,7 +8,7 @@ SCENARIO = "fa2cp-sc-bank"  # has a written-reply node on its best path
 
 
 def scenario(cohort, scenario_id=SCENARIO):
-    return cohort.svc.library.scenario(cohort.guild.id, scenario_id)[0]
+    return cohort.inside.library.scenario(cohort.guild.id, scenario_id)[0]
 
 
 def full_reply(node) -> str:
@@ -44,7 +44,7 @@ async def test_a_learner_plays_to_the_end_and_gets_the_report(cohort):
     assert f"Score {best.score} of {best.score}" in text
     assert "Your path" in text and "The best path" in text
     assert sc.endings[best.ending].text in text
-    session = await cohort.svc.roleplay.repo.get(1)
+    session = await cohort.inside.roleplay_repo.get(1)
     assert session.status == "finished" and session.score == best.score
 
 
@@ -60,7 +60,7 @@ async def test_a_written_reply_is_scored_shown_and_kept(cohort):
     after = reply(await learner.submit_modal(shown, {"reply": "Sorry about that, @everyone **bold**"}))
     text = embed_text(after)
     assert "Your reply" in text and "missing:" in text
-    session = await cohort.svc.roleplay.repo.active(cohort.guild.id, learner.id)
+    session = await cohort.inside.roleplay_repo.active(cohort.guild.id, learner.id)
     kept = engine.state_from_dict(session.state).steps[-1]
     assert kept.node == node_id and kept.reply == "Sorry about that, @everyone **bold**"
 
@@ -69,7 +69,7 @@ async def test_a_restart_mid_role_play_and_resume_continue_at_the_same_node(coho
     learner, sc = cohort.learners[1], scenario(cohort)
     start = await learner.slash(cohort.channel, "roleplay start", scenario=SCENARIO)
     message, _ = await play_best_path(cohort, learner, start.response.message, sc, stop_after=2)
-    before = await cohort.svc.roleplay.repo.active(cohort.guild.id, learner.id)
+    before = await cohort.inside.roleplay_repo.active(cohort.guild.id, learner.id)
     await cohort.restart(settings)
     resumed = await learner.slash(cohort.channel, "roleplay resume")
     node = sc.nodes[before.state["node"]]

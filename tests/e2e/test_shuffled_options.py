@@ -55,7 +55,7 @@ async def test_forty_posts_and_forty_quizzes_spread_the_right_letter(cohort, set
     for _ in range(40):
         quiz = (await amira.slash(cohort.channel, "quiz")).response
         qid = next(cid.split(":")[2][1:] for cid in custom_ids(quiz) if cid.startswith("rb:"))
-        q = cohort.svc.library.question(cohort.guild.id, qid)[0]
+        q = cohort.inside.library.question(cohort.guild.id, qid)[0]
         if q.kind not in ("single", "multiple"):
             continue  # true/false or order: no options to shuffle
         letters = right_letters(quiz, q)
@@ -95,7 +95,7 @@ async def test_buttons_on_a_practice_serve_answer_by_the_packs_index(cohort):
         if ids and ids[0].split(":")[3] not in ("t", "f"):
             break
     qid = ids[0].split(":")[2][1:]
-    q = cohort.svc.library.question(cohort.guild.id, qid)[0]
+    q = cohort.inside.library.question(cohort.guild.id, qid)[0]
     letter = shown_letter(quiz, q.answer)
     fb = reply(await learner.click(quiz, custom_id=option_button(quiz, q.answer)))
     assert "Right" in fb.embeds[0].title

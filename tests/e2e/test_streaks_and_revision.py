@@ -52,7 +52,7 @@ async def test_revise_serves_a_wrong_answer_again_and_schedules_it_later(cohort)
     fb = reply(await answer(learner, card.response.message, q, right=True))
     assert "Right" in fb.embeds[0].title and "no leaderboard points" in embed_text(fb)
 
-    due = await cohort.svc.answers.next_due(cohort.guild.id, learner.id)
+    due = await cohort.inside.answers.next_due(cohort.guild.id, learner.id)
     assert due - env.now() >= timedelta(days=1)
     after = await learner.slash(cohort.channel, "revise")
     assert "Nothing is due" in after.response.content

@@ -20,17 +20,17 @@ WAVE = 40  # answers in flight at once
 
 
 async def main(db_path: str, content_dir: str) -> None:
-    from bot.app import Services
+    from tests.inside import open_services
     from bot.packs.library import ContentLibrary
     from bot.packs.schema import SingleQuestion
     from bot.store.database import Database
 
     db = await Database.open(Path(db_path))
-    svc = await Services.build(db, ContentLibrary.from_folder(Path(content_dir)))
-    await svc.guilds.set_timezone(GUILD, "Europe/London")
-    q = next(q for lp in svc.library.packs(GUILD) for q in lp.pack.questions if isinstance(q, SingleQuestion))
-    post = await svc.posts.claim(GUILD, "daily", "2026-01-05", q.id, CHANNEL, NOW)
-    await svc.posts.mark_sent(post.id, 1, NOW)
+    svc, inside = await open_services(db, ContentLibrary.from_folder(Path(content_dir)))
+    await inside.guilds.set_timezone(GUILD, "Europe/London")
+    q = next(q for lp in inside.library.packs(GUILD) for q in lp.pack.questions if isinstance(q, SingleQuestion))
+    post = await inside.posts.claim(GUILD, "daily", "2026-01-05", q.id, CHANNEL, NOW)
+    await inside.posts.mark_sent(post.id, 1, NOW)
     out = os.fdopen(sys.stdout.fileno(), "w", buffering=1)  # line-buffered: one write per ACK line
     out.write(f"READY {post.id}\n")
 

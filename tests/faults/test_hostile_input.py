@@ -26,8 +26,8 @@ EXAMPLE = (Path(__file__).resolve().parents[1] / "data" / "example_pack.yaml").r
 HOSTILE = "@everyone @here <@&{role}> <@{user}> **bold** __under__ ~~gone~~ ||spoiler|| `code` [link](https://x.test)"
 
 
-async def stored(svc) -> tuple[int, int, int, int]:
-    return await svc.db.read(lambda c: tuple(
+async def stored(inside) -> tuple[int, int, int, int]:
+    return await inside.db.read(lambda c: tuple(
         c.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in ("answers", "points", "cards", "score_totals")))
 
 
@@ -71,7 +71,7 @@ async def posted_daily(cohort):
 
 
 async def test_a_click_on_a_question_removed_from_its_pack_is_explained_and_stores_nothing(cohort):
-    env, svc, amira = cohort.env, cohort.svc, cohort.learners[0]
+    env, inside, amira = cohort.env, cohort.inside, cohort.learners[0]
     up = await cohort.tutor.slash(cohort.channel, "content upload", file=("example.yaml", EXAMPLE.encode()))
     assert "is live" in reply(up).content
     post, q = await posted_daily_from(cohort, "example-heat")
@@ -81,7 +81,7 @@ async def test_a_click_on_a_question_removed_from_its_pack_is_explained_and_stor
     v2 = yaml.safe_dump(data, sort_keys=False, allow_unicode=True).encode()
     assert "(version 2)" in reply(await cohort.tutor.slash(cohort.channel, "content upload",
                                                             file=("example.yaml", v2))).content
-    before = await stored(svc)
+    before = await stored(inside)
     if q.kind == "order":
         result = await amira.click(post, label="Put in order")
         assert "no longer available" in reply(result).content
@@ -89,7 +89,7 @@ async def test_a_click_on_a_question_removed_from_its_pack_is_explained_and_stor
         result = await answer(amira, post, q, right=True)
         assert reply(result).content == GONE
     assert result.acknowledged and reply(result).ephemeral
-    assert await stored(svc) == before
+    assert await stored(inside) == before
 
     await env.advance_time(24 * HOUR)  # closing a post whose question is gone does not crash
     assert len(bot_posts(cohort.channel)) == 2
@@ -105,10 +105,10 @@ async def posted_daily_from(cohort, pack: str):
 
 
 async def test_tampered_custom_ids_get_a_clear_private_message_and_store_nothing(cohort):
-    env, svc, amira = cohort.env, cohort.svc, cohort.learners[0]
+    env, inside, amira = cohort.env, cohort.inside, cohort.learners[0]
     post, q = await posted_daily(cohort)
     pid = post_id_of(post)
-    other = await svc.posts.claim(cohort.guild.id + 1, "daily", "2026-01-01", q.id, 1, env.now())  # another server's
+    other = await inside.posts.claim(cohort.guild.id + 1, "daily", "2026-01-01", q.id, 1, env.now())  # another server's
     wrong_kind = "t" if q.kind != "true_false" else "3"
     cases = {
         f"rb:ans:p{pid}:9": "does not fit this question",  # option out of range
@@ -124,7 +124,7 @@ async def test_tampered_custom_ids_get_a_clear_private_message_and_store_nothing
                                                                      for v in ("0", "7", "x")], max_values=3)
     message = await crafted(env, cohort.channel, buttons[:5])
     message2 = await crafted(env, cohort.channel, [*buttons[5:], select])
-    before = await stored(svc)
+    before = await stored(inside)
     for i, (cid, expected) in enumerate(cases.items()):
         result = await amira.click(message if i < 5 else message2, custom_id=cid)
         shown = reply(result)
@@ -135,7 +135,7 @@ async def test_tampered_custom_ids_get_a_clear_private_message_and_store_nothing
         result = await amira.select(message2, values, custom_id=f"rb:sel:p{pid}")
         assert result.acknowledged and reply(result).ephemeral
         assert "does not fit this question" in reply(result).content
-    assert await stored(svc) == before
+    assert await stored(inside) == before
 
     # The real button still works afterwards.
     ok = reply(await answer(amira, post, q, right=True))
@@ -146,19 +146,19 @@ async def test_a_custom_id_of_ours_outside_every_template_is_explained_and_runs_
     """An "rb:" id that matches no template (an old button, or a tampered one) runs no
     handler and stores nothing; the learner is told the button is out of date. An id
     that is not ours at all is left alone."""
-    env, svc = cohort.env, cohort.svc
+    env, inside = cohort.env, cohort.inside
     post, _ = await posted_daily(cohort)
     pid = post_id_of(post)
     ours = [f"rb:ans:p{pid}:0x", f"rb:ans:p{pid}:10", f"rb:ans:p{pid}", "rb:ans:q<@&1>:0", "rb:gone:1"]
     message = await crafted(env, cohort.channel, [discord.ui.Button(label=f"b{i}", custom_id=c)
                                                   for i, c in enumerate([*ours, f"xx:ans:p{pid}:0"])])
-    before = await stored(svc)
+    before = await stored(inside)
     for cid in ours:
         result = await cohort.learners[0].click(message, custom_id=cid)
         assert result.acknowledged and reply(result).ephemeral, cid
         assert "out of date" in reply(result).content, cid
     assert not (await cohort.learners[0].click(message, custom_id=f"xx:ans:p{pid}:0")).acknowledged
-    assert await stored(svc) == before
+    assert await stored(inside) == before
 
 
 @pytest.mark.parametrize("custom_id, matches", [
@@ -181,7 +181,7 @@ def test_the_longest_ids_fit_discords_100_characters():
 
 
 async def test_mentions_and_markdown_in_uploaded_text_never_ping(cohort):
-    env, svc, tutor, channel = cohort.env, cohort.svc, cohort.tutor, cohort.channel
+    env, inside, tutor, channel = cohort.env, cohort.inside, cohort.tutor, cohort.channel
     hostile = HOSTILE.format(role=cohort.tutor_role.id, user=cohort.learners[0].id)
 
     # Control: when mentions are allowed, the simulated Discord does ping, and the check sees it.
@@ -199,7 +199,7 @@ async def test_mentions_and_markdown_in_uploaded_text_never_ping(cohort):
     shown = reply(result)
     assert shown.ephemeral and "was **not** added" in shown.content and "@everyone" in shown.content
     assert_no_ping(env, start, shown.message)
-    assert await svc.content.repo.latest_uploads() == []
+    assert await inside.content_repo.latest_uploads() == []
 
     # A valid pack whose title and questions carry it, posted to the whole channel.
     data = yaml.safe_load(EXAMPLE)
@@ -253,5 +253,5 @@ async def test_a_role_play_reply_at_its_length_limit_full_of_mentions_is_shown_s
     assert_no_ping(env, start_req, after.message)
     for embed in after.embeds:
         assert len(embed) <= 6000 and all(len(f.value) <= 1024 for f in embed.fields)
-    session = await cohort.svc.roleplay.repo.active(cohort.guild.id, learner.id)
+    session = await cohort.inside.roleplay_repo.active(cohort.guild.id, learner.id)
     assert engine.state_from_dict(session.state).steps[-1].reply == text

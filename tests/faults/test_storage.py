@@ -17,47 +17,48 @@ from tests.e2e.test_daily import bot_posts, setup_daily
 HOUR = 3600
 
 
-async def rows_for(svc, post_id: int, user_id: int) -> tuple[int, int, int]:
-    return await svc.db.read(lambda c: (
+async def rows_for(inside, post_id: int, user_id: int) -> tuple[int, int, int]:
+    return await inside.db.read(lambda c: (
         c.execute("SELECT COUNT(*) FROM answers WHERE post_id = ? AND user_id = ?", (post_id, user_id)).fetchone()[0],
         c.execute("SELECT COUNT(*) FROM points WHERE user_id = ?", (user_id,)).fetchone()[0],
         c.execute("SELECT COUNT(*) FROM cards WHERE user_id = ?", (user_id,)).fetchone()[0]))
 
 
-async def set_read_only(svc, on: bool) -> None:
+async def set_read_only(inside, on: bool) -> None:
     """SQLite refuses every write on the bot's writing connection, as on a read-only file
     (SQLITE_READONLY); running as root, chmod would not stop it."""
-    await svc.db._run(lambda c: c.execute(f"PRAGMA query_only = {'ON' if on else 'OFF'}"))
+    await inside.db._run(lambda c: c.execute(f"PRAGMA query_only = {'ON' if on else 'OFF'}"))
 
 
 async def test_a_click_while_storage_is_read_only_says_not_saved_and_a_later_click_is_saved(cohort):
     env, svc, (amira, ben, *_) = cohort.env, cohort.svc, cohort.learners
+    inside = cohort.inside
     await setup_daily(cohort)
     await env.advance_time(9 * HOUR + 1)
     post = bot_posts(cohort.channel)[0]
     q = await question_of(cohort, post)
     pid = post_id_of(post)
 
-    await set_read_only(svc, True)
+    await set_read_only(inside, True)
     failed = await answer(amira, post, q, right=True)
     shown = reply(failed)
     assert failed.acknowledged and shown.ephemeral
     assert shown.content == NOT_SAVED and "not saved" in shown.content and "try again" in shown.content
     assert not shown.embeds  # no feedback, no points, no streak: nothing claims it was saved
-    assert await rows_for(svc, pid, amira.id) == (0, 0, 0)
+    assert await rows_for(inside, pid, amira.id) == (0, 0, 0)
 
     # the bot is still up: reads work, and other learners get the same clear message
     listed = await ben.slash(cohort.channel, "content list")
     assert listed.ephemeral and "Content packs" in listed.response.embeds[0].title
     assert reply(await answer(ben, post, q, right=False)).content == NOT_SAVED
 
-    await set_read_only(svc, False)  # storage recovers
+    await set_read_only(inside, False)  # storage recovers
     ok = reply(await answer(amira, post, q, right=True))
     assert "Right" in ok.embeds[0].title and "+10 points" in embed_text(ok)
-    assert await rows_for(svc, pid, amira.id) == (1, 1, 1)
+    assert await rows_for(inside, pid, amira.id) == (1, 1, 1)
     again = reply(await answer(amira, post, q, right=True))
     assert "already answered" in again.embeds[0].title
-    assert await rows_for(svc, pid, amira.id) == (1, 1, 1)
+    assert await rows_for(inside, pid, amira.id) == (1, 1, 1)
 
     # and the scheduler survived the failed writes: the next day's post still goes out
     await env.advance_time(24 * HOUR)
@@ -94,22 +95,22 @@ async def test_disk_full_fails_the_whole_batch_and_recovers(tmp_path):
 async def test_a_failed_answer_write_is_not_acknowledged_by_the_service(tmp_path, settings):
     """At the service level: answer_post raises StorageUnavailable (the cog shows NOT_SAVED)
     instead of returning feedback, and the retry after recovery counts once."""
-    from bot.app import Services
+    from tests.inside import open_services
     from bot.packs.library import ContentLibrary
 
     db = await Database.open(tmp_path / "svc.sqlite3")
     try:
-        svc = await Services.build(db, ContentLibrary.from_folder(settings.content_dir))
+        svc, inside = await open_services(db, ContentLibrary.from_folder(settings.content_dir))
         now = datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc)
-        q = next(q for lp in svc.library.packs(1) for q in lp.pack.questions if q.kind == "single")
-        post = await svc.posts.claim(1, "daily", "2026-01-05", q.id, 2, now)
-        await svc.posts.mark_sent(post.id, 3, now)
-        await set_read_only(svc, True)
+        q = next(q for lp in inside.library.packs(1) for q in lp.pack.questions if q.kind == "single")
+        post = await inside.posts.claim(1, "daily", "2026-01-05", q.id, 2, now)
+        await inside.posts.mark_sent(post.id, 3, now)
+        await set_read_only(inside, True)
         with pytest.raises(StorageUnavailable):
             await svc.answering.answer_post(1, 42, post.id, q.answer, now)
-        await set_read_only(svc, False)
+        await set_read_only(inside, False)
         fb = await svc.answering.answer_post(1, 42, post.id, q.answer, now)
         assert not fb.already_answered and fb.points == 10
-        assert await rows_for(svc, post.id, 42) == (1, 1, 1)
+        assert await rows_for(inside, post.id, 42) == (1, 1, 1)
     finally:
         await db.close()

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta, timezone
 from bot.domain import streaks as st
 from bot.store.answers import AnswerRepo
 from bot.store.database import MIGRATIONS_DIR, Database
+from bot.store.progress import delete_user
 
 G, CH = 7, 70
 T0 = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
@@ -27,15 +28,32 @@ def table_shape(c, table: str) -> tuple[bool, list[str]]:
     return bool(without_rowid), indexes
 
 
-async def test_totals_move_into_their_key_with_every_row_and_the_delete_trigger(tmp_path):
+def fill_totals(c):
+    """Learners 1-3 with 10, 20 and 30 points in two periods, counted one to a score."""
+    c.executemany("INSERT INTO score_totals (guild_id, period, user_id, points, reached_at) VALUES (?, ?, ?, ?, ?)",
+                  [(G, period, user, 10 * user, f"2026-03-0{user}") for period in ("all", "w:2026-03-02")
+                   for user in (1, 2, 3)])
+    c.executemany("INSERT INTO score_counts (guild_id, period, points, learners) VALUES (?, ?, ?, 1)",
+                  [(G, period, 10 * user) for period in ("all", "w:2026-03-02") for user in (1, 2, 3)])
+
+
+def counts(c) -> list[tuple]:
+    return [tuple(r) for r in c.execute("SELECT period, points, learners FROM score_counts ORDER BY period, points")]
+
+
+LEARNER_2_DELETED = [("all", 10, 1), ("all", 20, 0), ("all", 30, 1),
+                     ("w:2026-03-02", 10, 1), ("w:2026-03-02", 20, 0), ("w:2026-03-02", 30, 1)]
+
+
+def triggers(c) -> list[str]:
+    return [r[0] for r in c.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")]
+
+
+async def test_totals_move_into_their_key_with_every_row(tmp_path):
     db = await open_at(tmp_path, 8)
 
     def fill(c):
-        c.executemany("INSERT INTO score_totals (guild_id, period, user_id, points, reached_at) VALUES (?, ?, ?, ?, ?)",
-                      [(G, period, user, 10 * user, f"2026-03-0{user}") for period in ("all", "w:2026-03-02")
-                       for user in (1, 2, 3)])
-        c.executemany("INSERT INTO score_counts (guild_id, period, points, learners) VALUES (?, ?, ?, 1)",
-                      [(G, period, 10 * user) for period in ("all", "w:2026-03-02") for user in (1, 2, 3)])
+        fill_totals(c)
         c.executemany("INSERT INTO cards (guild_id, user_id, question_id, card, due) VALUES (?, ?, ?, ?, ?)",
                       [(G, user, q, f'{{"card_id": {user}}}', f"2026-04-0{user}") for user in (1, 2) for q in "ab"])
 
@@ -52,12 +70,26 @@ async def test_totals_move_into_their_key_with_every_row_and_the_delete_trigger(
         assert await db.read(everything) == before
         assert await db.read(lambda c: table_shape(c, "score_totals")) == (True, ["score_totals_rank"])
         # A learner's data deleted (privacy): their totals still leave the counts.
-        await db.write(lambda c: c.execute("DELETE FROM score_totals WHERE guild_id = ? AND user_id = 2", (G,)))
-        counts = await db.read(lambda c: c.execute(
-            "SELECT period, points, learners FROM score_counts ORDER BY period, points").fetchall())
-        assert [tuple(r) for r in counts] == [("all", 10, 1), ("all", 20, 0), ("all", 30, 1),
-                                              ("w:2026-03-02", 10, 1), ("w:2026-03-02", 20, 0),
-                                              ("w:2026-03-02", 30, 1)]
+        await db.write(lambda c: delete_user(c, 2))
+        assert await db.read(counts) == LEARNER_2_DELETED
+    finally:
+        await db.close()
+
+
+async def test_the_delete_trigger_goes_and_a_deleted_learner_leaves_the_counts_once(tmp_path):
+    db = await open_at(tmp_path, 11)  # the trigger counted deletions out until 0012
+    try:
+        await db.write(fill_totals)
+        assert await db.read(triggers) == ["score_counts_on_delete"]
+    finally:
+        await db.close()
+
+    db = await Database.open(tmp_path / "bot.sqlite3")
+    try:
+        assert await db.read(triggers) == []
+        # The code alone counts a deleted learner out: once, not again by a trigger.
+        await db.write(lambda c: delete_user(c, 2))
+        assert await db.read(counts) == LEARNER_2_DELETED
     finally:
         await db.close()
 
@@ -122,7 +154,8 @@ async def test_the_migration_fills_streaks_from_the_answers_already_given(tmp_pa
     posts = [(day, n == 7) for n, day in enumerate(days)]
     for user, ns in answered.items():
         expected = st.streak(posts, {days[n] for n in ns})
-        assert await answers.streak(G, user) == expected, user
+        run, daily_posts = await answers.streak_run(G, user)
+        assert st.shown(run, daily_posts) == expected, user
     rows = await db.read(lambda c: c.execute("SELECT user_id, last_slot, length, best FROM streaks "
                                              "ORDER BY user_id").fetchall())
     await db.close()

@@ -1,8 +1,9 @@
-"""The list of tables holding a learner's data stays complete, and leaderboard ranks from
-the maintained counts agree with ranking every learner."""
+"""The list of tables holding a learner's data stays complete, a deleted learner leaves the
+maintained counts, and leaderboard ranks from those counts agree with ranking every learner."""
 
 from datetime import datetime, timedelta, timezone
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as hs
 
@@ -10,7 +11,7 @@ from bot.domain import leaderboard as lb
 from bot.domain.timestamps import iso
 from bot.store.database import Database
 from bot.store.points import Award, add_new_points, add_points
-from bot.store.progress import USER_DATA, ProgressRepo
+from bot.store.progress import USER_DATA, ProgressRepo, delete_user
 
 
 def user_columns(c) -> set[tuple[str, str]]:
@@ -37,9 +38,56 @@ async def test_a_referencing_table_is_deleted_before_the_table_it_references(tmp
             assert order.index(table) < order.index(parent), f"{table} references {parent}: delete it first"
 
 
-# -- ranks from the maintained counts agree with ranking everyone ------------------------------
 G = 9
 T0 = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
+
+
+def counts_and_recount(c) -> tuple[list[tuple], list[tuple]]:
+    """score_counts as kept (every bucket not at 0: one counted out twice shows as -1), and
+    counted again from score_totals."""
+    return (sorted(tuple(r) for r in c.execute("SELECT guild_id, period, points, learners FROM score_counts "
+                                               "WHERE learners != 0")),
+            sorted(tuple(r) for r in c.execute("SELECT guild_id, period, points, COUNT(*) FROM score_totals "
+                                               "WHERE points > 0 GROUP BY guild_id, period, points")))
+
+
+# -- a deleted learner leaves the counts --------------------------------------------------------
+async def test_a_deleted_learners_totals_leave_the_counts_in_the_same_transaction(tmp_path):
+    db = await Database.open(tmp_path / "bot.sqlite3")
+    repo = ProgressRepo(db)
+    periods = ("all", "w:2026-03-02")
+    # Learner 2 ties with 1 on 10 in server G and is alone on 7 in server G + 1; learner 3
+    # has 5; learner 4 has nothing (counted nowhere), and a 0 award for 2 changes nothing.
+    awards = [(G, 1, 10), (G, 2, 10), (G, 3, 5), (G, 4, 0), (G + 1, 2, 7), (G + 1, 3, 7), (G, 2, 0)]
+    try:
+        await db.write(lambda c: add_new_points(c, [
+            (Award(g, user, "daily", f"post:{n}", pts, "test", periods, "pack"), iso(T0 + timedelta(minutes=n)))
+            for n, (g, user, pts) in enumerate(awards)]))
+        kept, recount = await db.read(counts_and_recount)
+        assert kept == recount == sorted([(G, p, 10, 2) for p in periods] + [(G, p, 5, 1) for p in periods]
+                                         + [(G + 1, p, 7, 2) for p in periods])
+
+        def delete_then_fail(c):
+            delete_user(c, 2)
+            raise RuntimeError("after the delete")
+
+        with pytest.raises(RuntimeError):  # the counts roll back with the totals
+            await db.write(delete_then_fail)
+        assert await db.read(counts_and_recount) == (kept, kept)
+
+        deleted = await repo.delete_user(2)
+        assert deleted["score_totals"] == 4
+        kept, recount = await db.read(counts_and_recount)
+        assert kept == recount == sorted([(G, p, 10, 1) for p in periods] + [(G, p, 5, 1) for p in periods]
+                                         + [(G + 1, p, 7, 1) for p in periods])
+        await repo.delete_user(4)  # totals of 0: in no bucket, so none changes
+        await repo.delete_user(99)  # nothing about them at all
+        assert await db.read(counts_and_recount) == (kept, kept)
+    finally:
+        await db.close()
+
+
+# -- ranks from the maintained counts agree with ranking everyone ------------------------------
 awards_strategy = hs.lists(hs.tuples(hs.integers(1, 12), hs.sampled_from([0, 1, 2, 5, 10]), hs.integers(0, 5)),
                            min_size=1, max_size=40)
 
@@ -62,12 +110,10 @@ async def test_ranks_and_board_sizes_match_ranking_every_learner(tmp_path_factor
             await repo.set_hidden(G, user, True)
         for user in deleted:
             await repo.delete_user(user)
-        counts, grouped, totals = await db.read(lambda c: (
-            sorted(tuple(r) for r in c.execute("SELECT period, points, learners FROM score_counts WHERE learners > 0")),
-            sorted(tuple(r) for r in c.execute("SELECT period, points, COUNT(*) FROM score_totals WHERE points > 0 "
-                                               "GROUP BY period, points")),
-            [tuple(r) for r in c.execute("SELECT period, user_id, points, reached_at FROM score_totals")]))
+        counts, grouped = await db.read(counts_and_recount)
         assert counts == grouped
+        totals = await db.read(lambda c: [tuple(r) for r in c.execute(
+            "SELECT period, user_id, points, reached_at FROM score_totals")])
         for period in ("all", "w:2026-03-02"):
             board = sorted(((-p, r, u) for per, u, p, r in totals if per == period and p > 0 and u not in hidden))
             expected_rank = {u: i for i, (_, _, u) in enumerate(board, start=1)}

@@ -1,5 +1,6 @@
-"""Answers to cohort posts written in batches: one answer per learner per post, streaks kept
-in step, and one bad click failing alone."""
+"""The answer rules (bot/services/recording.py) on a real SQLite store: clicks decided and
+written in batches, one answer per learner per post, a closed post recording nothing,
+streaks kept in step, and one bad click failing alone."""
 
 import asyncio
 import json
@@ -9,7 +10,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.domain import streaks as st
-from bot.store.answers import AnswerRepo, Click, Verdict
+from bot.services.recording import Click, Verdict, click_recorder
+from bot.store.answers import AnswerRepo
 from bot.store.database import Database
 from bot.store.posts import PostRepo
 
@@ -36,7 +38,7 @@ async def open_post(posts: PostRepo, slot: str, at: datetime, closes_at=None):
 async def store(tmp_path):
     db = await Database.open(tmp_path / "bot.sqlite3")
     answers = AnswerRepo(db)
-    yield db, PostRepo(db), answers, answers.click_recorder(judge)
+    yield db, PostRepo(db), answers, click_recorder(answers, judge)
     await db.close()
 
 
@@ -97,14 +99,15 @@ async def test_streaks_follow_the_scheduled_posts_even_answered_out_of_order(sto
     assert (await answer(days[1])).streak == st.Streak(1, 3)  # rebuilt from the history: 2, 3, 4 in a row
     assert (await answer(days[3])).streak == st.Streak(5, 5)
     assert (await answer("manual")).streak == st.Streak(5, 5)  # a manual post is not part of a streak
-    assert await answers.streak(G, 1) == st.Streak(5, 5)
+    run, daily_posts = await answers.streak_run(G, 1)
+    assert st.shown(run, st.scheduled(daily_posts)) == st.Streak(5, 5)  # as /stats shows it
 
 
 async def _burst_of_two_posts(path, learners: int) -> dict[str, list[tuple]]:
     """Every learner answers two posts at once (one batch); returns every table's rows."""
     db = await Database.open(path)
     try:
-        posts, record = PostRepo(db), AnswerRepo(db).click_recorder(judge)
+        posts, record = PostRepo(db), click_recorder(AnswerRepo(db), judge)
         both = [await open_post(posts, "2026-03-02", T0), await open_post(posts, "2026-03-03", T0 + timedelta(days=1))]
         at = T0 + timedelta(days=1, hours=1)
         clicks = [Click(G, u, p.id, "1" if u % 2 else "0", at + timedelta(microseconds=u)) for p in both

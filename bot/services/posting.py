@@ -1,0 +1,54 @@
+"""Sending cohort posts and closing them: what is due, each send attempt, and the retry rule.
+
+The posts table is the record: a post is claimed (one row per slot) before it is sent,
+so whatever restarts happen, a slot is posted at most once. A failed send is tried again
+later, waiting twice as long each time, until ``retry_delay`` gives up.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.domain.records import Post
+from bot.domain.schedule import retry_delay
+from bot.store.posts import PostRepo
+
+
+class PostingService:
+    def __init__(self, posts: PostRepo) -> None:
+        self._posts = posts
+
+    async def to_send(self, now: datetime) -> list[Post]:
+        """Posts claimed and not sent yet whose time (or retry) has come."""
+        return await self._posts.pending(now)
+
+    async def to_close(self, now: datetime) -> list[Post]:
+        """Open posts whose answer time is over."""
+        return await self._posts.due_to_close(now)
+
+    async def next_event(self) -> datetime | None:
+        """The earliest retry of a post not sent yet, or close of an open one."""
+        return await self._posts.next_event()
+
+    async def start_attempt(self, post: Post) -> int:
+        """Count a send attempt before making it; returns its number (above 1: a retry or
+        a restart, when the message may already be in the channel)."""
+        return await self._posts.start_attempt(post.id)
+
+    async def sent(self, post: Post, message_id: int, now: datetime) -> None:
+        await self._posts.mark_sent(post.id, message_id, now)
+
+    async def failed(self, post: Post, attempt: int, now: datetime) -> datetime | None:
+        """A send failed: when to try again, or None when it is given up."""
+        delay = retry_delay(attempt)
+        retry_at = now + delay if delay else None
+        await self._posts.mark_retry(post.id, retry_at)
+        return retry_at
+
+    async def give_up(self, post: Post) -> None:
+        """The post cannot be sent (its content is gone): never try it again."""
+        await self._posts.mark_retry(post.id, None)
+
+    async def close(self, post: Post, now: datetime) -> bool:
+        """Close the post; False if it was closed already."""
+        return await self._posts.close(post.id, now)

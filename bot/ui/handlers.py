@@ -1,0 +1,70 @@
+"""What the persistent buttons call: one protocol per feature, met by that feature's cog.
+
+A button lives in ``bot/ui`` and its cog in ``bot/cogs`` (above it), so a button cannot
+import its cog. It names the protocol it needs instead, and ``handler`` finds the loaded
+cog that meets it, by type rather than by a cog's name.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol, TypeVar, runtime_checkable
+
+import discord
+from discord.ext import commands
+
+from bot.domain.questions import Choice
+
+
+@runtime_checkable
+class AnswersQuestions(Protocol):
+    async def answer(self, interaction: discord.Interaction, target: str, choice: Choice,
+                     seed: str | None = None) -> None: ...
+
+    async def order_step(self, interaction: discord.Interaction, target: str, seq: str, *,
+                         new_message: bool) -> None: ...
+
+
+@runtime_checkable
+class AnswersMyths(Protocol):
+    async def show_card(self, interaction: discord.Interaction, myth_id: str) -> None: ...
+
+    async def answer(self, interaction: discord.Interaction, target: str, verdict: str) -> None: ...
+
+    async def send_card(self, interaction: discord.Interaction, pack_id: str | None, *, edit: bool) -> None: ...
+
+
+@runtime_checkable
+class PlaysRoleplays(Protocol):
+    async def choose(self, interaction: discord.Interaction, session_id: int, step: int, k: int) -> None: ...
+
+    async def open_reply(self, interaction: discord.Interaction, session_id: int, step: int) -> None: ...
+
+
+@runtime_checkable
+class RunsChallenges(Protocol):
+    async def attempt(self, interaction: discord.Interaction, post_id: int) -> None: ...
+
+    async def reflect(self, interaction: discord.Interaction, session_id: int,
+                      star: tuple[str, ...]) -> None: ...
+
+
+@runtime_checkable
+class ShowsProgress(Protocol):
+    async def show_weekly_board(self, interaction: discord.Interaction, post_id: int) -> None: ...
+
+    async def confirm_delete(self, interaction: discord.Interaction, user_id: int) -> None: ...
+
+    async def cancel_delete(self, interaction: discord.Interaction, user_id: int) -> None: ...
+
+
+H = TypeVar("H")
+
+
+def handler(interaction: discord.Interaction, kind: type[H]) -> H:
+    """The loaded cog that handles ``kind``'s buttons."""
+    client = interaction.client
+    cogs = client.cogs.values() if isinstance(client, commands.Bot) else ()
+    for cog in cogs:
+        if isinstance(cog, kind):
+            return cog
+    raise LookupError(f"no loaded cog handles {kind.__name__}")
