@@ -6,6 +6,7 @@ import hashlib
 import json
 import logging
 from dataclasses import dataclass
+from typing import TypeVar
 
 import discord
 from discord.ext import commands
@@ -33,6 +34,7 @@ from bot.store.schedules import ScheduleRepo
 from bot.ui.errors import report_app_command_error
 
 log = logging.getLogger(__name__)
+C = TypeVar("C", bound=commands.Cog)
 
 COGS = (  # the scheduler first: the feature cogs register their post kinds with it
     "bot.cogs.scheduler",
@@ -124,6 +126,13 @@ class RevisionBot(commands.Bot):
     def recognises(self, custom_id: str) -> bool:
         """Whether one of the registered persistent items answers to this custom_id."""
         return any(item.__discord_ui_compiled_template__.fullmatch(custom_id) for item in self._item_classes)
+
+    def cog(self, kind: type[C]) -> C:
+        """The loaded cog of this class (cogs find each other by type, not by name)."""
+        for cog in self.cogs.values():
+            if isinstance(cog, kind):
+                return cog
+        raise LookupError(f"the {kind.__name__} cog is not loaded")
 
     @property
     def svc(self) -> Services:

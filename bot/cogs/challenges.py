@@ -9,23 +9,25 @@ from discord import app_commands
 from discord.ext import commands
 from discord.utils import utcnow
 
+from bot.app import RevisionBot
+from bot.cogs.scheduler import Scheduler
 from bot.access import tutor_only
 from bot.cogs.scheduler import PostKind
 from bot.domain.records import Post
 from bot.ui import challenges as ui
 from bot.ui import choices
 from bot.ui import roleplay as rp_ui
-from bot.ui.errors import report, send_ephemeral
+from bot.ui.errors import report, reports_errors, send_ephemeral
 
 DECISIONS = [app_commands.Choice(name="Accept", value="accept"), app_commands.Choice(name="Return", value="return")]
 
 
 class Challenges(commands.GroupCog, group_name="challenge", group_description="Role-play challenges for the cohort."):
-    def __init__(self, bot) -> None:
+    def __init__(self, bot: RevisionBot) -> None:
         self.bot = bot
 
     async def cog_load(self) -> None:
-        self.bot.get_cog("Scheduler").register("challenge", _post_kind(self.bot))
+        self.bot.cog(Scheduler).register("challenge", _post_kind(self.bot))
 
     @property
     def svc(self):
@@ -42,7 +44,7 @@ class Challenges(commands.GroupCog, group_name="challenge", group_description="R
         await interaction.response.defer(ephemeral=True, thinking=True)
         now = utcnow()
         post = await self.svc.create(interaction.guild_id, scenario, channel.id, deadline, points, now)
-        message = await self.bot.get_cog("Scheduler").publish(post, now)
+        message = await self.bot.cog(Scheduler).publish(post, now)
         await interaction.followup.send(f"Challenge posted: {message.jump_url}" if message else
                                         "Discord did not accept the post; I will keep trying for a while.",
                                         ephemeral=True)
@@ -88,23 +90,19 @@ class Challenges(commands.GroupCog, group_name="challenge", group_description="R
             return False
 
     # -- buttons ------------------------------------------------------------------------
+    @reports_errors
     async def attempt(self, interaction: discord.Interaction, post_id: int) -> None:
-        try:
-            play = await self.svc.attempt(interaction.guild_id, interaction.user.id, post_id, utcnow())
-            await interaction.response.send_message(embed=rp_ui.step_embed(play), view=rp_ui.step_view(play),
-                                                    ephemeral=True)
-        except Exception as exc:  # noqa: BLE001 - shown to the user, logged if unexpected
-            await report(interaction, exc)
+        play = await self.svc.attempt(interaction.guild_id, interaction.user.id, post_id, utcnow())
+        await interaction.response.send_message(embed=rp_ui.step_embed(play), view=rp_ui.step_view(play),
+                                                ephemeral=True)
 
+    @reports_errors
     async def reflect(self, interaction: discord.Interaction, session_id: int, star) -> None:
-        try:
-            await self.svc.reflect(session_id, interaction.user.id, star, utcnow())
-            await send_ephemeral(interaction, "📝 Reflection sent: your tutor will mark it, and I will tell you privately.")
-        except Exception as exc:  # noqa: BLE001
-            await report(interaction, exc)
+        await self.svc.reflect(session_id, interaction.user.id, star, utcnow())
+        await send_ephemeral(interaction, "📝 Reflection sent: your tutor will mark it, and I will tell you privately.")
 
 
-def _post_kind(bot) -> PostKind:
+def _post_kind(bot: RevisionBot) -> PostKind:
     svc = bot.svc
 
     async def render(post: Post):
@@ -121,6 +119,6 @@ def _post_kind(bot) -> PostKind:
     return PostKind(render=render, reveal=reveal)
 
 
-async def setup(bot) -> None:
+async def setup(bot: RevisionBot) -> None:
     bot.add_dynamic_items(*ui.DYNAMIC_ITEMS)
     await bot.add_cog(Challenges(bot))

@@ -7,6 +7,7 @@ from discord import app_commands
 from discord.ext import commands
 from discord.utils import utcnow
 
+from bot.app import RevisionBot
 from bot.access import tutor_only
 from bot.packs import MAX_PACK_BYTES
 from bot.services.content import ContentService
@@ -16,7 +17,7 @@ from bot.ui.errors import UserError
 
 
 class Content(commands.GroupCog, group_name="content", group_description="The content packs questions come from."):
-    def __init__(self, bot) -> None:
+    def __init__(self, bot: RevisionBot) -> None:
         self.bot = bot
 
     @property
@@ -75,5 +76,5 @@ class Content(commands.GroupCog, group_name="content", group_description="The co
         await interaction.response.send_message(f"Pack `{pack.id}` is now **{state}** in this server.", ephemeral=True)
 
 
-async def setup(bot) -> None:
+async def setup(bot: RevisionBot) -> None:
     await bot.add_cog(Content(bot))

@@ -9,6 +9,8 @@ from discord import app_commands
 from discord.ext import commands
 from discord.utils import format_dt, utcnow
 
+from bot.app import RevisionBot
+from bot.cogs.scheduler import Scheduler
 from bot.access import tutor_only
 from bot.cogs.scheduler import PostKind
 from bot.domain.errors import UserError
@@ -18,11 +20,11 @@ from bot.ui import questions as ui
 
 
 class Daily(commands.GroupCog, group_name="daily", group_description="The cohort's daily revision question."):
-    def __init__(self, bot) -> None:
+    def __init__(self, bot: RevisionBot) -> None:
         self.bot = bot
 
     async def cog_load(self) -> None:
-        scheduler = self.bot.get_cog("Scheduler")
+        scheduler = self.bot.cog(Scheduler)
         scheduler.register("daily", _post_kind(self.bot))
         scheduler.add_claimer(self.bot.svc.daily.claim_due, self.bot.svc.daily.next_due)
 
@@ -47,7 +49,7 @@ class Daily(commands.GroupCog, group_name="daily", group_description="The cohort
                             "Embed Links there, or choose another channel.")
         status = await self.bot.svc.daily.configure(interaction.guild_id, channel.id, time, timezone, days,
                                                     packs, answer_hours, utcnow())
-        self.bot.get_cog("Scheduler").wake()
+        self.bot.cog(Scheduler).wake()
         await interaction.response.send_message(f"✅ Daily question set.\n{status.describe()}", ephemeral=True)
 
     @setup_.autocomplete("timezone")
@@ -72,7 +74,7 @@ class Daily(commands.GroupCog, group_name="daily", group_description="The cohort
     @tutor_only()
     async def resume(self, interaction: discord.Interaction) -> None:
         status = await self.bot.svc.daily.set_paused(interaction.guild_id, False, utcnow())
-        self.bot.get_cog("Scheduler").wake()
+        self.bot.cog(Scheduler).wake()
         await interaction.response.send_message(f"▶️ Resumed.\n{status.describe()}", ephemeral=True)
 
     @app_commands.command(name="post", description="Post the next question now, outside the schedule.")
@@ -82,13 +84,13 @@ class Daily(commands.GroupCog, group_name="daily", group_description="The cohort
         await interaction.response.defer(ephemeral=True, thinking=True)
         now = utcnow()
         post = await self.bot.svc.daily.claim_now(interaction.guild_id, now)
-        message = await self.bot.get_cog("Scheduler").publish(post, now)
+        message = await self.bot.cog(Scheduler).publish(post, now)
         text = (f"Posted: {message.jump_url}" if message else
                 "Discord did not accept the post; I will keep trying for a while.")
         await interaction.followup.send(text, ephemeral=True)
 
 
-def _post_kind(bot) -> PostKind:
+def _post_kind(bot: RevisionBot) -> PostKind:
     svc = bot.svc
 
     async def render(post: Post):
@@ -112,5 +114,5 @@ def _post_kind(bot) -> PostKind:
     return PostKind(render=render, reveal=reveal, after_sent=svc.daily.after_sent)
 
 
-async def setup(bot) -> None:
+async def setup(bot: RevisionBot) -> None:
     await bot.add_cog(Daily(bot))

@@ -6,6 +6,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.app import RevisionBot
 from bot.access import requires_tutor
 from bot.ui.embeds import help_embed
 
@@ -21,7 +22,7 @@ def walk(commands_: list) -> list[app_commands.Command]:
 
 
 class Help(commands.Cog):
-    def __init__(self, bot) -> None:
+    def __init__(self, bot: RevisionBot) -> None:
         self.bot = bot
 
     @app_commands.command(name="help", description="What this bot does and every command you can use.")
@@ -31,5 +32,5 @@ class Help(commands.Cog):
         await interaction.response.send_message(embed=help_embed(rows), ephemeral=True)
 
 
-async def setup(bot) -> None:
+async def setup(bot: RevisionBot) -> None:
     await bot.add_cog(Help(bot))

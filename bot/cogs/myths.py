@@ -9,6 +9,8 @@ from discord import app_commands
 from discord.ext import commands
 from discord.utils import utcnow
 
+from bot.app import RevisionBot
+from bot.cogs.scheduler import Scheduler
 from bot.access import tutor_only
 from bot.cogs.scheduler import PostKind
 from bot.domain.errors import UserError
@@ -16,7 +18,8 @@ from bot.services.myths import DEFAULT_POST_HOURS
 from bot.domain.records import Post
 from bot.ui import choices
 from bot.ui import myths as ui
-from bot.ui.errors import report, show_feedback
+from bot.ui.targets import Target
+from bot.ui.errors import report, reports_errors, show_feedback
 
 WEEKDAYS = [app_commands.Choice(name=full, value=i) for i, full in enumerate(
     ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"))] + [
@@ -24,11 +27,11 @@ WEEKDAYS = [app_commands.Choice(name=full, value=i) for i, full in enumerate(
 
 
 class Myths(commands.GroupCog, group_name="myth", group_description="Myth or fact? Bust the misconceptions that cost marks."):
-    def __init__(self, bot) -> None:
+    def __init__(self, bot: RevisionBot) -> None:
         self.bot = bot
 
     async def cog_load(self) -> None:
-        scheduler = self.bot.get_cog("Scheduler")
+        scheduler = self.bot.cog(Scheduler)
         scheduler.register("myth", _post_kind(self.bot))
         scheduler.add_claimer(self.bot.svc.myths.claim_due, self.bot.svc.myths.next_due)
 
@@ -39,48 +42,43 @@ class Myths(commands.GroupCog, group_name="myth", group_description="Myth or fac
     async def card(self, interaction: discord.Interaction, pack: str | None = None) -> None:
         await self.send_card(interaction, pack, edit=False)
 
+    @reports_errors
     async def send_card(self, interaction: discord.Interaction, pack_id: str | None, *, edit: bool) -> None:
-        try:
-            myth, pack = await self.bot.svc.myths.draw(interaction.guild_id, interaction.user.id, pack_id)
-            embed, view = ui.card_embed(myth, pack), ui.card_view(f"m{myth.id}")
-            if edit:
-                await interaction.response.edit_message(embed=embed, view=view)
-            else:
-                await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
-        except Exception as exc:  # noqa: BLE001 - shown to the user, logged if unexpected
-            await report(interaction, exc)
+        myth, pack = await self.bot.svc.myths.draw(interaction.guild_id, interaction.user.id, pack_id)
+        embed, view = ui.card_embed(myth, pack), ui.card_view(f"m{myth.id}")
+        if edit:
+            await interaction.response.edit_message(embed=embed, view=view)
+        else:
+            await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
 
+    @reports_errors
     async def show_card(self, interaction: discord.Interaction, myth_id: str) -> None:
         """"Bust this myth": that card, privately, at once."""
-        try:
-            found = self.bot.svc.content.myth(interaction.guild_id, myth_id)
-            if found is None:
-                raise UserError("That myth card is no longer available.")
-            myth, pack = found
-            await interaction.response.send_message(embed=ui.card_embed(myth, pack), view=ui.card_view(f"m{myth.id}"),
-                                                    ephemeral=True)
-        except Exception as exc:  # noqa: BLE001
-            await report(interaction, exc)
+        found = self.bot.svc.content.myth(interaction.guild_id, myth_id)
+        if found is None:
+            raise UserError("That myth card is no longer available.")
+        myth, pack = found
+        await interaction.response.send_message(embed=ui.card_embed(myth, pack), view=ui.card_view(f"m{myth.id}"),
+                                                ephemeral=True)
 
+    @reports_errors
     async def answer(self, interaction: discord.Interaction, target: str, verdict: str) -> None:
-        try:
-            if interaction.guild_id is None:
-                raise UserError("Myth cards are answered inside the server.")
-            svc, now = self.bot.svc.myths, utcnow()
-            if target.startswith("p"):
-                await interaction.response.defer(ephemeral=True, thinking=True)
-                fb = await svc.answer_post(interaction.guild_id, interaction.user.id, int(target[1:]), verdict, now)
-                await show_feedback(interaction, lambda: interaction.followup.send(
-                    embed=ui.feedback_embed(fb), ephemeral=True), saved=not fb.closed)
-                return
-            await interaction.response.defer()
-            fb = await svc.answer_card(interaction.guild_id, interaction.user.id, target[1:], verdict, now)
-            view = discord.ui.View(timeout=None)
-            view.add_item(ui.NextMyth(None))
-            await show_feedback(interaction, lambda: interaction.edit_original_response(
-                embed=ui.feedback_embed(fb), view=view), saved=not fb.closed)
-        except Exception as exc:  # noqa: BLE001
-            await report(interaction, exc)
+        if interaction.guild_id is None:
+            raise UserError("Myth cards are answered inside the server.")
+        svc, now = self.bot.svc.myths, utcnow()
+        about = Target.parse(target)
+        if about.source == "post":
+            await interaction.response.defer(ephemeral=True, thinking=True)
+            fb = await svc.answer_post(interaction.guild_id, interaction.user.id, about.post_id, verdict, now)
+            await show_feedback(interaction, lambda: interaction.followup.send(
+                embed=ui.feedback_embed(fb), ephemeral=True), saved=not fb.closed)
+            return
+        await interaction.response.defer()
+        fb = await svc.answer_card(interaction.guild_id, interaction.user.id, about.ref, verdict, now)
+        view = discord.ui.View(timeout=None)
+        view.add_item(ui.NextMyth(None))
+        await show_feedback(interaction, lambda: interaction.edit_original_response(
+            embed=ui.feedback_embed(fb), view=view), saved=not fb.closed)
 
     # -- tutors -------------------------------------------------------------------------
     @app_commands.command(name="post", description="Post a myth card for the whole cohort to answer.")
@@ -96,7 +94,7 @@ class Myths(commands.GroupCog, group_name="myth", group_description="Myth or fac
         now = utcnow()
         target = channel or interaction.channel
         claimed = await self.bot.svc.myths.claim_post(interaction.guild_id, target.id, pack, hours, now)
-        message = await self.bot.get_cog("Scheduler").publish(claimed, now)
+        message = await self.bot.cog(Scheduler).publish(claimed, now)
         await interaction.followup.send(f"Posted: {message.jump_url}" if message else
                                         "Discord did not accept the post; I will keep trying for a while.",
                                         ephemeral=True)
@@ -114,13 +112,13 @@ class Myths(commands.GroupCog, group_name="myth", group_description="Myth or fac
     async def schedule(self, interaction: discord.Interaction, day: app_commands.Choice[int]) -> None:
         value = None if day.value < 0 else day.value
         await self.bot.svc.myths.set_weekly(interaction.guild_id, value, utcnow())
-        self.bot.get_cog("Scheduler").wake()
+        self.bot.cog(Scheduler).wake()
         text = ("The weekly myth is off." if value is None else
                 f"A cohort myth will be posted every {day.name} at the daily question's time, open for 24 hours.")
         await interaction.response.send_message(text, ephemeral=True)
 
 
-def _post_kind(bot) -> PostKind:
+def _post_kind(bot: RevisionBot) -> PostKind:
     svc = bot.svc
 
     async def render(post: Post):
@@ -136,7 +134,7 @@ def _post_kind(bot) -> PostKind:
     return PostKind(render=render, reveal=reveal)
 
 
-async def setup(bot) -> None:
+async def setup(bot: RevisionBot) -> None:
     bot.add_dynamic_items(*ui.DYNAMIC_ITEMS)
     await bot.add_cog(Myths(bot))
 

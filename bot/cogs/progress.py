@@ -10,13 +10,15 @@ from discord import app_commands
 from discord.ext import commands
 from discord.utils import utcnow
 
+from bot.app import RevisionBot
+from bot.cogs.scheduler import Scheduler
 from bot.access import is_tutor, tutor_only
 from bot.cogs.scheduler import PostKind
 from bot.domain.errors import UserError
 from bot.domain.records import Post
 from bot.ui import choices
 from bot.ui import progress as ui
-from bot.ui.errors import report, send_ephemeral
+from bot.ui.errors import report, reports_errors, send_ephemeral
 
 MAX_NAME_LOOKUPS = 500  # display names fetched for one CSV; beyond that the column is left empty
 PERIOD_CHOICES = [app_commands.Choice(name="This week", value="week"),
@@ -30,7 +32,7 @@ class Progress(commands.Cog):
                                        parent=privacy)
     cohort = app_commands.Group(name="cohort", description="Tutors: how the cohort is doing.", guild_only=True)
 
-    def __init__(self, bot) -> None:
+    def __init__(self, bot: RevisionBot) -> None:
         self.bot = bot
 
     @property
@@ -38,7 +40,7 @@ class Progress(commands.Cog):
         return self.bot.svc.progress
 
     async def cog_load(self) -> None:
-        scheduler = self.bot.get_cog("Scheduler")
+        scheduler = self.bot.cog(Scheduler)
         scheduler.register("weekly", _post_kind(self.bot))
         scheduler.add_claimer(self.svc.claim_weekly, self.svc.next_weekly)
 
@@ -58,14 +60,12 @@ class Progress(commands.Cog):
     async def _pack(self, interaction: discord.Interaction, current: str):
         return choices.packs(self.bot.svc.content, interaction.guild_id, current, enabled_only=False)
 
+    @reports_errors
     async def show_weekly_board(self, interaction: discord.Interaction, post_id: int) -> None:
         """"Where am I?" on a weekly post: that week's board, privately."""
-        try:
-            view = await self.svc.weekly_board(interaction.guild_id, interaction.user.id, post_id)
-            await interaction.response.send_message(embed=ui.leaderboard_embed(view, interaction.user.id),
-                                                    ephemeral=True)
-        except Exception as exc:  # noqa: BLE001 - shown to the user, logged if unexpected
-            await report(interaction, exc)
+        view = await self.svc.weekly_board(interaction.guild_id, interaction.user.id, post_id)
+        await interaction.response.send_message(embed=ui.leaderboard_embed(view, interaction.user.id),
+                                                ephemeral=True)
 
     # -- a learner's stats -----------------------------------------------------------------
     @app_commands.command(name="stats", description="Your progress: accuracy by pack and criterion, streak, revision, a progress card.")
@@ -110,22 +110,18 @@ class Progress(commands.Cog):
         await interaction.response.send_message(embed=ui.delete_embed(), view=ui.delete_view(interaction.user.id),
                                                 ephemeral=True)
 
+    @reports_errors
     async def confirm_delete(self, interaction: discord.Interaction, user_id: int) -> None:
-        try:
-            if interaction.user.id != user_id:
-                raise UserError("Only the person who asked can confirm deleting their data.")
-            counts = await self.svc.delete_user(user_id)
-            await interaction.response.edit_message(content=ui.deleted_text(counts), embed=None, view=None)
-        except Exception as exc:  # noqa: BLE001
-            await report(interaction, exc)
+        if interaction.user.id != user_id:
+            raise UserError("Only the person who asked can confirm deleting their data.")
+        counts = await self.svc.delete_user(user_id)
+        await interaction.response.edit_message(content=ui.deleted_text(counts), embed=None, view=None)
 
+    @reports_errors
     async def cancel_delete(self, interaction: discord.Interaction, user_id: int) -> None:
-        try:
-            if interaction.user.id != user_id:
-                raise UserError("This is someone else's question.")
-            await interaction.response.edit_message(content="Nothing was deleted.", embed=None, view=None)
-        except Exception as exc:  # noqa: BLE001
-            await report(interaction, exc)
+        if interaction.user.id != user_id:
+            raise UserError("This is someone else's question.")
+        await interaction.response.edit_message(content="Nothing was deleted.", embed=None, view=None)
 
     # -- tutors ----------------------------------------------------------------------------
     @cohort.command(name="report", description="Participation, hardest questions, weakest criteria, misconceptions, quiet learners.")
@@ -163,7 +159,7 @@ async def _display_names(guild: discord.Guild, user_ids: set[int]) -> dict[int, 
     return names
 
 
-def _post_kind(bot) -> PostKind:
+def _post_kind(bot: RevisionBot) -> PostKind:
     """The weekly top three: drawn from the totals when sent; nothing to reveal later."""
     svc = bot.svc.progress
 
@@ -177,6 +173,6 @@ def _post_kind(bot) -> PostKind:
     return PostKind(render=render, reveal=reveal, after_sent=svc.weekly_sent)
 
 
-async def setup(bot) -> None:
+async def setup(bot: RevisionBot) -> None:
     bot.add_dynamic_items(*ui.DYNAMIC_ITEMS)
     await bot.add_cog(Progress(bot))

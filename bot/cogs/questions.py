@@ -10,27 +10,28 @@ from discord import app_commands
 from discord.ext import commands
 from discord.utils import utcnow
 
+from bot.app import RevisionBot
 from bot.domain.errors import UserError
 from bot.domain.questions import new_seed, option_order
 from bot.packs.schema import OrderQuestion
 from bot.services.answering import Feedback
 from bot.ui import choices
 from bot.ui import questions as ui
-from bot.ui.errors import report, send_ephemeral, show_feedback
+from bot.ui.handlers import handler
+from bot.ui.targets import Target
+from bot.ui.errors import report, reports_errors, send_ephemeral, show_feedback
 from bot.ui.myths import bust_buttons
 
 
 class Questions(commands.Cog):
-    def __init__(self, bot) -> None:
+    def __init__(self, bot: RevisionBot) -> None:
         self.bot = bot
 
     # -- clicks ----------------------------------------------------------------------------
+    @reports_errors
     async def answer(self, interaction: discord.Interaction, target: str, choice, seed: str | None = None) -> None:
         """Every answer click lands here; errors become a private message."""
-        try:
-            await self._answer(interaction, target, choice, seed)
-        except Exception as exc:  # noqa: BLE001 - shown to the user, logged if unexpected
-            await report(interaction, exc)
+        await self._answer(interaction, target, choice, seed)
 
     async def _answer(self, interaction: discord.Interaction, target: str, choice, seed: str | None = None) -> None:
         if interaction.guild_id is None:
@@ -43,13 +44,12 @@ class Questions(commands.Cog):
             await interaction.response.defer()
         else:
             await interaction.response.defer(ephemeral=True, thinking=True)
-        kind, ref = target[0], target[1:]
-        if kind == "p":
-            fb = await svc.answering.answer_post(interaction.guild_id, interaction.user.id, int(ref), choice, now)
+        about = Target.parse(target)
+        if about.source == "post":
+            fb = await svc.answering.answer_post(interaction.guild_id, interaction.user.id, about.post_id, choice, now)
         else:
-            source = "quiz" if kind == "q" else "revise"
-            fb = await svc.answering.answer_practice(interaction.guild_id, interaction.user.id, ref, source,
-                                                     choice, now, seed)
+            fb = await svc.answering.answer_practice(interaction.guild_id, interaction.user.id, about.ref,
+                                                     about.source, choice, now, seed)
         embed, view = ui.feedback_embed(fb), self._after_view(fb)
         if private:
             show = lambda: interaction.edit_original_response(content=None, embed=embed, view=view)  # noqa: E731
@@ -67,11 +67,9 @@ class Questions(commands.Cog):
             view.add_item(NextRevision())
         return view
 
+    @reports_errors
     async def order_step(self, interaction: discord.Interaction, target: str, seq: str, *, new_message: bool) -> None:
-        try:
-            await self._order_step(interaction, target, seq, new_message)
-        except Exception as exc:  # noqa: BLE001
-            await report(interaction, exc)
+        await self._order_step(interaction, target, seq, new_message)
 
     async def _order_step(self, interaction: discord.Interaction, target: str, seq: str, new_message: bool) -> None:
         q, pack, source = await self._question_for_target(interaction, target)
@@ -91,11 +89,12 @@ class Questions(commands.Cog):
 
     async def _question_for_target(self, interaction: discord.Interaction, target: str):
         answering = self.bot.svc.answering
-        if target[0] == "p":
-            q, pack = await answering.post_question(interaction.guild_id, int(target[1:]))
+        about = Target.parse(target)
+        if about.source == "post":
+            q, pack = await answering.post_question(interaction.guild_id, about.post_id)
             return q, pack, "daily"
-        q, pack = answering.practice_question(interaction.guild_id, target[1:])
-        return q, pack, "quiz" if target[0] == "q" else "revise"
+        q, pack = answering.practice_question(interaction.guild_id, about.ref)
+        return q, pack, about.source
 
     # -- practice commands -----------------------------------------------------------------
     @app_commands.command(name="quiz", description="A practice question now, just for you (no leaderboard points).")
@@ -159,12 +158,9 @@ class NextQuiz(discord.ui.DynamicItem[discord.ui.Button], template=r"rb:quiz:(?P
     async def from_custom_id(cls, interaction, item, match):
         return cls(match["pack"])
 
+    @reports_errors
     async def callback(self, interaction: discord.Interaction) -> None:
-        cog: Questions = interaction.client.get_cog("Questions")
-        try:
-            await cog.send_quiz(interaction, self.pack_id, edit=True)
-        except Exception as exc:  # noqa: BLE001
-            await report(interaction, exc)
+        await handler(interaction, Questions).send_quiz(interaction, self.pack_id, edit=True)
 
 
 class NextRevision(discord.ui.DynamicItem[discord.ui.Button], template=r"rb:revise"):
@@ -176,14 +172,11 @@ class NextRevision(discord.ui.DynamicItem[discord.ui.Button], template=r"rb:revi
     async def from_custom_id(cls, interaction, item, match):
         return cls()
 
+    @reports_errors
     async def callback(self, interaction: discord.Interaction) -> None:
-        cog: Questions = interaction.client.get_cog("Questions")
-        try:
-            await cog.send_revision(interaction, edit=True)
-        except Exception as exc:  # noqa: BLE001
-            await report(interaction, exc)
+        await handler(interaction, Questions).send_revision(interaction, edit=True)
 
 
-async def setup(bot) -> None:
+async def setup(bot: RevisionBot) -> None:
     bot.add_dynamic_items(*ui.DYNAMIC_ITEMS, NextQuiz, NextRevision)
     await bot.add_cog(Questions(bot))

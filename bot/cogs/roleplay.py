@@ -7,15 +7,16 @@ from discord import app_commands
 from discord.ext import commands
 from discord.utils import utcnow
 
+from bot.app import RevisionBot
 from bot.services.roleplay import Play
 from bot.ui import choices
 from bot.ui import roleplay as ui
 from bot.ui.challenges import ReflectButton
-from bot.ui.errors import report, send_ephemeral
+from bot.ui.errors import report, reports_errors, send_ephemeral
 
 
 class Roleplay(commands.GroupCog, group_name="roleplay", group_description="Practise difficult customers: the bot plays the customer."):
-    def __init__(self, bot) -> None:
+    def __init__(self, bot: RevisionBot) -> None:
         self.bot = bot
 
     @property
@@ -53,33 +54,27 @@ class Roleplay(commands.GroupCog, group_name="roleplay", group_description="Prac
                              else "You have no free role-play under way.")
 
     # -- buttons ------------------------------------------------------------------------
+    @reports_errors
     async def choose(self, interaction: discord.Interaction, session_id: int, step: int, k: int) -> None:
-        try:
-            await interaction.response.defer()
-            play = await self.svc.choose(session_id, interaction.user.id, step, k, utcnow())
-            await self._show(interaction, play)
-        except Exception as exc:  # noqa: BLE001 - shown to the user, logged if unexpected
-            await report(interaction, exc)
+        await interaction.response.defer()
+        play = await self.svc.choose(session_id, interaction.user.id, step, k, utcnow())
+        await self._show(interaction, play)
 
+    @reports_errors
     async def open_reply(self, interaction: discord.Interaction, session_id: int, step: int) -> None:
-        try:
-            play = await self.svc.current(session_id, interaction.user.id)
-            node = play.scenario.nodes.get(play.state.node)
-            if play.session.steps != step or node is None or node.reply is None:
-                await self._show_fresh(interaction, play)
-                return
+        play = await self.svc.current(session_id, interaction.user.id)
+        node = play.scenario.nodes.get(play.state.node)
+        if play.session.steps != step or node is None or node.reply is None:
+            await self._show_fresh(interaction, play)
+            return
 
-            async def submitted(modal_interaction: discord.Interaction, text: str) -> None:
-                try:
-                    await modal_interaction.response.defer()
-                    after = await self.svc.reply(session_id, modal_interaction.user.id, step, text, utcnow())
-                    await self._show(modal_interaction, after)
-                except Exception as exc:  # noqa: BLE001
-                    await report(modal_interaction, exc)
+        @reports_errors
+        async def submitted(modal_interaction: discord.Interaction, text: str) -> None:
+            await modal_interaction.response.defer()
+            after = await self.svc.reply(session_id, modal_interaction.user.id, step, text, utcnow())
+            await self._show(modal_interaction, after)
 
-            await interaction.response.send_modal(ui.ReplyModal(node.reply.prompt, node.reply.max_length, submitted))
-        except Exception as exc:  # noqa: BLE001
-            await report(interaction, exc)
+        await interaction.response.send_modal(ui.ReplyModal(node.reply.prompt, node.reply.max_length, submitted))
 
     async def _show(self, interaction: discord.Interaction, play: Play) -> None:
         if play.state.finished:
@@ -98,6 +93,6 @@ class Roleplay(commands.GroupCog, group_name="roleplay", group_description="Prac
             await send_ephemeral(interaction, "This role-play has ended.")
 
 
-async def setup(bot) -> None:
+async def setup(bot: RevisionBot) -> None:
     bot.add_dynamic_items(*ui.DYNAMIC_ITEMS)
     await bot.add_cog(Roleplay(bot))

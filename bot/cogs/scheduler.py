@@ -17,6 +17,7 @@ import discord
 from discord.ext import commands, tasks
 from discord.utils import utcnow
 
+from bot.app import RevisionBot
 from bot.domain.records import Post
 
 log = logging.getLogger(__name__)
@@ -41,7 +42,7 @@ class Scheduler(commands.Cog):
     MAX_SLEEP = timedelta(hours=6)  # a safety net: schedule changes call wake()
     MIN_SLEEP = timedelta(seconds=1)
 
-    def __init__(self, bot) -> None:
+    def __init__(self, bot: RevisionBot) -> None:
         self.bot = bot
         self.kinds: dict[str, PostKind] = {}
         self.claimers: list[tuple[Claim, NextDue]] = []
@@ -158,5 +159,5 @@ class Scheduler(commands.Cog):
             log.warning("could not edit closed post %d: %s", post.id, exc)
 
 
-async def setup(bot) -> None:
+async def setup(bot: RevisionBot) -> None:
     await bot.add_cog(Scheduler(bot))

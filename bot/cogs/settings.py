@@ -6,13 +6,14 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.app import RevisionBot
 from bot.access import tutor_only
 from bot.ui import choices
 from bot.ui.errors import UserError
 
 
 class Settings(commands.GroupCog, group_name="settings", group_description="Server settings for the revision bot."):
-    def __init__(self, bot) -> None:
+    def __init__(self, bot: RevisionBot) -> None:
         self.bot = bot
 
     @app_commands.command(name="tutor-role", description="Choose the role whose members are tutors.")
@@ -47,5 +48,5 @@ class Settings(commands.GroupCog, group_name="settings", group_description="Serv
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
 
-async def setup(bot) -> None:
+async def setup(bot: RevisionBot) -> None:
     await bot.add_cog(Settings(bot))

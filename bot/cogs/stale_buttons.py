@@ -7,6 +7,7 @@ from __future__ import annotations
 import discord
 from discord.ext import commands
 
+from bot.app import RevisionBot
 from bot.ui.errors import send_ephemeral
 
 STALE = ("This button is out of date, so I cannot act on it. Use a newer message, or `/help` to see "
@@ -14,7 +15,7 @@ STALE = ("This button is out of date, so I cannot act on it. Use a newer message
 
 
 class StaleButtons(commands.Cog):
-    def __init__(self, bot) -> None:
+    def __init__(self, bot: RevisionBot) -> None:
         self.bot = bot
 
     @commands.Cog.listener()
@@ -26,5 +27,5 @@ class StaleButtons(commands.Cog):
             await send_ephemeral(interaction, STALE)
 
 
-async def setup(bot) -> None:
+async def setup(bot: RevisionBot) -> None:
     await bot.add_cog(StaleButtons(bot))
