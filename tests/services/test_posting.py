@@ -1,0 +1,57 @@
+"""PostingService: what is due to send or close, and the retry rule after a failed send."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from bot.domain.schedule import MAX_SEND_ATTEMPTS, RETRY_FIRST, RETRY_MAX
+
+G, CH = 11, 12
+T0 = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
+
+
+async def test_a_failed_send_is_retried_later_each_time_and_then_given_up(built):
+    services, inside = built
+    posting = services.posting
+    post = await inside.posts.claim(G, "daily", "2026-03-02", "any-question", CH, T0)
+    assert [p.id for p in await posting.to_send(T0)] == [post.id]
+
+    now, waits = T0, []
+    for attempt in range(1, MAX_SEND_ATTEMPTS + 1):
+        assert await posting.start_attempt(post) == attempt
+        retry_at = await posting.failed(post, attempt, now)
+        if retry_at is None:
+            break
+        waits.append(retry_at - now)
+        assert await posting.to_send(now) == []  # not before its retry
+        assert await posting.next_event() == retry_at
+        now = retry_at
+        assert [p.id for p in await posting.to_send(now)] == [post.id]
+    assert retry_at is None and attempt == MAX_SEND_ATTEMPTS
+    assert waits[0] == RETRY_FIRST and waits[1] == 2 * RETRY_FIRST and max(waits) == RETRY_MAX
+    assert await posting.to_send(now + timedelta(days=1)) == []  # given up: never sent
+    assert (await inside.posts.get(post.id)).status == "failed"
+
+
+async def test_a_sent_post_closes_once_when_its_time_is_over(built):
+    services, inside = built
+    posting = services.posting
+    closes = T0 + timedelta(hours=2)
+    post = await inside.posts.claim(G, "daily", "2026-03-02", "any-question", CH, T0, closes)
+    await posting.start_attempt(post)
+    await posting.sent(post, 999, T0)
+    assert await posting.to_send(T0) == []
+    assert await posting.to_close(closes - timedelta(seconds=1)) == []
+    assert await posting.next_event() == closes
+    due = await posting.to_close(closes)
+    assert [p.id for p in due] == [post.id] and due[0].message_id == 999
+    assert await posting.close(due[0], closes) is True
+    assert await posting.close(due[0], closes) is False  # a second close (another tick) does nothing
+    assert await posting.to_close(closes + timedelta(hours=1)) == []
+
+
+async def test_a_post_whose_content_is_gone_is_given_up_at_once(built):
+    services, inside = built
+    post = await inside.posts.claim(G, "myth", "2026-03-02", "removed-myth", CH, T0)
+    await services.posting.give_up(post)
+    assert await services.posting.to_send(T0 + timedelta(days=1)) == []
