@@ -31,12 +31,16 @@ FULL = {"burst": ["--profile"], "burst_history": ["--history", "60"]}
 def run_child(name: str, extra: list[str]) -> dict:
     print(f"== {name} ...", file=sys.stderr, flush=True)
     t = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", f"benchmarks.{MODULES.get(name, name)}", *extra], cwd=ROOT,
-                          stdout=subprocess.PIPE, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", f"benchmarks.{MODULES.get(name, name)}", *extra],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     lines = [ln for ln in proc.stdout.splitlines() if ln.startswith(RESULT_PREFIX)]
     if proc.returncode != 0 or not lines:
         raise SystemExit(f"benchmark {name} failed (exit {proc.returncode})")
-    result = json.loads(lines[-1][len(RESULT_PREFIX):])
+    result = json.loads(lines[-1][len(RESULT_PREFIX) :])
     print(f"== {name} done in {time.perf_counter() - t:.1f} s", file=sys.stderr, flush=True)
     return result
 
@@ -50,42 +54,87 @@ def table(r: dict) -> list[tuple[str, str, str, str]]:
     for key, who in (("burst", "new cohort"), ("burst_history", "cohort some weeks in")):
         if b := r.get(key):
             runs = "/".join(_fmt(x) for x in b["runs_answers_per_s"])
-            rows.append((f"a. answer burst, {who}: {b['learners']:,} concurrent answer_post on {b['event_loop']}"
-                         + (f" ({b['history']} earlier posts answered)" if b.get("history") else ""),
-                         f"{_fmt(b['answers_per_s'])} answers/s · p50 {b['p50_ms']:.0f} ms · p99 {b['p99_ms']:.0f} ms"
-                         f" (median of {runs}/s)",
-                         ">= 20,000/s, p99 < 50 ms", f"{b['peak_rss_mb']}"))
-            rows.append(("   ceiling: sqlite3 executemany, same rows, 1 txn",
-                         f"{_fmt(b['ceiling_answers_per_s'])} answers/s ({b['ceiling_ms']} ms) · ratio "
-                         f"{b['ceiling_ratio']:.3f}", "ratio: push up", ""))
-            rows.append(("   same rows, 100 to a statement as the bot writes them",
-                         f"{_fmt(b['ceiling_hundred_answers_per_s'])} answers/s ({b['ceiling_hundred_ms']} ms) · ratio "
-                         f"{b['ceiling_hundred_ratio']:.3f}", "", ""))
+            rows.append(
+                (
+                    f"a. answer burst, {who}: {b['learners']:,} concurrent answer_post on {b['event_loop']}"
+                    + (f" ({b['history']} earlier posts answered)" if b.get("history") else ""),
+                    f"{_fmt(b['answers_per_s'])} answers/s · p50 {b['p50_ms']:.0f} ms · p99 {b['p99_ms']:.0f} ms"
+                    f" (median of {runs}/s)",
+                    ">= 20,000/s, p99 < 50 ms",
+                    f"{b['peak_rss_mb']}",
+                )
+            )
+            rows.append(
+                (
+                    "   ceiling: sqlite3 executemany, same rows, 1 txn",
+                    f"{_fmt(b['ceiling_answers_per_s'])} answers/s ({b['ceiling_ms']} ms) · ratio "
+                    f"{b['ceiling_ratio']:.3f}",
+                    "ratio: push up",
+                    "",
+                )
+            )
+            rows.append(
+                (
+                    "   same rows, 100 to a statement as the bot writes them",
+                    f"{_fmt(b['ceiling_hundred_answers_per_s'])} answers/s ({b['ceiling_hundred_ms']} ms) · ratio "
+                    f"{b['ceiling_hundred_ratio']:.3f}",
+                    "",
+                    "",
+                )
+            )
     if e := r.get("e2e"):
-        rows.append((f"b. end to end: {e['learners']} clicks in SimCord (sequential)",
-                     f"p50 {e['p50_ms']:.1f} ms · p99 {e['p99_ms']:.1f} ms per click", "", f"{e['peak_rss_mb']}"))
+        rows.append(
+            (
+                f"b. end to end: {e['learners']} clicks in SimCord (sequential)",
+                f"p50 {e['p50_ms']:.1f} ms · p99 {e['p99_ms']:.1f} ms per click",
+                "",
+                f"{e['peak_rss_mb']}",
+            )
+        )
     if lb := r.get("leaderboard"):
         size = f"{lb['learners']:,} learners, {lb['ledger_rows']:,} ledger rows"
         w, a = lb["week"], lb["all"]
-        rows.append(("c. /leaderboard (ProgressService): top 10 + caller's rank",
-                     f"week p50 {w['p50_ms']:.1f} / p99 {w['p99_ms']:.1f} ms · all p50 {a['p50_ms']:.1f} / "
-                     f"p99 {a['p99_ms']:.1f} ms ({w['calls']}+{a['calls']} calls)", "p99 < 20 ms",
-                     f"{lb['peak_rss_mb']}"))
+        rows.append(
+            (
+                "c. /leaderboard (ProgressService): top 10 + caller's rank",
+                f"week p50 {w['p50_ms']:.1f} / p99 {w['p99_ms']:.1f} ms · all p50 {a['p50_ms']:.1f} / "
+                f"p99 {a['p99_ms']:.1f} ms ({w['calls']}+{a['calls']} calls)",
+                "p99 < 20 ms",
+                f"{lb['peak_rss_mb']}",
+            )
+        )
         pw, pa = lb["pack_week"], lb["pack_all"]
-        rows.append(("   one pack's board (summed from its awards)",
-                     f"week p50 {pw['p50_ms']:.1f} / p99 {pw['p99_ms']:.1f} ms · all p50 {pa['p50_ms']:.0f} / "
-                     f"p99 {pa['p99_ms']:.0f} ms ({pw['calls']}+{pa['calls']} calls)", "", ""))
+        rows.append(
+            (
+                "   one pack's board (summed from its awards)",
+                f"week p50 {pw['p50_ms']:.1f} / p99 {pw['p99_ms']:.1f} ms · all p50 {pa['p50_ms']:.0f} / "
+                f"p99 {pa['p99_ms']:.0f} ms ({pw['calls']}+{pa['calls']} calls)",
+                "",
+                "",
+            )
+        )
         g = lb["generate"]
-        rows.append((f"   data: {size}", f"generated in {g['total_s']} s (ledger {g['points_s']} s), "
-                     f"{g['db_mb']:,} MB", "", ""))
+        rows.append(
+            (f"   data: {size}", f"generated in {g['total_s']} s (ledger {g['points_s']} s), {g['db_mb']:,} MB", "", "")
+        )
     if c := r.get("content"):
-        rows.append((f"d. content: {c['questions']:,} questions in {c['packs']} packs, load_paths",
-                     f"first {c['first_load_s']} s · median of next {c['median_next_s']} s", "< 2 s",
-                     f"{c['peak_rss_mb']}"))
+        rows.append(
+            (
+                f"d. content: {c['questions']:,} questions in {c['packs']} packs, load_paths",
+                f"first {c['first_load_s']} s · median of next {c['median_next_s']} s",
+                "< 2 s",
+                f"{c['peak_rss_mb']}",
+            )
+        )
     if s := r.get("startup"):
-        rows.append((f"e. start-up to ready, {s['learners']:,} learners ({s['db_mb']} MB db)",
-                     f"SimCord ready {s['simcord_s']} s · Services.build {s['services_s']} s (medians)", "< 3 s",
-                     f"{max(s['simcord_child_peak_rss_mb'], s['services_child_peak_rss_mb'])} (child)"))
+        rows.append(
+            (
+                f"e. start-up to ready, {s['learners']:,} learners ({s['db_mb']} MB db)",
+                f"SimCord ready {s['simcord_s']} s · Services.build {s['services_s']} s (medians)",
+                "< 3 s",
+                f"{max(s['simcord_child_peak_rss_mb'], s['services_child_peak_rss_mb'])} (child)",
+            )
+        )
     return rows
 
 
@@ -104,17 +153,23 @@ def print_profile(b: dict) -> None:
     if not p:
         return
     print("\nWhere the answer burst's time goes (a second, instrumented burst):")
-    print(f"  elapsed {p['elapsed_ms']:.0f} ms; aiosqlite worker thread busy {p['worker_thread_busy_ms']:.0f} ms "
-          f"in {sum(h['calls'] for n, h in p['handoffs'].items() if not n.startswith('_hop_cost')):,} "
-          f"hand-offs; "
-          f"{p['write_batches']} group-commit batch(es), largest {p['largest_batch']} jobs")
+    print(
+        f"  elapsed {p['elapsed_ms']:.0f} ms; aiosqlite worker thread busy {p['worker_thread_busy_ms']:.0f} ms "
+        f"in {sum(h['calls'] for n, h in p['handoffs'].items() if not n.startswith('_hop_cost')):,} "
+        f"hand-offs; "
+        f"{p['write_batches']} group-commit batch(es), largest {p['largest_batch']} jobs"
+    )
     for name, h in p["handoffs"].items():
         if not name.startswith("_hop_cost") and (h["calls_per_answer"] >= 0.5 or h["thread_ms"] >= 5):
             print(f"    {name:<28} {h['calls']:>6} calls ({h['calls_per_answer']}/answer) {h['thread_ms']:>7.1f} ms")
-    print(f"  one hand-off: {p['hop_sequential_us']} us awaited alone, {p['hop_concurrent_us']} us each "
-          f"when {2000} are queued at once")
-    print(f"  new FSRS cards from the template; scheduler reviews of existing cards: {p['fsrs_reviews']} "
-          f"taking {p['fsrs_ms']} ms")
+    print(
+        f"  one hand-off: {p['hop_sequential_us']} us awaited alone, {p['hop_concurrent_us']} us each "
+        f"when {2000} are queued at once"
+    )
+    print(
+        f"  new FSRS cards from the template; scheduler reviews of existing cards: {p['fsrs_reviews']} "
+        f"taking {p['fsrs_ms']} ms"
+    )
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -31,15 +31,15 @@ import shutil
 import sqlite3
 import time
 from collections import defaultdict
+from datetime import UTC, datetime, timedelta
 from functools import partial
-from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from benchmarks.common import CONTENT_DIR, child_main, ms, percentile, say, scratch_dir
 from bot.runner import run_loop
 
 GUILD, CHANNEL, MESSAGE = 1001, 2002, 3003
-NOW = datetime(2026, 1, 5, 9, 0, 30, tzinfo=timezone.utc)  # a Monday morning
+NOW = datetime(2026, 1, 5, 9, 0, 30, tzinfo=UTC)  # a Monday morning
 FIRST_USER = 10_000
 
 
@@ -106,25 +106,37 @@ def _history(c: sqlite3.Connection, users: range, days: int) -> None:
     streak), before the post they will answer in the burst."""
     if days == 0:
         return
-    first = datetime(2025, 10, 1, 9, tzinfo=timezone.utc)
+    first = datetime(2025, 10, 1, 9, tzinfo=UTC)
     stamp = first.isoformat()
     for d in range(days):
         slot = (first + timedelta(days=d)).date().isoformat()
-        post_id = c.execute("INSERT INTO posts (guild_id, kind, slot, item_id, channel_id, created_at, status) "
-                            "VALUES (?, 'daily', ?, ?, ?, ?, 'closed')",
-                            (GUILD, slot, f"history-{d}", CHANNEL, stamp)).lastrowid
-        c.executemany("INSERT INTO answers (guild_id, user_id, question_id, pack_id, source, post_id, choice, "
-                      "correct, answered_at) VALUES (?, ?, ?, 'history', 'daily', ?, '0', 1, ?)",
-                      [(GUILD, u, f"history-{d}", post_id, stamp) for u in users])
-        c.executemany("INSERT INTO cards (guild_id, user_id, question_id, card, due) VALUES (?, ?, ?, '{}', ?)",
-                      [(GUILD, u, f"history-{d}", "2026-02-01T00:00:00+00:00") for u in users])
-    c.executemany("INSERT INTO score_totals (guild_id, period, user_id, points, reached_at) VALUES (?, 'all', ?, ?, ?)",
-                  [(GUILD, u, 10 * days, stamp) for u in users])
-    c.execute("INSERT INTO score_counts (guild_id, period, points, learners) VALUES (?, 'all', ?, ?)",
-              (GUILD, 10 * days, len(users)))
+        post_id = c.execute(
+            "INSERT INTO posts (guild_id, kind, slot, item_id, channel_id, created_at, status) "
+            "VALUES (?, 'daily', ?, ?, ?, ?, 'closed')",
+            (GUILD, slot, f"history-{d}", CHANNEL, stamp),
+        ).lastrowid
+        c.executemany(
+            "INSERT INTO answers (guild_id, user_id, question_id, pack_id, source, post_id, choice, "
+            "correct, answered_at) VALUES (?, ?, ?, 'history', 'daily', ?, '0', 1, ?)",
+            [(GUILD, u, f"history-{d}", post_id, stamp) for u in users],
+        )
+        c.executemany(
+            "INSERT INTO cards (guild_id, user_id, question_id, card, due) VALUES (?, ?, ?, '{}', ?)",
+            [(GUILD, u, f"history-{d}", "2026-02-01T00:00:00+00:00") for u in users],
+        )
+    c.executemany(
+        "INSERT INTO score_totals (guild_id, period, user_id, points, reached_at) VALUES (?, 'all', ?, ?, ?)",
+        [(GUILD, u, 10 * days, stamp) for u in users],
+    )
+    c.execute(
+        "INSERT INTO score_counts (guild_id, period, points, learners) VALUES (?, 'all', ?, ?)",
+        (GUILD, 10 * days, len(users)),
+    )
     last = (first + timedelta(days=days - 1)).date().isoformat()
-    c.executemany("INSERT INTO streaks (guild_id, user_id, last_slot, length, best) VALUES (?, ?, ?, ?, ?)",
-                  [(GUILD, u, last, days, days) for u in users])
+    c.executemany(
+        "INSERT INTO streaks (guild_id, user_id, last_slot, length, best) VALUES (?, ?, ?, ?, ?)",
+        [(GUILD, u, last, days, days) for u in users],
+    )
 
 
 class Instrument:
@@ -208,8 +220,7 @@ def _ceiling(before: Path, folder: Path, rows: dict[str, list[tuple]], hundred_t
     conn = sqlite3.connect(path, isolation_level=None)
     _configure(conn)  # the bot's own pragmas, as its writer has them:
     conn.execute("PRAGMA wal_autocheckpoint=0")  # checkpoints run after the writer drains
-    statements = {t: f"INSERT OR REPLACE INTO {t} VALUES ({', '.join('?' * len(r[0]))})"
-                  for t, r in rows.items() if r}
+    statements = {t: f"INSERT OR REPLACE INTO {t} VALUES ({', '.join('?' * len(r[0]))})" for t, r in rows.items() if r}
     t0 = time.perf_counter()
     conn.execute("BEGIN IMMEDIATE")
     for table, sql in statements.items():
@@ -262,11 +273,16 @@ async def _measure(folder: Path, n: int, warmup: int, history: int, instrument: 
         await db.close()
         gc.unfreeze()  # this run's objects can go; the next run freezes its own start-up state
     written = partial(_rows_written, path, post.id, q.id, users)  # read later: the rows stay out of this
-    counts = {t: len(r) for t, r in written().items()}           # process's heap during the other bursts
+    counts = {t: len(r) for t, r in written().items()}  # process's heap during the other bursts
     if firsts != n or counts["answers"] != n or counts["points"] != n:
         raise SystemExit(f"burst lost answers: {firsts} acknowledged, rows {counts}")
-    out = {"elapsed_s": elapsed, "latencies": latencies, "rows_written": written, "before": before,
-           "event_loop": type(loop).__module__.partition(".")[0]}
+    out = {
+        "elapsed_s": elapsed,
+        "latencies": latencies,
+        "rows_written": written,
+        "before": before,
+        "event_loop": type(loop).__module__.partition(".")[0],
+    }
     if inst:
         out["instrument"] = inst
         out["hops"] = hops
@@ -284,8 +300,12 @@ def run(argv: list[str]) -> dict:
     ap.add_argument("--history", type=int, default=0, help="earlier daily posts each learner has answered")
     ap.add_argument("--runs", type=int, default=5, help="bursts on fresh files; the median one is reported")
     ap.add_argument("--profile", action="store_true", help="also show where the time goes")
-    ap.add_argument("--event-loop", choices=("uvloop", "asyncio"), default="uvloop",
-                    help="the loop to run on, as the bot's EVENT_LOOP setting (default: uvloop where installed)")
+    ap.add_argument(
+        "--event-loop",
+        choices=("uvloop", "asyncio"),
+        default="uvloop",
+        help="the loop to run on, as the bot's EVENT_LOOP setting (default: uvloop where installed)",
+    )
     args = ap.parse_args(argv)
     n = args.learners
     with scratch_dir("burst") as tmp:
@@ -295,13 +315,19 @@ def run(argv: list[str]) -> dict:
         # the memory it grows into (~800 page faults in the database thread, ~5 ms);
         # every run still starts from a new database file and a cold SQLite cache.
         (folder / "unmeasured").mkdir()
-        run_loop(_measure(folder / "unmeasured", n, args.warmup, args.history, instrument=False, profile=False),
-                 args.event_loop)
+        run_loop(
+            _measure(folder / "unmeasured", n, args.warmup, args.history, instrument=False, profile=False),
+            args.event_loop,
+        )
         runs = []
         for i in range(args.runs):
             (folder / f"run{i}").mkdir()
-            runs.append(run_loop(_measure(folder / f"run{i}", n, args.warmup, args.history, instrument=False,
-                                          profile=False), args.event_loop))
+            runs.append(
+                run_loop(
+                    _measure(folder / f"run{i}", n, args.warmup, args.history, instrument=False, profile=False),
+                    args.event_loop,
+                )
+            )
         runs.sort(key=lambda r: r["elapsed_s"])
         m = runs[len(runs) // 2]
         rows = m["rows_written"]()
@@ -331,14 +357,19 @@ def run(argv: list[str]) -> dict:
             "ceiling_hundred_ms": ms(rows_ceiling_s),
             "ceiling_hundred_ratio": round(rate / rows_ceiling_rate, 4),
         }
-        say(f"burst ({m['event_loop']}): {n} answers in {m['elapsed_s'] * 1000:.0f} ms = {rate:,.0f}/s; ceiling "
-            f"{ceiling_s * 1000:.1f} ms = {ceiling_rate:,.0f}/s; ratio {rate / ceiling_rate:.3f}; a hundred rows to a "
-            f"statement {rows_ceiling_s * 1000:.1f} ms = {rows_ceiling_rate:,.0f}/s; ratio {rate / rows_ceiling_rate:.3f}")
+        say(
+            f"burst ({m['event_loop']}): {n} answers in {m['elapsed_s'] * 1000:.0f} ms = {rate:,.0f}/s; ceiling "
+            f"{ceiling_s * 1000:.1f} ms = {ceiling_rate:,.0f}/s; ratio {rate / ceiling_rate:.3f}; a hundred rows "
+            f"to a statement {rows_ceiling_s * 1000:.1f} ms = {rows_ceiling_rate:,.0f}/s; "
+            f"ratio {rate / rows_ceiling_rate:.3f}"
+        )
         if args.profile:
             p = run_loop(_measure(folder, n, args.warmup, args.history, instrument=True, profile=True), args.event_loop)
             inst: Instrument = p["instrument"]
-            per = {name: {"calls": c, "calls_per_answer": round(c / n, 2), "thread_ms": round(s * 1000, 1)}
-                   for name, (c, s) in sorted(inst.calls.items(), key=lambda kv: -kv[1][1])}
+            per = {
+                name: {"calls": c, "calls_per_answer": round(c / n, 2), "thread_ms": round(s * 1000, 1)}
+                for name, (c, s) in sorted(inst.calls.items(), key=lambda kv: -kv[1][1])
+            }
             result["profile"] = {
                 "elapsed_ms": ms(p["elapsed_s"]),
                 "worker_thread_busy_ms": round(sum(s for _, s in inst.calls.values()) * 1000, 1),

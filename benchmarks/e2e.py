@@ -24,8 +24,9 @@ async def _measure(folder: Path, n: int) -> dict:
     from bot.domain.questions import LETTERS
     from bot.settings import Settings
 
-    settings = Settings(_env_file=None, discord_token=None, database_path=folder / "e2e.sqlite3",
-                        content_dir=CONTENT_DIR)
+    settings = Settings(
+        _env_file=None, discord_token=None, database_path=folder / "e2e.sqlite3", content_dir=CONTENT_DIR
+    )
     async with simcord.run(create_bot(settings)) as env:
         try:
             guild = env.create_guild("Cohort")
@@ -33,8 +34,9 @@ async def _measure(folder: Path, n: int) -> dict:
             admins = guild.create_role("Admins", permissions=discord.Permissions(manage_guild=True))
             tutor = guild.add_member(env.create_user("tutor"), roles=[admins])
             learners = [guild.add_member(env.create_user(f"learner{i}")) for i in range(n)]
-            await tutor.slash(channel, "daily setup", channel=channel, time="09:00", timezone="Europe/London",
-                              days="daily")
+            await tutor.slash(
+                channel, "daily setup", channel=channel, time="09:00", timezone="Europe/London", days="daily"
+            )
             store, library = env.bot._store, env.bot._library  # behind the services: what was kept
             for _ in range(20):  # a one-click question (single choice or true/false)
                 await tutor.slash(channel, "daily post")
@@ -55,11 +57,17 @@ async def _measure(folder: Path, n: int) -> dict:
                 result = await learner.click(message, label=label)
                 latencies.append(time.perf_counter() - t)
                 shown = result.followups[-1] if result.followups else result.response
-                if not (result.acknowledged and shown and shown.ephemeral and shown.embeds
-                        and ("Right" in shown.embeds[0].title or "Not quite" in shown.embeds[0].title)):
+                if not (
+                    result.acknowledged
+                    and shown
+                    and shown.ephemeral
+                    and shown.embeds
+                    and ("Right" in shown.embeds[0].title or "Not quite" in shown.embeds[0].title)
+                ):
                     raise SystemExit(f"a click was not answered as expected: {result!r}")
-            answers = await store.db.read(lambda c: c.execute(
-                "SELECT COUNT(*) FROM answers WHERE post_id = ?", (post.id,)).fetchone()[0])
+            answers = await store.db.read(
+                lambda c: c.execute("SELECT COUNT(*) FROM answers WHERE post_id = ?", (post.id,)).fetchone()[0]
+            )
         finally:
             await env.bot.close()
     if answers != n:
@@ -74,9 +82,14 @@ def run(argv: list[str]) -> dict:
     with scratch_dir("e2e") as tmp:
         m = asyncio.run(_measure(Path(tmp), args.learners))
     lat = m["latencies"]
-    result = {"learners": args.learners, "question_kind": m["kind"], "sequential": True,
-              "p50_ms": ms(percentile(lat, 50)), "p99_ms": ms(percentile(lat, 99)),
-              "total_s": round(sum(lat), 3)}
+    result = {
+        "learners": args.learners,
+        "question_kind": m["kind"],
+        "sequential": True,
+        "p50_ms": ms(percentile(lat, 50)),
+        "p99_ms": ms(percentile(lat, 99)),
+        "total_s": round(sum(lat), 3),
+    }
     say(f"e2e: {len(lat)} sequential clicks, p50 {result['p50_ms']} ms, p99 {result['p99_ms']} ms")
     return result
 

@@ -14,15 +14,16 @@ from __future__ import annotations
 import argparse
 import random
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from benchmarks.common import CONTENT_DIR, child_main, ms, percentile, say, scratch_dir
 from benchmarks.dataset import FIRST_USER, GUILD, generate
 from bot.runner import run_loop
 
-NOW = datetime(2026, 3, 4, 12, 0, tzinfo=timezone.utc)  # a Wednesday
+NOW = datetime(2026, 3, 4, 12, 0, tzinfo=UTC)  # a Wednesday
 TZ = "Europe/London"
+
 
 async def _measure(path: Path, learners: int, calls: int, pack_calls: int) -> dict:
     from bot.app import Services, Store
@@ -36,28 +37,47 @@ async def _measure(path: Path, learners: int, calls: int, pack_calls: int) -> di
     try:
         library = ContentLibrary.from_folder(CONTENT_DIR)
         svc = await Services.build(Store.on(db), library)
-        plans = await db.read(lambda c: [
-            " | ".join(r[3] for r in c.execute("EXPLAIN QUERY PLAN " + sql, args)) for sql, args in (
-                ("SELECT COALESCE(SUM(learners), 0) FROM score_counts WHERE guild_id = ? AND period = ? "
-                 "AND points > ?", (GUILD, "all", 5)),
-                ("SELECT COUNT(*) FROM score_totals WHERE guild_id = ? AND period = ? AND points = ? "
-                 "AND (reached_at, user_id) < (?, ?)", (GUILD, "all", 5, "", 7)))])
+        plans = await db.read(
+            lambda c: [
+                " | ".join(r[3] for r in c.execute("EXPLAIN QUERY PLAN " + sql, args))
+                for sql, args in (
+                    (
+                        "SELECT COALESCE(SUM(learners), 0) FROM score_counts WHERE guild_id = ? AND period = ? "
+                        "AND points > ?",
+                        (GUILD, "all", 5),
+                    ),
+                    (
+                        "SELECT COUNT(*) FROM score_totals WHERE guild_id = ? AND period = ? AND points = ? "
+                        "AND (reached_at, user_id) < (?, ?)",
+                        (GUILD, "all", 5, "", 7),
+                    ),
+                )
+            ]
+        )
         say("query plans:\n  " + "\n  ".join(plans))
         out["plans_use_indexes"] = "score_counts" in plans[0] and "score_totals_rank" in plans[1]
         for kind in ("week", "all"):
             period = lb.period(kind, NOW, TZ).key
             callers = [FIRST_USER + rng.randrange(learners) for _ in range(calls)]
-            callers[0] = await db.read(lambda c: c.execute(  # the last-placed learner
-                "SELECT user_id FROM score_totals WHERE guild_id = ? AND period = ? ORDER BY points, user_id DESC "
-                "LIMIT 1", (GUILD, period)).fetchone()[0])
+            callers[0] = await db.read(
+                lambda c, period=period: c.execute(  # the last-placed learner
+                    "SELECT user_id FROM score_totals WHERE guild_id = ? AND period = ? ORDER BY points, user_id DESC "
+                    "LIMIT 1",
+                    (GUILD, period),
+                ).fetchone()[0]
+            )
             lat = []
             for caller in callers:
                 t = time.perf_counter()
                 view = await svc.progress.leaderboard(GUILD, caller, kind, None, NOW)
                 lat.append(time.perf_counter() - t)
                 assert len(view.board.top) == 10 and view.board.me is not None
-            out[kind] = {"calls": len(lat), "p50_ms": ms(percentile(lat, 50)), "p99_ms": ms(percentile(lat, 99)),
-                         "max_ms": ms(max(lat))}
+            out[kind] = {
+                "calls": len(lat),
+                "p50_ms": ms(percentile(lat, 50)),
+                "p99_ms": ms(percentile(lat, 99)),
+                "max_ms": ms(max(lat)),
+            }
         # One pack's board: SQLite sums that pack's awards in the period (no maintained totals).
         pack = library.all_packs(GUILD)[0].id
         for kind in ("week", "all"):
@@ -67,8 +87,12 @@ async def _measure(path: Path, learners: int, calls: int, pack_calls: int) -> di
                 view = await svc.progress.leaderboard(GUILD, caller, kind, pack, NOW)
                 lat.append(time.perf_counter() - t)
                 assert len(view.board.top) == 10
-            out[f"pack_{kind}"] = {"calls": len(lat), "p50_ms": ms(percentile(lat, 50)),
-                                   "p99_ms": ms(percentile(lat, 99)), "max_ms": ms(max(lat))}
+            out[f"pack_{kind}"] = {
+                "calls": len(lat),
+                "p50_ms": ms(percentile(lat, 50)),
+                "p99_ms": ms(percentile(lat, 99)),
+                "max_ms": ms(max(lat)),
+            }
     finally:
         await db.close()
     return out

@@ -17,7 +17,7 @@ import statistics
 import subprocess
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from benchmarks.common import CONTENT_DIR, ROOT, child_main, say, scratch_dir
@@ -71,8 +71,13 @@ asyncio.run(main())
 def time_child(code: str, db: Path) -> tuple[float, float]:
     """Seconds from spawning the child to its READY line, and its peak RSS in MB."""
     t0 = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-c", code, str(db), str(CONTENT_DIR)], cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code, str(db), str(CONTENT_DIR)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     ready_at, rss = None, 0.0
     for line in proc.stdout:
         if line.startswith("READY"):
@@ -92,7 +97,7 @@ def run(argv: list[str]) -> dict:
     args = ap.parse_args(argv)
     with scratch_dir("startup") as tmp:
         db = Path(tmp) / "startup.sqlite3"
-        gen = generate(db, args.learners, args.ledger_rows, datetime(2026, 3, 4, 12, tzinfo=timezone.utc))
+        gen = generate(db, args.learners, args.ledger_rows, datetime(2026, 3, 4, 12, tzinfo=UTC))
         say(f"startup: generated {gen}")
         out: dict = {"learners": args.learners, "ledger_rows": gen["rows"]["points"], "db_mb": gen["db_mb"]}
         for name, code in (("simcord", SIMCORD_CHILD), ("services", SERVICES_CHILD)):

@@ -14,12 +14,15 @@ def main(argv: list[str] | None = None) -> int:
     check = sub.add_parser("validate", help="check content packs and print every problem")
     check.add_argument("paths", nargs="*", type=Path, help="pack files or folders (default: the content folder)")
     check.add_argument("--json", action="store_true", help="print each valid pack's counts as JSON")
-    check.add_argument("--strict", action="store_true", help="fail on the linter's warnings too (the shipped packs' bar)")
+    check.add_argument(
+        "--strict", action="store_true", help="fail on the linter's warnings too (the shipped packs' bar)"
+    )
     box = sub.add_parser("sandbox", help="try the bot in a browser against a simulated server (no token needed)")
     box.add_argument("--database", type=Path, help="keep progress in this SQLite file between runs")
     box.add_argument("--pack", type=Path, help="also load this content pack (it must validate)")
-    box.add_argument("--speed", type=float, default=60.0,
-                     help="simulated seconds per real second (default 60; 0 stops the clock)")
+    box.add_argument(
+        "--speed", type=float, default=60.0, help="simulated seconds per real second (default 60; 0 stops the clock)"
+    )
     box.add_argument("--no-browser", action="store_true", help="print the page's address without opening it")
     args = parser.parse_args(argv)
 

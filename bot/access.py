@@ -32,8 +32,10 @@ def tutor_only():
 
 
 def requires_tutor(command: app_commands.Command | app_commands.Group) -> bool:
-    while command is not None:
-        if any(getattr(check, "tutor_only", False) for check in getattr(command, "checks", [])):
+    """Whether the command, or a group it is in, carries the ``tutor_only`` check."""
+    current: app_commands.Command | app_commands.Group | None = command
+    while current is not None:
+        if any(getattr(check, "tutor_only", False) for check in getattr(current, "checks", [])):
             return True
-        command = command.parent
+        current = current.parent
     return False

@@ -22,8 +22,8 @@ from bot.services.progress import ProgressService
 from bot.services.roleplay import RoleplayService
 from bot.services.settings import SettingsService
 from bot.settings import Settings
-from bot.store.content import ContentRepo
 from bot.store.answers import AnswerRepo
+from bot.store.content import ContentRepo
 from bot.store.database import Database
 from bot.store.guilds import GuildRepo, MetaRepo
 from bot.store.myths import MythRepo
@@ -98,8 +98,9 @@ class Services:
             myths=myths,
             roleplay=roleplay,
             challenges=ChallengeService(roleplay, challenge_repo, posts, library, guilds),
-            progress=ProgressService(library, ProgressRepo(db), answers, posts, guilds, schedules, myths,
-                                     roleplay_repo),
+            progress=ProgressService(
+                library, ProgressRepo(db), answers, posts, guilds, schedules, myths, roleplay_repo
+            ),
         )
 
 
@@ -116,7 +117,7 @@ class RevisionBot(commands.Bot):
         self._library = library
         self.services: Services | None = None
         self._store: Store | None = None  # the services' store; tests reach it through tests/e2e/helpers.py
-        self.tree.on_error = report_app_command_error
+        self.tree.error(report_app_command_error)  # every slash command's errors reach the user privately
         self._item_classes: list[type[discord.ui.DynamicItem]] = []
 
     def add_dynamic_items(self, *items: type[discord.ui.DynamicItem]) -> None:
@@ -174,4 +175,3 @@ class RevisionBot(commands.Bot):
 
 def create_bot(settings: Settings, *, library: ContentLibrary | None = None) -> RevisionBot:
     return RevisionBot(settings, library=library)
-

@@ -11,10 +11,11 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import discord
+from pydantic import SecretStr
 
 from bot.app import create_bot
-from bot.settings import Settings
 from bot.domain.errors import StoreError
+from bot.settings import Settings
 
 log = logging.getLogger("bot")
 T = TypeVar("T")
@@ -32,7 +33,8 @@ def configure_logging(level: str) -> None:
 
 
 def run(settings: Settings) -> int:
-    if settings.discord_token is None:
+    token = settings.discord_token
+    if token is None:
         print(
             "DISCORD_TOKEN is not set. Set it in the environment, or put the line "
             f"DISCORD_TOKEN=<your bot token> in a .env file in {Path.cwd()} (see .env.example).",
@@ -41,10 +43,13 @@ def run(settings: Settings) -> int:
         return 2
     configure_logging(settings.log_level)
     try:
-        run_loop(_start(settings), settings.event_loop)
+        run_loop(_start(settings, token), settings.event_loop)
     except discord.LoginFailure:
-        print("Discord rejected DISCORD_TOKEN. Copy the token again from the Bot page of your "
-              "application in the Discord developer portal.", file=sys.stderr)
+        print(
+            "Discord rejected DISCORD_TOKEN. Copy the token again from the Bot page of your "
+            "application in the Discord developer portal.",
+            file=sys.stderr,
+        )
         return 2
     except (OSError, discord.GatewayNotFound) as exc:  # aiohttp's connection errors are OSErrors
         print(f"Could not reach Discord ({exc}). Check the network connection and try again.", file=sys.stderr)
@@ -57,10 +62,10 @@ def run(settings: Settings) -> int:
     return 0
 
 
-async def _start(settings: Settings) -> None:
+async def _start(settings: Settings, token: SecretStr) -> None:
     bot = create_bot(settings)
     async with bot:
-        await bot.login(settings.discord_token.get_secret_value())  # runs setup_hook: database, packs, cogs
+        await bot.login(token.get_secret_value())  # runs setup_hook: database, packs, cogs
         settle_heap()
         await bot.connect()
 

@@ -15,13 +15,18 @@ import sys
 import tempfile
 import webbrowser
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from bot.app import create_bot
+from bot.app import RevisionBot, create_bot
 from bot.packs.library import ContentLibrary
 from bot.packs.loader import check_unique_ids, load_paths, read_pack_file
 from bot.settings import Settings
+
+if TYPE_CHECKING:  # SimCord is the optional `sandbox` extra: imported where it runs
+    import simcord
+    from simcord.preview import Preview
 
 INSTALL_HINT = 'The sandbox needs SimCord\'s preview. Install it with:  pip install -e ".[sandbox]"'
 LEARNERS = ("Amira", "Ben", "Chloe", "Dev")
@@ -39,8 +44,9 @@ def build_library(content_dir: Path, extra_pack: Path | None) -> ContentLibrary:
         extra = read_pack_file(extra_pack)
         check_unique_ids([*results, extra])
         if extra.pack is None:
-            raise SandboxError("The pack has problems; the sandbox did not start:\n" +
-                               "\n".join(str(e) for e in extra.errors))
+            raise SandboxError(
+                "The pack has problems; the sandbox did not start:\n" + "\n".join(str(e) for e in extra.errors)
+            )
         results.append(extra)
     return ContentLibrary([r.pack for r in results if r.pack])
 
@@ -50,42 +56,57 @@ class Sandbox:
     settings: Settings
     library: ContentLibrary
     speed: float = 60.0
-    env: object = None
-    preview: object = None
-    tutor: object = None
-    learners: list = field(default_factory=list)
-    daily: object = None
-    challenges: object = None
-    _run: object = None
-    _preview_cm: object = None
-    _clock: asyncio.Task | None = None
+    env: simcord.Env | None = None
+    preview: Preview | None = None
+    tutor: simcord.MemberActor | None = None
+    learners: list[simcord.MemberActor] = field(default_factory=list)
+    daily: simcord.ChannelHandle | None = None
+    challenges: simcord.ChannelHandle | None = None
+    _bot: RevisionBot | None = None
+    _run: simcord.run | None = None
+    _preview_cm: Preview | None = None
+    _clock: asyncio.Task[None] | None = None
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+    def _env(self) -> simcord.Env:
+        if self.env is None:
+            raise SandboxError("The sandbox is not running.")
+        return self.env
+
+    def _preview(self) -> Preview:
+        if self.preview is None:
+            raise SandboxError("The sandbox's preview is not open.")
+        return self.preview
 
     @property
     def url(self) -> str:
-        return self.preview.url
+        return self._preview().url
+
+    def now(self) -> datetime:
+        """The simulated time."""
+        return self._env().now()
 
     async def start(self) -> None:
         try:
             import simcord
         except ImportError as exc:  # pragma: no cover - depends on the install
             raise SandboxError(INSTALL_HINT) from exc
-        self._run = simcord.run(create_bot(self.settings, library=self.library))
-        self.env = env = await self._run.__aenter__()
+        self._bot = bot = create_bot(self.settings, library=self.library)
+        self._run = run = simcord.run(bot)
+        self.env = env = await run.__aenter__()
         import discord
 
         guild = env.create_guild("Revision cohort (sandbox)")
-        self.daily = guild.create_text_channel("daily-revision")
+        self.daily = daily = guild.create_text_channel("daily-revision")
         self.challenges = guild.create_text_channel("challenges")
         role = guild.create_role("Tutor", permissions=discord.Permissions(manage_guild=True))
-        self.tutor = guild.add_member(env.create_user("Tutor Tess"), roles=[role])
+        self.tutor = tutor = guild.add_member(env.create_user("Tutor Tess"), roles=[role])
         self.learners = [guild.add_member(env.create_user(name)) for name in LEARNERS]
-        await self.tutor.slash(self.daily, "settings tutor-role", role=role)
-        await self.tutor.slash(self.daily, "daily setup", channel=self.daily, time="09:00",
-                               timezone="Europe/London", days="daily")
+        await tutor.slash(daily, "settings tutor-role", role=role)
+        await tutor.slash(daily, "daily setup", channel=daily, time="09:00", timezone="Europe/London", days="daily")
         try:
-            self._preview_cm = env.preview(self.daily, viewers=[self.tutor, *self.learners], layout="channel")
-            self.preview = await self._preview_cm.__aenter__()
+            self._preview_cm = preview = env.preview(daily, viewers=[tutor, *self.learners], layout="channel")
+            self.preview = await preview.__aenter__()
         except Exception as exc:  # the preview extra is missing
             await self.close()
             raise SandboxError(f"{INSTALL_HINT}\n({exc})") from exc
@@ -96,8 +117,8 @@ class Sandbox:
         while True:
             await asyncio.sleep(1)
             async with self._lock:
-                await self.env.advance_time(self.speed)
-                await self.preview.refresh()
+                await self._env().advance_time(self.speed)
+                await self._preview().refresh()
 
     async def advance(self, delta: timedelta) -> None:
         """Move simulated time on, a day at a time, and refresh the page."""
@@ -105,13 +126,15 @@ class Sandbox:
             left = delta.total_seconds()
             while left > 0:
                 step = min(left, DAY.total_seconds())
-                await self.env.advance_time(step)
+                await self._env().advance_time(step)
                 left -= step
-            await self.preview.refresh()
+            await self._preview().refresh()
 
     async def next_post(self) -> None:
-        now = self.env.now()
-        due = await self.env.bot.svc.daily.next_due(now)
+        now = self.now()
+        if self._bot is None:
+            raise SandboxError("The sandbox is not running.")
+        due = await self._bot.svc.daily.next_due(now)
         await self.advance((due - now) + timedelta(seconds=1) if due else DAY)
 
     async def close(self) -> None:
@@ -121,7 +144,7 @@ class Sandbox:
         if self._preview_cm is not None:
             await self._preview_cm.__aexit__(None, None, None)
             self._preview_cm = None
-        if self.env is not None:
+        if self.env is not None and self._run is not None:  # _run is set whenever env is
             await self.env.bot.close()  # closes the database
             await self._run.__aexit__(None, None, None)
             self.env = None
@@ -136,10 +159,10 @@ async def _read_keys(sandbox: Sandbox) -> None:
             return
         if key == "n":
             await sandbox.next_post()
-            print(f"Jumped to the next post: {sandbox.env.now():%a %d %b %H:%M} UTC", flush=True)
+            print(f"Jumped to the next post: {sandbox.now():%a %d %b %H:%M} UTC", flush=True)
         elif key == "d":
             await sandbox.advance(DAY)
-            print(f"Jumped one day: {sandbox.env.now():%a %d %b %H:%M} UTC", flush=True)
+            print(f"Jumped one day: {sandbox.now():%a %d %b %H:%M} UTC", flush=True)
         else:
             print("Keys: n = next post, d = one day, q = quit", flush=True)
 
@@ -159,8 +182,7 @@ async def _main(settings: Settings, pack: Path | None, speed: float, open_browse
         print("Sandbox closed.")
 
 
-def run_sandbox(settings: Settings, database: Path | None, pack: Path | None, speed: float,
-                open_browser: bool) -> int:
+def run_sandbox(settings: Settings, database: Path | None, pack: Path | None, speed: float, open_browser: bool) -> int:
     try:
         import simcord.preview  # noqa: F401
     except ImportError:

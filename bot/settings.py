@@ -15,12 +15,15 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
     discord_token: SecretStr | None = Field(None, description="The bot token from the Discord developer portal.")
-    database_path: Path = Field(PROJECT_ROOT / "db" / "revision-bot.sqlite3", description="The SQLite file for progress.")
+    database_path: Path = Field(
+        PROJECT_ROOT / "db" / "revision-bot.sqlite3", description="The SQLite file for progress."
+    )
     content_dir: Path = Field(PROJECT_ROOT / "content", description="The folder of shipped content packs.")
     log_level: str = Field("INFO", description="DEBUG, INFO, WARNING or ERROR.")
     dev_guild_id: int | None = Field(None, description="Sync commands to this server instantly (development).")
     event_loop: Literal["uvloop", "asyncio"] = Field(
-        "uvloop", description="uvloop (faster; asyncio's own loop where uvloop is not installed) or asyncio.")
+        "uvloop", description="uvloop (faster; asyncio's own loop where uvloop is not installed) or asyncio."
+    )
 
     @field_validator("log_level")
     @classmethod

@@ -35,6 +35,9 @@ def validate(paths: list[Path], as_json: bool, strict: bool = False, out=sys.std
         for w in warnings:
             print(f"{w} (warning)", file=out)
         valid = [r for r in results if r.pack]
-        print(f"{len(valid)} of {len(results)} pack(s) valid, {len(errors)} problem(s), "
-              f"{len(warnings)} warning(s){' (--strict: warnings fail)' if strict and warnings else ''}.", file=out)
+        print(
+            f"{len(valid)} of {len(results)} pack(s) valid, {len(errors)} problem(s), "
+            f"{len(warnings)} warning(s){' (--strict: warnings fail)' if strict and warnings else ''}.",
+            file=out,
+        )
     return 1 if errors or not results or (strict and warnings) else 0

@@ -13,5 +13,6 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.fixture
 def settings(tmp_path) -> Settings:
-    return Settings(_env_file=None, discord_token=None, database_path=tmp_path / "bot.sqlite3",
-                    content_dir=ROOT / "content")
+    return Settings(
+        _env_file=None, discord_token=None, database_path=tmp_path / "bot.sqlite3", content_dir=ROOT / "content"
+    )

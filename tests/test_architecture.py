@@ -51,8 +51,12 @@ def _allowed(name: str, allowed: set[str]) -> bool:
 
 @pytest.mark.parametrize("layer", sorted(MAY_IMPORT))
 def test_each_layer_imports_only_the_layers_below_it(layer):
-    wrong = {f"{path.name}: {name}" for path in _modules(layer) for name in _imports(path)
-             if not _allowed(name, MAY_IMPORT[layer])}
+    wrong = {
+        f"{path.name}: {name}"
+        for path in _modules(layer)
+        for name in _imports(path)
+        if not _allowed(name, MAY_IMPORT[layer])
+    }
     assert not wrong, f"bot/{layer} imports above itself: {sorted(wrong)}"
 
 

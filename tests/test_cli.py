@@ -12,8 +12,14 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def run(*args, env_extra=None, cwd=None):
     env = {k: v for k, v in os.environ.items() if k != "DISCORD_TOKEN"} | (env_extra or {})
-    return subprocess.run([sys.executable, "-m", "bot", *args], capture_output=True, text=True,
-                          cwd=cwd or ROOT, env=env | {"PYTHONPATH": str(ROOT)}, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd or ROOT,
+        env=env | {"PYTHONPATH": str(ROOT)},
+        timeout=60,
+    )
 
 
 def test_without_a_token_it_says_what_to_set_and_exits_2(tmp_path):
@@ -68,20 +74,34 @@ async def test_a_token_discord_rejects_is_one_clear_line_and_exit_2(tmp_path):
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
     port = runner.addresses[0][1]
-    start = ("import sys, discord.http; discord.http.Route.BASE = sys.argv[1]; "
-             "from bot.__main__ import main; sys.exit(main(['run']))")
+    start = (
+        "import sys, discord.http; discord.http.Route.BASE = sys.argv[1]; "
+        "from bot.__main__ import main; sys.exit(main(['run']))"
+    )
     env = {k: v for k, v in os.environ.items()} | {
-        "DISCORD_TOKEN": "not-a-real-token", "DATABASE_PATH": str(tmp_path / "bot.sqlite3"), "PYTHONPATH": str(ROOT)}
+        "DISCORD_TOKEN": "not-a-real-token",
+        "DATABASE_PATH": str(tmp_path / "bot.sqlite3"),
+        "PYTHONPATH": str(ROOT),
+    }
     try:
         proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-c", start, f"http://127.0.0.1:{port}/api/v10", cwd=tmp_path, env=env,
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+            sys.executable,
+            "-c",
+            start,
+            f"http://127.0.0.1:{port}/api/v10",
+            cwd=tmp_path,
+            env=env,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
         out, err = await asyncio.wait_for(proc.communicate(), timeout=60)
     finally:
         await runner.cleanup()
     assert proc.returncode == 2
-    assert err.decode().strip() == ("Discord rejected DISCORD_TOKEN. Copy the token again from the Bot page of your "
-                                    "application in the Discord developer portal.")
+    assert err.decode().strip() == (
+        "Discord rejected DISCORD_TOKEN. Copy the token again from the Bot page of your "
+        "application in the Discord developer portal."
+    )
     assert "Traceback" not in out.decode() + err.decode()
 
 

@@ -9,15 +9,15 @@ from discord import app_commands
 from discord.ext import commands
 from discord.utils import utcnow
 
-from bot.app import RevisionBot
-from bot.cogs.scheduler import Scheduler
 from bot.access import tutor_only
-from bot.cogs.scheduler import PostKind
+from bot.app import RevisionBot
+from bot.cogs.scheduler import PostKind, Scheduler
 from bot.domain.records import Post
+from bot.services.challenges import ChallengeService
 from bot.ui import challenges as ui
 from bot.ui import choices
 from bot.ui import roleplay as rp_ui
-from bot.ui.errors import report, reports_errors, send_ephemeral
+from bot.ui.errors import guild_id, reports_errors, send_ephemeral
 
 DECISIONS = [app_commands.Choice(name="Accept", value="accept"), app_commands.Choice(name="Return", value="return")]
 
@@ -30,24 +30,36 @@ class Challenges(commands.GroupCog, group_name="challenge", group_description="R
         self.bot.cog(Scheduler).register("challenge", _post_kind(self.bot))
 
     @property
-    def svc(self):
+    def svc(self) -> ChallengeService:
         return self.bot.svc.challenges
 
     @app_commands.command(name="post", description="Post a role-play challenge to a channel, with a deadline.")
-    @app_commands.describe(scenario="The role-play (start typing to search).", channel="Where to post it.",
-                           deadline="How long it stays open, e.g. 2d, 36h or 1d12h.",
-                           points="Points for a best-path attempt (default 20).")
+    @app_commands.describe(
+        scenario="The role-play (start typing to search).",
+        channel="Where to post it.",
+        deadline="How long it stays open, e.g. 2d, 36h or 1d12h.",
+        points="Points for a best-path attempt (default 20).",
+    )
     @app_commands.guild_only()
     @tutor_only()
-    async def post(self, interaction: discord.Interaction, scenario: str, channel: discord.TextChannel,
-                   deadline: str, points: app_commands.Range[int, 0, 100] = 20) -> None:
+    async def post(
+        self,
+        interaction: discord.Interaction,
+        scenario: str,
+        channel: discord.TextChannel,
+        deadline: str,
+        points: app_commands.Range[int, 0, 100] = 20,
+    ) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
         now = utcnow()
-        post = await self.svc.create(interaction.guild_id, scenario, channel.id, deadline, points, now)
+        post = await self.svc.create(guild_id(interaction), scenario, channel.id, deadline, points, now)
         message = await self.bot.cog(Scheduler).publish(post, now)
-        await interaction.followup.send(f"Challenge posted: {message.jump_url}" if message else
-                                        "Discord did not accept the post; I will keep trying for a while.",
-                                        ephemeral=True)
+        await interaction.followup.send(
+            f"Challenge posted: {message.jump_url}"
+            if message
+            else "Discord did not accept the post; I will keep trying for a while.",
+            ephemeral=True,
+        )
 
     @post.autocomplete("scenario")
     async def _scenario(self, interaction: discord.Interaction, current: str):
@@ -58,33 +70,53 @@ class Challenges(commands.GroupCog, group_name="challenge", group_description="R
     @app_commands.guild_only()
     @tutor_only()
     async def results(self, interaction: discord.Interaction, challenge: int | None = None) -> None:
-        post, attempts = await self.svc.results(interaction.guild_id, challenge)
-        scenario, _ = self.bot.svc.roleplay.find_scenario(interaction.guild_id, post.item_id)
-        await interaction.response.send_message(embed=ui.results_embed(scenario, post, attempts), ephemeral=True,
-                                                allowed_mentions=discord.AllowedMentions.none())
+        gid = guild_id(interaction)
+        post, attempts = await self.svc.results(gid, challenge)
+        scenario, _ = self.bot.svc.roleplay.find_scenario(gid, post.item_id)
+        await interaction.response.send_message(
+            embed=ui.results_embed(scenario, post, attempts),
+            ephemeral=True,
+            allowed_mentions=discord.AllowedMentions.none(),
+        )
 
     @app_commands.command(name="mark", description="Accept or return a learner's STAR reflection, with feedback.")
-    @app_commands.describe(learner="Whose reflection.", decision="Accept (with bonus points) or return it.",
-                           feedback="What you tell the learner.", bonus="Bonus points when accepting (0-20).",
-                           challenge="The challenge number (default: the latest).")
+    @app_commands.describe(
+        learner="Whose reflection.",
+        decision="Accept (with bonus points) or return it.",
+        feedback="What you tell the learner.",
+        bonus="Bonus points when accepting (0-20).",
+        challenge="The challenge number (default: the latest).",
+    )
     @app_commands.choices(decision=DECISIONS)
     @app_commands.guild_only()
     @tutor_only()
-    async def mark(self, interaction: discord.Interaction, learner: discord.Member,
-                   decision: app_commands.Choice[str], feedback: app_commands.Range[str, 1, 1000],
-                   bonus: app_commands.Range[int, 0, 20] = 5, challenge: int | None = None) -> None:
+    async def mark(
+        self,
+        interaction: discord.Interaction,
+        learner: discord.Member,
+        decision: app_commands.Choice[str],
+        feedback: app_commands.Range[str, 1, 1000],
+        bonus: app_commands.Range[int, 0, 20] = 5,
+        challenge: int | None = None,
+    ) -> None:
         accept = decision.value == "accept"
-        post, reflection = await self.svc.mark(interaction.guild_id, interaction.user.id, challenge, learner.id,
-                                               accept, feedback, bonus, utcnow())
+        post, reflection = await self.svc.mark(
+            guild_id(interaction), interaction.user.id, challenge, learner.id, accept, feedback, bonus, utcnow()
+        )
         told = await self._tell(learner, post, accept, feedback, reflection.bonus or 0)
-        await send_ephemeral(interaction, f"Reflection {'accepted' if accept else 'returned'} for {learner.mention}."
-                             + ("" if told else " I could not message them privately (their DMs are closed)."))
+        await send_ephemeral(
+            interaction,
+            f"Reflection {'accepted' if accept else 'returned'} for {learner.mention}."
+            + ("" if told else " I could not message them privately (their DMs are closed)."),
+        )
 
     async def _tell(self, learner: discord.Member, post: Post, accept: bool, feedback: str, bonus: int) -> bool:
         verdict = f"accepted (+{bonus} points)" if accept else "returned for another go"
         try:
-            await learner.send(f"Your STAR reflection on challenge {post.id} was {verdict}.\nFeedback: {feedback}",
-                               allowed_mentions=discord.AllowedMentions.none())
+            await learner.send(
+                f"Your STAR reflection on challenge {post.id} was {verdict}.\nFeedback: {feedback}",
+                allowed_mentions=discord.AllowedMentions.none(),
+            )
             return True
         except discord.HTTPException:
             return False
@@ -92,9 +124,10 @@ class Challenges(commands.GroupCog, group_name="challenge", group_description="R
     # -- buttons ------------------------------------------------------------------------
     @reports_errors
     async def attempt(self, interaction: discord.Interaction, post_id: int) -> None:
-        play = await self.svc.attempt(interaction.guild_id, interaction.user.id, post_id, utcnow())
-        await interaction.response.send_message(embed=rp_ui.step_embed(play), view=rp_ui.step_view(play),
-                                                ephemeral=True)
+        play = await self.svc.attempt(guild_id(interaction), interaction.user.id, post_id, utcnow())
+        await interaction.response.send_message(
+            embed=rp_ui.step_embed(play), view=rp_ui.step_view(play), ephemeral=True
+        )
 
     @reports_errors
     async def reflect(self, interaction: discord.Interaction, session_id: int, star) -> None:

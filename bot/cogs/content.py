@@ -7,13 +7,13 @@ from discord import app_commands
 from discord.ext import commands
 from discord.utils import utcnow
 
-from bot.app import RevisionBot
 from bot.access import tutor_only
+from bot.app import RevisionBot
 from bot.packs import MAX_PACK_BYTES
 from bot.services.content import ContentService
 from bot.ui import choices
 from bot.ui.content import pack_list_embed, upload_errors_text, upload_ok_text
-from bot.ui.errors import UserError
+from bot.ui.errors import UserError, guild_id
 
 
 class Content(commands.GroupCog, group_name="content", group_description="The content packs questions come from."):
@@ -42,8 +42,9 @@ class Content(commands.GroupCog, group_name="content", group_description="The co
             data = await file.read()
         except discord.HTTPException:
             raise UserError("I could not download that attachment from Discord. Please try again.") from None
-        outcome = await self.bot.svc.content.upload(interaction.guild_id, interaction.user.id,
-                                                    file.filename, data, utcnow())
+        outcome = await self.bot.svc.content.upload(
+            guild_id(interaction), interaction.user.id, file.filename, data, utcnow()
+        )
         if outcome.pack is None:
             await interaction.followup.send(upload_errors_text(file.filename, outcome.errors), ephemeral=True)
         else:
@@ -69,7 +70,7 @@ class Content(commands.GroupCog, group_name="content", group_description="The co
         return choices.packs(self.content, interaction.guild_id, current, enabled_only=False)
 
     async def _set(self, interaction: discord.Interaction, pack_id: str, enabled: bool) -> None:
-        pack = await self.bot.svc.content.set_enabled(interaction.guild_id, pack_id, enabled)
+        pack = await self.bot.svc.content.set_enabled(guild_id(interaction), pack_id, enabled)
         if pack is None:
             raise UserError(f"There is no pack `{pack_id}` here. `/content list` shows the pack ids.")
         state = "enabled" if enabled else "disabled"

@@ -9,14 +9,14 @@ from discord import app_commands
 from discord.ext import commands
 from discord.utils import format_dt, utcnow
 
-from bot.app import RevisionBot
-from bot.cogs.scheduler import Scheduler
 from bot.access import tutor_only
-from bot.cogs.scheduler import PostKind
+from bot.app import RevisionBot
+from bot.cogs.scheduler import PostKind, Scheduler
 from bot.domain.errors import UserError
 from bot.domain.records import Post
 from bot.ui import choices
 from bot.ui import questions as ui
+from bot.ui.errors import guild_id
 
 
 class Daily(commands.GroupCog, group_name="daily", group_description="The cohort's daily revision question."):
@@ -39,16 +39,26 @@ class Daily(commands.GroupCog, group_name="daily", group_description="The cohort
     )
     @app_commands.guild_only()
     @tutor_only()
-    async def setup_(self, interaction: discord.Interaction, channel: discord.TextChannel, time: str,
-                     timezone: str = "Europe/London", days: str | None = None, packs: str | None = None,
-                     answer_hours: app_commands.Range[int, 1, 72] | None = None) -> None:
+    async def setup_(
+        self,
+        interaction: discord.Interaction,
+        channel: discord.TextChannel,
+        time: str,
+        timezone: str = "Europe/London",
+        days: str | None = None,
+        packs: str | None = None,
+        answer_hours: app_commands.Range[int, 1, 72] | None = None,
+    ) -> None:
         me = channel.guild.me
         perms = channel.permissions_for(me) if me else None
         if perms is None or not (perms.view_channel and perms.send_messages and perms.embed_links):
-            raise UserError(f"I cannot post in {channel.mention}: give me View Channel, Send Messages and "
-                            "Embed Links there, or choose another channel.")
-        status = await self.bot.svc.daily.configure(interaction.guild_id, channel.id, time, timezone, days,
-                                                    packs, answer_hours, utcnow())
+            raise UserError(
+                f"I cannot post in {channel.mention}: give me View Channel, Send Messages and "
+                "Embed Links there, or choose another channel."
+            )
+        status = await self.bot.svc.daily.configure(
+            guild_id(interaction), channel.id, time, timezone, days, packs, answer_hours, utcnow()
+        )
         self.bot.cog(Scheduler).wake()
         await interaction.response.send_message(f"✅ Daily question set.\n{status.describe()}", ephemeral=True)
 
@@ -59,21 +69,21 @@ class Daily(commands.GroupCog, group_name="daily", group_description="The cohort
     @app_commands.command(name="status", description="When the next daily question is posted, and from which packs.")
     @app_commands.guild_only()
     async def status(self, interaction: discord.Interaction) -> None:
-        status = await self.bot.svc.daily.status(interaction.guild_id, utcnow())
+        status = await self.bot.svc.daily.status(guild_id(interaction), utcnow())
         await interaction.response.send_message(status.describe(), ephemeral=True)
 
     @app_commands.command(name="pause", description="Stop posting daily questions until resumed (streaks are kept).")
     @app_commands.guild_only()
     @tutor_only()
     async def pause(self, interaction: discord.Interaction) -> None:
-        status = await self.bot.svc.daily.set_paused(interaction.guild_id, True, utcnow())
+        status = await self.bot.svc.daily.set_paused(guild_id(interaction), True, utcnow())
         await interaction.response.send_message(f"⏸️ Paused.\n{status.describe()}", ephemeral=True)
 
     @app_commands.command(name="resume", description="Start posting daily questions again.")
     @app_commands.guild_only()
     @tutor_only()
     async def resume(self, interaction: discord.Interaction) -> None:
-        status = await self.bot.svc.daily.set_paused(interaction.guild_id, False, utcnow())
+        status = await self.bot.svc.daily.set_paused(guild_id(interaction), False, utcnow())
         self.bot.cog(Scheduler).wake()
         await interaction.response.send_message(f"▶️ Resumed.\n{status.describe()}", ephemeral=True)
 
@@ -83,10 +93,13 @@ class Daily(commands.GroupCog, group_name="daily", group_description="The cohort
     async def post(self, interaction: discord.Interaction) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
         now = utcnow()
-        post = await self.bot.svc.daily.claim_now(interaction.guild_id, now)
+        post = await self.bot.svc.daily.claim_now(guild_id(interaction), now)
         message = await self.bot.cog(Scheduler).publish(post, now)
-        text = (f"Posted: {message.jump_url}" if message else
-                "Discord did not accept the post; I will keep trying for a while.")
+        text = (
+            f"Posted: {message.jump_url}"
+            if message
+            else "Discord did not accept the post; I will keep trying for a while."
+        )
         await interaction.followup.send(text, ephemeral=True)
 
 
@@ -108,8 +121,10 @@ def _post_kind(bot: RevisionBot) -> PostKind:
         if revealed is None:
             return None
         q, pack, tally, order = revealed
-        return (ui.reveal_embed(q, pack, tally, format_dt(now, "f"), order),
-                ui.answer_view(q, f"p{post.id}", in_channel=True, order=order))
+        return (
+            ui.reveal_embed(q, pack, tally, format_dt(now, "f"), order),
+            ui.answer_view(q, f"p{post.id}", in_channel=True, order=order),
+        )
 
     return PostKind(render=render, reveal=reveal, after_sent=svc.daily.after_sent)
 

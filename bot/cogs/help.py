@@ -6,8 +6,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.app import RevisionBot
 from bot.access import requires_tutor
+from bot.app import RevisionBot
 from bot.ui.embeds import help_embed
 
 

@@ -9,24 +9,26 @@ from discord import app_commands
 from discord.ext import commands
 from discord.utils import utcnow
 
-from bot.app import RevisionBot
-from bot.cogs.scheduler import Scheduler
 from bot.access import tutor_only
-from bot.cogs.scheduler import PostKind
+from bot.app import RevisionBot
+from bot.cogs.scheduler import PostKind, Scheduler
 from bot.domain.errors import UserError
-from bot.services.myths import DEFAULT_POST_HOURS
 from bot.domain.records import Post
+from bot.services.myths import DEFAULT_POST_HOURS
 from bot.ui import choices
 from bot.ui import myths as ui
+from bot.ui.errors import guild_id, reports_errors, show_feedback
 from bot.ui.targets import Target
-from bot.ui.errors import report, reports_errors, show_feedback
 
-WEEKDAYS = [app_commands.Choice(name=full, value=i) for i, full in enumerate(
-    ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"))] + [
-    app_commands.Choice(name="Off", value=-1)]
+WEEKDAYS = [
+    app_commands.Choice(name=full, value=i)
+    for i, full in enumerate(("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"))
+] + [app_commands.Choice(name="Off", value=-1)]
 
 
-class Myths(commands.GroupCog, group_name="myth", group_description="Myth or fact? Bust the misconceptions that cost marks."):
+class Myths(
+    commands.GroupCog, group_name="myth", group_description="Myth or fact? Bust the misconceptions that cost marks."
+):
     def __init__(self, bot: RevisionBot) -> None:
         self.bot = bot
 
@@ -44,7 +46,7 @@ class Myths(commands.GroupCog, group_name="myth", group_description="Myth or fac
 
     @reports_errors
     async def send_card(self, interaction: discord.Interaction, pack_id: str | None, *, edit: bool) -> None:
-        myth, pack = await self.bot.svc.myths.draw(interaction.guild_id, interaction.user.id, pack_id)
+        myth, pack = await self.bot.svc.myths.draw(guild_id(interaction), interaction.user.id, pack_id)
         embed, view = ui.card_embed(myth, pack), ui.card_view(f"m{myth.id}")
         if edit:
             await interaction.response.edit_message(embed=embed, view=view)
@@ -53,13 +55,14 @@ class Myths(commands.GroupCog, group_name="myth", group_description="Myth or fac
 
     @reports_errors
     async def show_card(self, interaction: discord.Interaction, myth_id: str) -> None:
-        """"Bust this myth": that card, privately, at once."""
+        """ "Bust this myth": that card, privately, at once."""
         found = self.bot.svc.content.myth(interaction.guild_id, myth_id)
         if found is None:
             raise UserError("That myth card is no longer available.")
         myth, pack = found
-        await interaction.response.send_message(embed=ui.card_embed(myth, pack), view=ui.card_view(f"m{myth.id}"),
-                                                ephemeral=True)
+        await interaction.response.send_message(
+            embed=ui.card_embed(myth, pack), view=ui.card_view(f"m{myth.id}"), ephemeral=True
+        )
 
     @reports_errors
     async def answer(self, interaction: discord.Interaction, target: str, verdict: str) -> None:
@@ -70,34 +73,53 @@ class Myths(commands.GroupCog, group_name="myth", group_description="Myth or fac
         if about.source == "post":
             await interaction.response.defer(ephemeral=True, thinking=True)
             fb = await svc.answer_post(interaction.guild_id, interaction.user.id, about.post_id, verdict, now)
-            await show_feedback(interaction, lambda: interaction.followup.send(
-                embed=ui.feedback_embed(fb), ephemeral=True), saved=not fb.closed)
+            await show_feedback(
+                interaction,
+                lambda: interaction.followup.send(embed=ui.feedback_embed(fb), ephemeral=True),
+                saved=not fb.closed,
+            )
             return
         await interaction.response.defer()
         fb = await svc.answer_card(interaction.guild_id, interaction.user.id, about.ref, verdict, now)
         view = discord.ui.View(timeout=None)
         view.add_item(ui.NextMyth(None))
-        await show_feedback(interaction, lambda: interaction.edit_original_response(
-            embed=ui.feedback_embed(fb), view=view), saved=not fb.closed)
+        await show_feedback(
+            interaction,
+            lambda: interaction.edit_original_response(embed=ui.feedback_embed(fb), view=view),
+            saved=not fb.closed,
+        )
 
     # -- tutors -------------------------------------------------------------------------
     @app_commands.command(name="post", description="Post a myth card for the whole cohort to answer.")
-    @app_commands.describe(pack="Only cards from this pack (default: any enabled pack).",
-                           hours="How long answers stay open (default 24).",
-                           channel="Where to post (default: this channel).")
+    @app_commands.describe(
+        pack="Only cards from this pack (default: any enabled pack).",
+        hours="How long answers stay open (default 24).",
+        channel="Where to post (default: this channel).",
+    )
     @app_commands.guild_only()
     @tutor_only()
-    async def post(self, interaction: discord.Interaction, pack: str | None = None,
-                   hours: app_commands.Range[int, 1, 168] = DEFAULT_POST_HOURS,
-                   channel: discord.TextChannel | None = None) -> None:
+    async def post(
+        self,
+        interaction: discord.Interaction,
+        pack: str | None = None,
+        hours: app_commands.Range[int, 1, 168] = DEFAULT_POST_HOURS,
+        channel: discord.TextChannel | None = None,
+    ) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
         now = utcnow()
         target = channel or interaction.channel
-        claimed = await self.bot.svc.myths.claim_post(interaction.guild_id, target.id, pack, hours, now)
+        if target is None:
+            raise UserError("I cannot tell which channel this is: choose one with the `channel` option.")
+        claimed = await self.bot.svc.myths.claim_post(guild_id(interaction), target.id, pack, hours, now)
+        if claimed is None:  # another myth post took the same manual slot at the same moment
+            raise UserError("Another myth post was being made at the same moment. Please try again.")
         message = await self.bot.cog(Scheduler).publish(claimed, now)
-        await interaction.followup.send(f"Posted: {message.jump_url}" if message else
-                                        "Discord did not accept the post; I will keep trying for a while.",
-                                        ephemeral=True)
+        await interaction.followup.send(
+            f"Posted: {message.jump_url}"
+            if message
+            else "Discord did not accept the post; I will keep trying for a while.",
+            ephemeral=True,
+        )
 
     @post.autocomplete("pack")
     @card.autocomplete("pack")
@@ -111,10 +133,13 @@ class Myths(commands.GroupCog, group_name="myth", group_description="Myth or fac
     @tutor_only()
     async def schedule(self, interaction: discord.Interaction, day: app_commands.Choice[int]) -> None:
         value = None if day.value < 0 else day.value
-        await self.bot.svc.myths.set_weekly(interaction.guild_id, value, utcnow())
+        await self.bot.svc.myths.set_weekly(guild_id(interaction), value, utcnow())
         self.bot.cog(Scheduler).wake()
-        text = ("The weekly myth is off." if value is None else
-                f"A cohort myth will be posted every {day.name} at the daily question's time, open for 24 hours.")
+        text = (
+            "The weekly myth is off."
+            if value is None
+            else f"A cohort myth will be posted every {day.name} at the daily question's time, open for 24 hours."
+        )
         await interaction.response.send_message(text, ephemeral=True)
 
 
@@ -137,4 +162,3 @@ def _post_kind(bot: RevisionBot) -> PostKind:
 async def setup(bot: RevisionBot) -> None:
     bot.add_dynamic_items(*ui.DYNAMIC_ITEMS)
     await bot.add_cog(Myths(bot))
-

@@ -10,33 +10,38 @@ from discord import app_commands
 from discord.ext import commands
 from discord.utils import utcnow
 
-from bot.app import RevisionBot
-from bot.cogs.scheduler import Scheduler
 from bot.access import is_tutor, tutor_only
-from bot.cogs.scheduler import PostKind
+from bot.app import RevisionBot
+from bot.cogs.scheduler import PostKind, Scheduler
 from bot.domain.errors import UserError
 from bot.domain.records import Post
+from bot.services.progress import ProgressService
 from bot.ui import choices
 from bot.ui import progress as ui
-from bot.ui.errors import report, reports_errors, send_ephemeral
+from bot.ui.errors import NOT_IN_SERVER, guild_id, reports_errors, send_ephemeral
 
 MAX_NAME_LOOKUPS = 500  # display names fetched for one CSV; beyond that the column is left empty
-PERIOD_CHOICES = [app_commands.Choice(name="This week", value="week"),
-                  app_commands.Choice(name="This month", value="month"),
-                  app_commands.Choice(name="All time", value="all")]
+PERIOD_CHOICES = [
+    app_commands.Choice(name="This week", value="week"),
+    app_commands.Choice(name="This month", value="month"),
+    app_commands.Choice(name="All time", value="all"),
+]
 
 
 class Progress(commands.Cog):
-    privacy = app_commands.Group(name="privacy", description="Your data: leave the leaderboards, export it or delete it.")
-    privacy_board = app_commands.Group(name="leaderboard", description="Leave or rejoin the leaderboards.",
-                                       parent=privacy)
+    privacy = app_commands.Group(
+        name="privacy", description="Your data: leave the leaderboards, export it or delete it."
+    )
+    privacy_board = app_commands.Group(
+        name="leaderboard", description="Leave or rejoin the leaderboards.", parent=privacy
+    )
     cohort = app_commands.Group(name="cohort", description="Tutors: how the cohort is doing.", guild_only=True)
 
     def __init__(self, bot: RevisionBot) -> None:
         self.bot = bot
 
     @property
-    def svc(self):
+    def svc(self) -> ProgressService:
         return self.bot.svc.progress
 
     async def cog_load(self) -> None:
@@ -45,15 +50,21 @@ class Progress(commands.Cog):
         scheduler.add_claimer(self.svc.claim_weekly, self.svc.next_weekly)
 
     # -- leaderboards ----------------------------------------------------------------------
-    @app_commands.command(name="leaderboard", description="The top 10 and your own place: this week, this month or all time.")
-    @app_commands.describe(period="Which points count (default: this week, from Monday 00:00 server time).",
-                           pack="Only points earned on this pack's posts (start typing).")
+    @app_commands.command(
+        name="leaderboard", description="The top 10 and your own place: this week, this month or all time."
+    )
+    @app_commands.describe(
+        period="Which points count (default: this week, from Monday 00:00 server time).",
+        pack="Only points earned on this pack's posts (start typing).",
+    )
     @app_commands.choices(period=PERIOD_CHOICES)
     @app_commands.guild_only()
-    async def leaderboard(self, interaction: discord.Interaction, period: str = "week", pack: str | None = None) -> None:
+    async def leaderboard(
+        self, interaction: discord.Interaction, period: str = "week", pack: str | None = None
+    ) -> None:
         if pack:  # summed from the pack's awards: a moment on a big server
             await interaction.response.defer(ephemeral=True, thinking=True)
-        view = await self.svc.leaderboard(interaction.guild_id, interaction.user.id, period, pack, utcnow())
+        view = await self.svc.leaderboard(guild_id(interaction), interaction.user.id, period, pack, utcnow())
         await send_ephemeral(interaction, embed=ui.leaderboard_embed(view, interaction.user.id))
 
     @leaderboard.autocomplete("pack")
@@ -62,13 +73,14 @@ class Progress(commands.Cog):
 
     @reports_errors
     async def show_weekly_board(self, interaction: discord.Interaction, post_id: int) -> None:
-        """"Where am I?" on a weekly post: that week's board, privately."""
-        view = await self.svc.weekly_board(interaction.guild_id, interaction.user.id, post_id)
-        await interaction.response.send_message(embed=ui.leaderboard_embed(view, interaction.user.id),
-                                                ephemeral=True)
+        """ "Where am I?" on a weekly post: that week's board, privately."""
+        view = await self.svc.weekly_board(guild_id(interaction), interaction.user.id, post_id)
+        await interaction.response.send_message(embed=ui.leaderboard_embed(view, interaction.user.id), ephemeral=True)
 
     # -- a learner's stats -----------------------------------------------------------------
-    @app_commands.command(name="stats", description="Your progress: accuracy by pack and criterion, streak, revision, a progress card.")
+    @app_commands.command(
+        name="stats", description="Your progress: accuracy by pack and criterion, streak, revision, a progress card."
+    )
     @app_commands.describe(member="Tutors: whose progress to see (default: your own).")
     @app_commands.guild_only()
     async def stats(self, interaction: discord.Interaction, member: discord.Member | None = None) -> None:
@@ -76,7 +88,7 @@ class Progress(commands.Cog):
         if target.id != interaction.user.id and not await is_tutor(self.bot, interaction.user):
             raise UserError("You can see your own progress with `/stats`; only tutors can see another learner's.")
         await interaction.response.defer(ephemeral=True, thinking=True)
-        stats = await self.svc.stats(interaction.guild_id, target.id, utcnow())
+        stats = await self.svc.stats(guild_id(interaction), target.id, utcnow())
         name = getattr(target, "display_name", None) or target.name
         card = discord.File(io.BytesIO(ui.progress_card(stats, name)), filename=ui.CARD_FILE)
         await interaction.followup.send(embed=ui.stats_embed(stats, name), file=card, ephemeral=True)
@@ -94,9 +106,12 @@ class Progress(commands.Cog):
         if interaction.guild_id is None:
             raise UserError("Leaderboards belong to a server: use this command inside it.")
         await self.svc.set_hidden(interaction.guild_id, interaction.user.id, hidden)
-        text = ("You have left this server's leaderboards. Your points still count and `/stats` still shows them; "
-                "`/privacy leaderboard show` puts you back." if hidden else
-                "You are on this server's leaderboards again.")
+        text = (
+            "You have left this server's leaderboards. Your points still count and `/stats` still shows them; "
+            "`/privacy leaderboard show` puts you back."
+            if hidden
+            else "You are on this server's leaderboards again."
+        )
         await interaction.response.send_message(text, ephemeral=True)
 
     @privacy.command(name="export", description="A JSON file of everything the bot stores about you (only you see it).")
@@ -105,10 +120,13 @@ class Progress(commands.Cog):
         data = await self.svc.export_user(interaction.user.id, utcnow())
         await interaction.followup.send(ui.data_summary(data), file=ui.data_file(data), ephemeral=True)
 
-    @privacy.command(name="delete", description="Delete everything the bot stores about you (asks first; cannot be undone).")
+    @privacy.command(
+        name="delete", description="Delete everything the bot stores about you (asks first; cannot be undone)."
+    )
     async def delete(self, interaction: discord.Interaction) -> None:
-        await interaction.response.send_message(embed=ui.delete_embed(), view=ui.delete_view(interaction.user.id),
-                                                ephemeral=True)
+        await interaction.response.send_message(
+            embed=ui.delete_embed(), view=ui.delete_view(interaction.user.id), ephemeral=True
+        )
 
     @reports_errors
     async def confirm_delete(self, interaction: discord.Interaction, user_id: int) -> None:
@@ -124,24 +142,32 @@ class Progress(commands.Cog):
         await interaction.response.edit_message(content="Nothing was deleted.", embed=None, view=None)
 
     # -- tutors ----------------------------------------------------------------------------
-    @cohort.command(name="report", description="Participation, hardest questions, weakest criteria, misconceptions, quiet learners.")
+    @cohort.command(
+        name="report", description="Participation, hardest questions, weakest criteria, misconceptions, quiet learners."
+    )
     @app_commands.describe(days="How many days back the report covers (default 7).")
     @tutor_only()
     async def cohort_report(self, interaction: discord.Interaction, days: app_commands.Range[int, 1, 365] = 7) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
-        result = await self.svc.cohort_report(interaction.guild_id, days, utcnow())
+        result = await self.svc.cohort_report(guild_id(interaction), days, utcnow())
         await interaction.followup.send(embed=ui.report_embed(result), ephemeral=True)
 
-    @cohort.command(name="export", description="A CSV of every learner's answers and accuracy per criterion (portfolio evidence).")
+    @cohort.command(
+        name="export", description="A CSV of every learner's answers and accuracy per criterion (portfolio evidence)."
+    )
     @tutor_only()
     async def cohort_export(self, interaction: discord.Interaction) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
         now = utcnow()
-        rows = await self.svc.cohort_export(interaction.guild_id)
+        rows = await self.svc.cohort_export(guild_id(interaction))
+        if interaction.guild is None:
+            raise UserError(NOT_IN_SERVER)
         names = await _display_names(interaction.guild, {r.user_id for r in rows})
         await interaction.followup.send(
             f"{len({r.user_id for r in rows})} learner(s), {len(rows)} row(s): one per learner and criterion.",
-            file=ui.export_file(rows, names, now), ephemeral=True)
+            file=ui.export_file(rows, names, now),
+            ephemeral=True,
+        )
 
 
 async def _display_names(guild: discord.Guild, user_ids: set[int]) -> dict[int, str]:

@@ -4,6 +4,7 @@ practice commands /quiz and /revise."""
 from __future__ import annotations
 
 import random
+from collections.abc import Awaitable, Callable
 
 import discord
 from discord import app_commands
@@ -17,10 +18,10 @@ from bot.packs.schema import OrderQuestion
 from bot.services.answering import Feedback
 from bot.ui import choices
 from bot.ui import questions as ui
+from bot.ui.errors import guild_id, reports_errors, send_ephemeral, show_feedback
 from bot.ui.handlers import handler
-from bot.ui.targets import Target
-from bot.ui.errors import report, reports_errors, send_ephemeral, show_feedback
 from bot.ui.myths import bust_buttons
+from bot.ui.targets import Target
 
 
 class Questions(commands.Cog):
@@ -48,9 +49,11 @@ class Questions(commands.Cog):
         if about.source == "post":
             fb = await svc.answering.answer_post(interaction.guild_id, interaction.user.id, about.post_id, choice, now)
         else:
-            fb = await svc.answering.answer_practice(interaction.guild_id, interaction.user.id, about.ref,
-                                                     about.source, choice, now, seed)
+            fb = await svc.answering.answer_practice(
+                interaction.guild_id, interaction.user.id, about.ref, about.source, choice, now, seed
+            )
         embed, view = ui.feedback_embed(fb), self._after_view(fb)
+        show: Callable[[], Awaitable[object]]
         if private:
             show = lambda: interaction.edit_original_response(content=None, embed=embed, view=view)  # noqa: E731
         else:
@@ -91,9 +94,9 @@ class Questions(commands.Cog):
         answering = self.bot.svc.answering
         about = Target.parse(target)
         if about.source == "post":
-            q, pack = await answering.post_question(interaction.guild_id, about.post_id)
+            q, pack = await answering.post_question(guild_id(interaction), about.post_id)
             return q, pack, "daily"
-        q, pack = answering.practice_question(interaction.guild_id, about.ref)
+        q, pack = answering.practice_question(guild_id(interaction), about.ref)
         return q, pack, about.source
 
     # -- practice commands -----------------------------------------------------------------
@@ -108,7 +111,7 @@ class Questions(commands.Cog):
         return choices.packs(self.bot.svc.content, interaction.guild_id, current)
 
     async def send_quiz(self, interaction: discord.Interaction, pack_id: str | None, *, edit: bool) -> None:
-        q, pk = self.bot.svc.answering.pick_practice(interaction.guild_id, pack_id, random)
+        q, pk = self.bot.svc.answering.pick_practice(guild_id(interaction), pack_id, random)
         seed = new_seed(random)
         order = option_order(q, seed)
         embed = ui.question_embed(q, pk, "quiz", order=order)
@@ -118,19 +121,23 @@ class Questions(commands.Cog):
         else:
             await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
 
-    @app_commands.command(name="revise", description="Revise the questions you are due to see again (spaced repetition).")
+    @app_commands.command(
+        name="revise", description="Revise the questions you are due to see again (spaced repetition)."
+    )
     @app_commands.guild_only()
     async def revise(self, interaction: discord.Interaction) -> None:
         await self.send_revision(interaction, edit=False)
 
     async def send_revision(self, interaction: discord.Interaction, *, edit: bool) -> None:
-        revision = await self.bot.svc.answering.revision(interaction.guild_id, interaction.user.id, utcnow())
+        revision = await self.bot.svc.answering.revision(guild_id(interaction), interaction.user.id, utcnow())
         due = revision.due
         if not due:
             nxt = revision.next_due
-            text = ("🎉 Nothing is due for revision. " +
-                    (f"Your next card is due <t:{int(nxt.timestamp())}:R>." if nxt else
-                     "Answer the daily question or try `/quiz` to start building your deck."))
+            text = "🎉 Nothing is due for revision. " + (
+                f"Your next card is due <t:{int(nxt.timestamp())}:R>."
+                if nxt
+                else "Answer the daily question or try `/quiz` to start building your deck."
+            )
             if edit:
                 await interaction.response.edit_message(content=text, embed=None, view=None)
             else:
@@ -139,8 +146,7 @@ class Questions(commands.Cog):
         q, pk = due[0]
         seed = new_seed(random)
         order = option_order(q, seed)
-        embed = ui.question_embed(q, pk, "revise", f"{len(due)} card(s) due. Answer to schedule this one again.",
-                                  order)
+        embed = ui.question_embed(q, pk, "revise", f"{len(due)} card(s) due. Answer to schedule this one again.", order)
         view = ui.answer_view(q, f"r{q.id}", in_channel=False, order=order, seed=seed)
         if edit:
             await interaction.response.edit_message(content=None, embed=embed, view=view)
@@ -148,10 +154,15 @@ class Questions(commands.Cog):
             await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
 
 
-class NextQuiz(discord.ui.DynamicItem[discord.ui.Button], template=r"rb:quiz:(?P<pack>[A-Za-z0-9][A-Za-z0-9_.-]{0,39})"):
+class NextQuiz(
+    discord.ui.DynamicItem[discord.ui.Button], template=r"rb:quiz:(?P<pack>[A-Za-z0-9][A-Za-z0-9_.-]{0,39})"
+):
     def __init__(self, pack_id: str) -> None:
-        super().__init__(discord.ui.Button(label="Another question", style=discord.ButtonStyle.secondary,
-                                           custom_id=f"rb:quiz:{pack_id}"))
+        super().__init__(
+            discord.ui.Button(
+                label="Another question", style=discord.ButtonStyle.secondary, custom_id=f"rb:quiz:{pack_id}"
+            )
+        )
         self.pack_id = pack_id
 
     @classmethod
@@ -165,8 +176,9 @@ class NextQuiz(discord.ui.DynamicItem[discord.ui.Button], template=r"rb:quiz:(?P
 
 class NextRevision(discord.ui.DynamicItem[discord.ui.Button], template=r"rb:revise"):
     def __init__(self) -> None:
-        super().__init__(discord.ui.Button(label="Next revision card", style=discord.ButtonStyle.success,
-                                           custom_id="rb:revise"))
+        super().__init__(
+            discord.ui.Button(label="Next revision card", style=discord.ButtonStyle.success, custom_id="rb:revise")
+        )
 
     @classmethod
     async def from_custom_id(cls, interaction, item, match):

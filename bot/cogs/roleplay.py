@@ -8,32 +8,37 @@ from discord.ext import commands
 from discord.utils import utcnow
 
 from bot.app import RevisionBot
-from bot.services.roleplay import Play
+from bot.services.roleplay import Play, RoleplayService
 from bot.ui import choices
 from bot.ui import roleplay as ui
 from bot.ui.challenges import ReflectButton
-from bot.ui.errors import report, reports_errors, send_ephemeral
+from bot.ui.errors import guild_id, reports_errors, send_ephemeral
 
 
-class Roleplay(commands.GroupCog, group_name="roleplay", group_description="Practise difficult customers: the bot plays the customer."):
+class Roleplay(
+    commands.GroupCog,
+    group_name="roleplay",
+    group_description="Practise difficult customers: the bot plays the customer.",
+):
     def __init__(self, bot: RevisionBot) -> None:
         self.bot = bot
 
     @property
-    def svc(self):
+    def svc(self) -> RoleplayService:
         return self.bot.svc.roleplay
 
     @app_commands.command(name="list", description="The role-plays you can play, with their setting and length.")
     @app_commands.guild_only()
     async def list_(self, interaction: discord.Interaction) -> None:
-        await interaction.response.send_message(embed=ui.list_embed(self.svc.scenarios(interaction.guild_id)),
-                                                ephemeral=True)
+        await interaction.response.send_message(
+            embed=ui.list_embed(self.svc.scenarios(interaction.guild_id)), ephemeral=True
+        )
 
     @app_commands.command(name="start", description="Start a role-play (a random one if you leave the scenario out).")
     @app_commands.describe(scenario="The role-play to play (start typing to search).")
     @app_commands.guild_only()
     async def start(self, interaction: discord.Interaction, scenario: str | None = None) -> None:
-        play = await self.svc.start(interaction.guild_id, interaction.user.id, scenario, utcnow())
+        play = await self.svc.start(guild_id(interaction), interaction.user.id, scenario, utcnow())
         await interaction.response.send_message(embed=ui.step_embed(play), view=ui.step_view(play), ephemeral=True)
 
     @start.autocomplete("scenario")
@@ -43,15 +48,19 @@ class Roleplay(commands.GroupCog, group_name="roleplay", group_description="Prac
     @app_commands.command(name="resume", description="Carry on with your role-play where you left it.")
     @app_commands.guild_only()
     async def resume(self, interaction: discord.Interaction) -> None:
-        play = await self.svc.resume(interaction.guild_id, interaction.user.id)
+        play = await self.svc.resume(guild_id(interaction), interaction.user.id)
         await interaction.response.send_message(embed=ui.step_embed(play), view=ui.step_view(play), ephemeral=True)
 
     @app_commands.command(name="quit", description="Drop the role-play you have under way.")
     @app_commands.guild_only()
     async def quit(self, interaction: discord.Interaction) -> None:
-        dropped = await self.svc.quit(interaction.guild_id, interaction.user.id, utcnow())
-        await send_ephemeral(interaction, "Role-play dropped. Start another with `/roleplay start`." if dropped
-                             else "You have no free role-play under way.")
+        dropped = await self.svc.quit(guild_id(interaction), interaction.user.id, utcnow())
+        await send_ephemeral(
+            interaction,
+            "Role-play dropped. Start another with `/roleplay start`."
+            if dropped
+            else "You have no free role-play under way.",
+        )
 
     # -- buttons ------------------------------------------------------------------------
     @reports_errors

@@ -22,6 +22,9 @@ from bot.domain.records import Post
 
 log = logging.getLogger(__name__)
 Rendered = tuple[discord.Embed, discord.ui.View | None]
+# The channels a post can be in (a text channel, a thread, a voice or stage channel's chat):
+# each can send, read its history and edit one of its messages.
+PostChannel = discord.TextChannel | discord.Thread | discord.VoiceChannel | discord.StageChannel
 
 
 @dataclass
@@ -109,22 +112,24 @@ class Scheduler(commands.Cog):
         posting = self.bot.svc.posting
         kind = self.kinds.get(post.kind)
         rendered = await kind.render(post) if kind else None
-        if rendered is None:
+        if kind is None or rendered is None:
             log.error("post %d (%s %s) has no content any more; giving up on it", post.id, post.kind, post.item_id)
             await posting.give_up(post)
             return None
         attempt = await posting.start_attempt(post)
         try:
-            channel = self.bot.get_channel(post.channel_id) or await self.bot.fetch_channel(post.channel_id)
+            channel = await self._channel(post.channel_id)
+            if channel is None:
+                await self._failed(post, attempt, now, "it is not a channel I can post in")
+                return None
             message = await self._already_sent(channel, post) if attempt > 1 else None
             if message is None:
                 embed, view = rendered
-                message = await channel.send(embed=embed, view=view or discord.utils.MISSING,
-                                             allowed_mentions=discord.AllowedMentions.none())
+                message = await channel.send(
+                    embed=embed, view=view or discord.utils.MISSING, allowed_mentions=discord.AllowedMentions.none()
+                )
         except discord.HTTPException as exc:
-            retry_at = await posting.failed(post, attempt, now)
-            log.warning("post %d to channel %d failed (attempt %d): %s; %s", post.id, post.channel_id, attempt,
-                        exc, f"retrying at {retry_at:%H:%M:%S}" if retry_at else "giving up")
+            await self._failed(post, attempt, now, exc)
             return None
         await posting.sent(post, message.id, now)
         log.info("posted %s %d (%s) in channel %d", post.kind, post.id, post.item_id, post.channel_id)
@@ -133,13 +138,35 @@ class Scheduler(commands.Cog):
                 await self.close(old, now)
         return message
 
-    async def _already_sent(self, channel, post: Post) -> discord.Message | None:
+    async def _failed(self, post: Post, attempt: int, now: datetime, problem: object) -> None:
+        """Record a failed send: the post is retried later, or given up on."""
+        retry_at = await self.bot.svc.posting.failed(post, attempt, now)
+        log.warning(
+            "post %d to channel %d failed (attempt %d): %s; %s",
+            post.id,
+            post.channel_id,
+            attempt,
+            problem,
+            f"retrying at {retry_at:%H:%M:%S}" if retry_at else "giving up",
+        )
+
+    async def _channel(self, channel_id: int) -> PostChannel | None:
+        """The channel a post is in; None if it is a kind of channel that cannot hold one."""
+        channel = self.bot.get_channel(channel_id) or await self.bot.fetch_channel(channel_id)
+        return channel if isinstance(channel, PostChannel) else None
+
+    async def _already_sent(self, channel: PostChannel, post: Post) -> discord.Message | None:
         """After a crash between sending and recording, find the message we did send."""
         marker = f":p{post.id}"
+        # Posts are sent by the loop (started after wait_until_ready) or by a command (which
+        # arrives only once logged in): either way the bot is logged in and has a user.
+        assert self.bot.user is not None
         async for message in channel.history(limit=25):
             if message.author.id != self.bot.user.id:
                 continue
-            ids = [getattr(c, "custom_id", "") or "" for row in message.components for c in getattr(row, "children", [])]
+            ids = [
+                getattr(c, "custom_id", "") or "" for row in message.components for c in getattr(row, "children", [])
+            ]
             if any(i.endswith(marker) or f"{marker}:" in i for i in ids):
                 return message
         return None
@@ -153,7 +180,10 @@ class Scheduler(commands.Cog):
             return
         embed, view = rendered
         try:
-            channel = self.bot.get_channel(post.channel_id) or await self.bot.fetch_channel(post.channel_id)
+            channel = await self._channel(post.channel_id)
+            if channel is None:
+                log.warning("could not edit closed post %d: channel %d cannot hold posts", post.id, post.channel_id)
+                return
             await channel.get_partial_message(post.message_id).edit(embed=embed, view=view)
         except discord.HTTPException as exc:
             log.warning("could not edit closed post %d: %s", post.id, exc)

@@ -6,10 +6,10 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.app import RevisionBot
 from bot.access import tutor_only
+from bot.app import RevisionBot
 from bot.ui import choices
-from bot.ui.errors import UserError
+from bot.ui.errors import guild_id
 
 
 class Settings(commands.GroupCog, group_name="settings", group_description="Server settings for the revision bot."):
@@ -21,16 +21,17 @@ class Settings(commands.GroupCog, group_name="settings", group_description="Serv
     @app_commands.guild_only()
     @tutor_only()
     async def tutor_role(self, interaction: discord.Interaction, role: discord.Role) -> None:
-        await self.bot.svc.settings.set_tutor_role(interaction.guild_id, role.id)
+        await self.bot.svc.settings.set_tutor_role(guild_id(interaction), role.id)
         await interaction.response.send_message(
-            f"Tutors are now members with {role.mention} (and anyone with Manage Server).", ephemeral=True)
+            f"Tutors are now members with {role.mention} (and anyone with Manage Server).", ephemeral=True
+        )
 
     @app_commands.command(name="timezone", description="Set the server's time zone (used for weeks and schedules).")
     @app_commands.describe(timezone="An IANA time zone such as Europe/London.")
     @app_commands.guild_only()
     @tutor_only()
     async def timezone(self, interaction: discord.Interaction, timezone: str) -> None:
-        await self.bot.svc.settings.set_timezone(interaction.guild_id, timezone)
+        await self.bot.svc.settings.set_timezone(guild_id(interaction), timezone)
         await interaction.response.send_message(f"Time zone set to **{timezone}**.", ephemeral=True)
 
     @timezone.autocomplete("timezone")
@@ -40,7 +41,7 @@ class Settings(commands.GroupCog, group_name="settings", group_description="Serv
     @app_commands.command(name="show", description="Show this server's revision-bot settings.")
     @app_commands.guild_only()
     async def show(self, interaction: discord.Interaction) -> None:
-        s = await self.bot.svc.settings.get(interaction.guild_id)
+        s = await self.bot.svc.settings.get(guild_id(interaction))
         role = f"<@&{s.tutor_role_id}>" if s.tutor_role_id else "not set (members with Manage Server are tutors)"
         embed = discord.Embed(title="Revision bot settings", colour=discord.Colour.blurple())
         embed.add_field(name="Tutor role", value=role, inline=False)

@@ -10,8 +10,7 @@ from discord.ext import commands
 from bot.app import RevisionBot
 from bot.ui.errors import send_ephemeral
 
-STALE = ("This button is out of date, so I cannot act on it. Use a newer message, or `/help` to see "
-         "what you can do.")
+STALE = "This button is out of date, so I cannot act on it. Use a newer message, or `/help` to see what you can do."
 
 
 class StaleButtons(commands.Cog):
@@ -22,7 +21,7 @@ class StaleButtons(commands.Cog):
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         if interaction.type is not discord.InteractionType.component:
             return
-        custom_id = str((interaction.data or {}).get("custom_id", ""))
+        custom_id = str(interaction.data.get("custom_id", "")) if interaction.data else ""
         if custom_id.startswith("rb:") and not self.bot.recognises(custom_id):
             await send_ephemeral(interaction, STALE)
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from .schedule import week_start
@@ -33,18 +33,21 @@ class Period:
 
 
 def _local_midnight(day: date, tz: str) -> datetime:
-    return datetime.combine(day, time(0), tzinfo=ZoneInfo(tz)).astimezone(timezone.utc)
+    return datetime.combine(day, time(0), tzinfo=ZoneInfo(tz)).astimezone(UTC)
 
 
 def _week(monday: date, tz: str, label: str) -> Period:
-    return Period(f"w:{monday.isoformat()}", f"{label} (from Monday {monday.day} {monday:%B})",
-                  _local_midnight(monday, tz), _local_midnight(monday + timedelta(days=7), tz))
+    return Period(
+        f"w:{monday.isoformat()}",
+        f"{label} (from Monday {monday.day} {monday:%B})",
+        _local_midnight(monday, tz),
+        _local_midnight(monday + timedelta(days=7), tz),
+    )
 
 
 def _month(first: date, tz: str, label: str) -> Period:
     nxt = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
-    return Period(f"m:{first:%Y-%m}", f"{label} ({first:%B %Y})", _local_midnight(first, tz),
-                  _local_midnight(nxt, tz))
+    return Period(f"m:{first:%Y-%m}", f"{label} ({first:%B %Y})", _local_midnight(first, tz), _local_midnight(nxt, tz))
 
 
 def period(kind: str, now: datetime, tz: str) -> Period:
@@ -131,8 +134,7 @@ def rank(entries: Iterable[Entry], hidden: frozenset[int] | set[int] = frozenset
     return [Ranked(i, e.user_id, e.points, e.reached_at) for i, e in enumerate(visible, start=1)]
 
 
-def board(entries: Iterable[Entry], hidden: frozenset[int] | set[int], caller_id: int | None,
-          top: int = TOP) -> Board:
+def board(entries: Iterable[Entry], hidden: frozenset[int] | set[int], caller_id: int | None, top: int = TOP) -> Board:
     ranked = rank(entries, hidden)
     me = next((r for r in ranked if r.user_id == caller_id), None)
     return Board(ranked[:top], me, len(ranked))

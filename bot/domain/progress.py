@@ -4,9 +4,12 @@ questions, who has gone quiet. Pure; the caller supplies what the content says."
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
+
+K = TypeVar("K", bound=Hashable)
 
 
 @dataclass(frozen=True)
@@ -38,9 +41,9 @@ Criterion = tuple[str, str]  # (pack id, criterion id): criterion ids repeat acr
 CriteriaOf = Callable[[str], tuple[Criterion, ...]]  # question id -> its criteria (empty if unknown)
 
 
-def tally_by(rows: Iterable[AnswerRow], keys: Callable[[AnswerRow], Iterable[Hashable]]) -> dict:
+def tally_by(rows: Iterable[AnswerRow], keys: Callable[[AnswerRow], Iterable[K]]) -> dict[K, Tally]:
     """A tally per key; an answer counts under every key ``keys`` gives it."""
-    out: dict = {}
+    out: dict[K, Tally] = {}
     for r in rows:
         for k in keys(r):
             out[k] = out.get(k, Tally()).add(r.correct, r.answered_at)
@@ -63,7 +66,7 @@ def by_learner_and_criterion(rows: Iterable[AnswerRow], criteria_of: CriteriaOf)
     return tally_by(rows, lambda r: ((r.user_id, c) for c in criteria_of(r.question_id)))
 
 
-def weakest(tallies: dict, limit: int = 5, min_answers: int = 1) -> list[tuple[Hashable, Tally]]:
+def weakest(tallies: Mapping[K, Tally], limit: int = 5, min_answers: int = 1) -> list[tuple[K, Tally]]:
     """Lowest accuracy first; on a tie the more-answered first (surer evidence), then by key."""
     items = [(k, t) for k, t in tallies.items() if t.answers >= min_answers]
     items.sort(key=lambda kt: (kt[1].right / kt[1].answers, -kt[1].answers, str(kt[0])))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Iterable
 from dataclasses import dataclass
 from types import ModuleType
 
@@ -64,6 +65,21 @@ def letter(order: Order, index: int) -> str:
     return LETTERS[order.index(index)] if index in order else LETTERS[index]
 
 
+def _index(choice: Choice) -> int:
+    """A single question's answer (one option index), as ``grade`` has accepted it."""
+    if not isinstance(choice, int):
+        raise InvalidChoice("not an option of this question")
+    return choice
+
+
+def _indexes(choice: Choice) -> tuple[int, ...]:
+    """A multiple or order question's answer (option or step indexes), as ``grade`` has
+    accepted it."""
+    if not isinstance(choice, tuple):
+        raise InvalidChoice("not a set of options or an order of steps")
+    return choice
+
+
 def grade(q: Question, choice: Choice) -> Grade:
     if isinstance(q, SingleQuestion):
         if type(choice) is not int or not 0 <= choice < len(q.options):
@@ -72,14 +88,22 @@ def grade(q: Question, choice: Choice) -> Grade:
             return Grade(True, (), ())
         return Grade(False, (q.option_feedback[choice],), tuple(filter(None, [q.misconceptions.get(choice)])))
     if isinstance(q, MultipleQuestion):
-        if not isinstance(choice, tuple) or not choice or any(
-                type(c) is not int or not 0 <= c < len(q.options) for c in choice) or len(set(choice)) != len(choice):
+        if (
+            not isinstance(choice, tuple)
+            or not choice
+            or any(type(c) is not int or not 0 <= c < len(q.options) for c in choice)
+            or len(set(choice)) != len(choice)
+        ):
             raise InvalidChoice("not a set of options of this question")
         picked, right = set(choice), set(q.answer)
         wrong = sorted(picked - right)
         feedback = tuple(q.option_feedback[k] for k in wrong)
-        return Grade(picked == right, feedback, tuple(dict.fromkeys(
-            q.misconceptions[k] for k in wrong if k in q.misconceptions)), tuple(sorted(right - picked)))
+        return Grade(
+            picked == right,
+            feedback,
+            tuple(dict.fromkeys(q.misconceptions[k] for k in wrong if k in q.misconceptions)),
+            tuple(sorted(right - picked)),
+        )
     if isinstance(q, TrueFalseQuestion):
         if type(choice) is not bool:
             raise InvalidChoice("not true or false")
@@ -88,8 +112,7 @@ def grade(q: Question, choice: Choice) -> Grade:
         return Grade(False, (q.wrong_feedback,), tuple(filter(None, [q.misconception])))
     if isinstance(q, OrderQuestion):
         n = len(q.steps)
-        if not isinstance(choice, tuple) or any(type(c) is not int for c in choice) \
-                or sorted(choice) != list(range(n)):
+        if not isinstance(choice, tuple) or any(type(c) is not int for c in choice) or sorted(choice) != list(range(n)):
             raise InvalidChoice("not an order of this question's steps")
         if list(choice) == list(range(n)):
             return Grade(True, (), ())
@@ -123,10 +146,11 @@ def choice_text(q: Question, choice: Choice, order: Order = ()) -> str:
     if isinstance(q, TrueFalseQuestion):
         return "True" if choice else "False"
     if isinstance(q, SingleQuestion):
-        return f"{letter(order, choice)}. {q.options[choice]}"
+        k = _index(choice)
+        return f"{letter(order, k)}. {q.options[k]}"
     if isinstance(q, MultipleQuestion):
-        return "\n".join(f"{letter(order, k)}. {q.options[k]}" for k in _shown(order, choice))
-    return " → ".join(q.steps[k] for k in choice)
+        return "\n".join(f"{letter(order, k)}. {q.options[k]}" for k in _shown(order, _indexes(choice)))
+    return " → ".join(q.steps[k] for k in _indexes(choice))
 
 
 def option_text(q: Question, choice: Choice) -> str:
@@ -135,13 +159,13 @@ def option_text(q: Question, choice: Choice) -> str:
     if isinstance(q, TrueFalseQuestion):
         return "True" if choice else "False"
     if isinstance(q, SingleQuestion):
-        return f"“{q.options[choice]}”"
+        return f"“{q.options[_index(choice)]}”"
     if isinstance(q, MultipleQuestion):
-        return " + ".join(f"“{q.options[k]}”" for k in sorted(choice))
-    return "the order " + " → ".join(q.steps[k] for k in choice)
+        return " + ".join(f"“{q.options[k]}”" for k in sorted(_indexes(choice)))
+    return "the order " + " → ".join(q.steps[k] for k in _indexes(choice))
 
 
-def _shown(order: Order, indexes) -> list[int]:
+def _shown(order: Order, indexes: Iterable[int]) -> list[int]:
     """Pack indexes sorted by where they were shown."""
     return sorted(indexes, key=lambda k: order.index(k) if k in order else k)
 
@@ -158,11 +182,11 @@ def option_labels(q: Question, order: Order = ()) -> list[str]:
 def tally_key(q: Question, choice: Choice, order: Order = ()) -> list[int]:
     """Which of ``option_labels`` an answer counts under (several for multiple choice)."""
     if isinstance(q, SingleQuestion | MultipleQuestion):
-        picked = [choice] if isinstance(q, SingleQuestion) else list(choice)
+        picked = [_index(choice)] if isinstance(q, SingleQuestion) else list(_indexes(choice))
         return sorted(shown_order(q, order).index(k) for k in picked)
     if isinstance(q, TrueFalseQuestion):
         return [0 if choice else 1]
-    return [0 if list(choice) == list(range(len(q.steps))) else 1]
+    return [0 if list(_indexes(choice)) == list(range(len(q.steps))) else 1]
 
 
 @dataclass(frozen=True)
@@ -188,9 +212,11 @@ def pick_question(pool: list[PoolItem], used: list[str], rng: random.Random) -> 
     last = next((p for p in pool if used_in_pool and p.question_id == used_in_pool[-1]), None)
     if last is not None and len(fresh) > 1:
         fresh = [p for p in fresh if p.question_id != last.question_id] or fresh
-        for differs in (lambda p: p.pack_id != last.pack_id and p.kind != last.kind,
-                        lambda p: p.kind != last.kind,
-                        lambda p: p.pack_id != last.pack_id):
+        for differs in (
+            lambda p: p.pack_id != last.pack_id and p.kind != last.kind,
+            lambda p: p.kind != last.kind,
+            lambda p: p.pack_id != last.pack_id,
+        ):
             better = [p for p in fresh if differs(p)]
             if better:
                 fresh = better

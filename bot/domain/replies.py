@@ -38,12 +38,27 @@ COVERAGE_IDEAS = 3  # the coverage test applies once a reply uses phrases of thi
 
 _NEGATIONS = frozenset(
     "not no never nothing nobody none nor neither without cannot refuse refused refuses "
-    "dont wont cant didnt doesnt isnt wasnt arent werent shouldnt wouldnt couldnt havent hasnt hadnt mustnt"
-    .split())
+    "dont wont cant didnt doesnt isnt wasnt arent werent shouldnt wouldnt couldnt havent hasnt hadnt mustnt".split()
+)
 _CLAUSE_WORDS = frozenset("but however although though yet".split())
 _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[.,;:!?]")
-_SUFFIXES = ("isations", "isation", "ising", "ised", "ises", "ise", "ies", "ied", "ying",
-             "ing", "ed", "es", "s", "y", "e")
+_SUFFIXES = (
+    "isations",
+    "isation",
+    "ising",
+    "ised",
+    "ises",
+    "ise",
+    "ies",
+    "ied",
+    "ying",
+    "ing",
+    "ed",
+    "es",
+    "s",
+    "y",
+    "e",
+)
 
 
 def stem(word: str) -> str:
@@ -80,16 +95,24 @@ def phrase_stems(phrase: str) -> tuple[str, ...]:
     return tuple(_match_form(t) for t in tokens(phrase) if t[0].isalnum())
 
 
+# Read-only members (properties), so that frozen models such as the pack's RubricIdea
+# and Reply match them.
 class _Idea(Protocol):
-    idea: str
-    criterion: str
-    phrases: Sequence[str]
-    points: int
+    @property
+    def idea(self) -> str: ...
+    @property
+    def criterion(self) -> str: ...
+    @property
+    def phrases(self) -> Sequence[str]: ...
+    @property
+    def points(self) -> int: ...
 
 
 class _Rubric(Protocol):
-    rubric: Sequence[_Idea]
-    avoid: Sequence[_Idea]
+    @property
+    def rubric(self) -> Sequence[_Idea]: ...
+    @property
+    def avoid(self) -> Sequence[_Idea]: ...
 
 
 @dataclass(frozen=True)
@@ -170,7 +193,7 @@ def _find(words: list[str], starts: list[bool], stems: list[str], phrase: str) -
         return []
     out = []
     for i in range(len(stems) - n + 1):
-        if tuple(stems[i:i + n]) != target:
+        if tuple(stems[i : i + n]) != target:
             continue
         negated = False
         j = i
@@ -186,11 +209,16 @@ def _find(words: list[str], starts: list[bool], stems: list[str], phrase: str) -
     return out
 
 
-def _results(ideas: Sequence[_Idea], words: list[str], starts: list[bool],
-             stems: list[str]) -> tuple[IdeaResult, ...]:
-    return tuple(IdeaResult(idea.idea, idea.criterion, idea.points,
-                            tuple(m for p in idea.phrases for m in _find(words, starts, stems, p)))
-                 for idea in ideas)
+def _results(ideas: Sequence[_Idea], words: list[str], starts: list[bool], stems: list[str]) -> tuple[IdeaResult, ...]:
+    return tuple(
+        IdeaResult(
+            idea.idea,
+            idea.criterion,
+            idea.points,
+            tuple(m for p in idea.phrases for m in _find(words, starts, stems, p)),
+        )
+        for idea in ideas
+    )
 
 
 def score_reply(reply: _Rubric, text: str) -> ReplyScore:

@@ -56,13 +56,18 @@ def _clamp(mood: int) -> int:
     return max(MOOD_MIN, min(MOOD_MAX, mood))
 
 
-def _advance(scenario: Scenario, state: State, nxt: str, mood: int,
-             credit: dict[str, int], step: Step) -> State:
+def _advance(scenario: Scenario, state: State, nxt: str, mood: int, credit: dict[str, int], step: Step) -> State:
     total = dict(state.credit)
     for cid, points in credit.items():
         total[cid] = total.get(cid, 0) + points
-    return replace(state, node=nxt, mood=_clamp(state.mood + mood), credit=total,
-                   steps=state.steps + (step,), finished=nxt in scenario.endings)
+    return replace(
+        state,
+        node=nxt,
+        mood=_clamp(state.mood + mood),
+        credit=total,
+        steps=state.steps + (step,),
+        finished=nxt in scenario.endings,
+    )
 
 
 def choice_order(session_id: int, node_id: str, n: int) -> tuple[int, ...]:
@@ -79,8 +84,7 @@ def choose(scenario: Scenario, state: State, index: int) -> State:
     if not 0 <= index < len(node.choices):
         raise RoleplayError("That choice is not on offer here.")
     c = node.choices[index]
-    return _advance(scenario, state, c.next, c.mood, dict(c.criteria),
-                    Step(state.node, index, c.feedback))
+    return _advance(scenario, state, c.next, c.mood, dict(c.criteria), Step(state.node, index, c.feedback))
 
 
 def write_reply(scenario: Scenario, state: State, text: str) -> tuple[State, ReplyScore]:
@@ -95,10 +99,19 @@ def write_reply(scenario: Scenario, state: State, text: str) -> tuple[State, Rep
     mood = {"strong": reply.mood_if_strong, "partial": reply.mood_if_partial, "weak": reply.mood_if_weak}[score.level]
     # a weak reply, or one that said what to avoid (an over-promise, blame), meets its consequence
     nxt = (reply.next_if_weak or reply.next) if score.level == "weak" or score.avoided else reply.next
-    step = Step(state.node, None, REPLY_FEEDBACK[score.level], reply=text, found=score.found, missing=score.missing,
-                discounted=tuple(f"{idea}: {', '.join(repr(p) for p in phrases)} negated"
-                                 for idea, phrases in score.discounted),
-                avoided=tuple(r.idea for r in score.avoided), level=score.level)
+    step = Step(
+        state.node,
+        None,
+        REPLY_FEEDBACK[score.level],
+        reply=text,
+        found=score.found,
+        missing=score.missing,
+        discounted=tuple(
+            f"{idea}: {', '.join(repr(p) for p in phrases)} negated" for idea, phrases in score.discounted
+        ),
+        avoided=tuple(r.idea for r in score.avoided),
+        level=score.level,
+    )
     return _advance(scenario, state, nxt, mood, score.credit, step), score
 
 
@@ -120,6 +133,7 @@ def _current(scenario: Scenario, state: State):
 
 # --- the best path and the bounds of a score -------------------------------------------
 
+
 @dataclass(frozen=True)
 class Path:
     moves: tuple[tuple[str, int | None], ...]  # (node, choice index or None for a reply)
@@ -128,7 +142,7 @@ class Path:
 
 
 class Option(NamedTuple):
-    index: int | None  # the choice index, or None for a written reply
+    choice: int | None  # the choice index, or None for a written reply (not ``index``: that is tuple.index)
     next: str
     credit: dict[str, int]  # what taking it earns (for a reply: the most it can earn)
     weak: bool = False  # the way a weak reply, or one that used an avoid phrase, goes
@@ -252,26 +266,50 @@ def report(scenario: Scenario, state: State, criteria_text: dict[str, str]) -> R
     ending = scenario.endings[state.node]
     bounds = max_credit(scenario)
     best = best_path(scenario)
-    rows = [(cid, criteria_text.get(cid, cid), state.credit.get(cid, 0), most)
-            for cid, most in sorted(bounds.items())]
-    return Report(ending.outcome, ending.text, sum(state.credit.values()), best.score,
-                  rows, state.steps, best.moves)
+    rows = [(cid, criteria_text.get(cid, cid), state.credit.get(cid, 0), most) for cid, most in sorted(bounds.items())]
+    return Report(ending.outcome, ending.text, sum(state.credit.values()), best.score, rows, state.steps, best.moves)
 
 
 # --- saving a state ----------------------------------------------------------------------
 
+
 def state_to_dict(state: State) -> dict:
     return {
-        "scenario_id": state.scenario_id, "node": state.node, "mood": state.mood, "credit": state.credit,
+        "scenario_id": state.scenario_id,
+        "node": state.node,
+        "mood": state.mood,
+        "credit": state.credit,
         "finished": state.finished,
-        "steps": [{"node": s.node, "choice": s.choice, "feedback": s.feedback, "reply": s.reply,
-                   "found": list(s.found), "missing": list(s.missing), "discounted": list(s.discounted),
-                   "avoided": list(s.avoided), "level": s.level} for s in state.steps],
+        "steps": [
+            {
+                "node": s.node,
+                "choice": s.choice,
+                "feedback": s.feedback,
+                "reply": s.reply,
+                "found": list(s.found),
+                "missing": list(s.missing),
+                "discounted": list(s.discounted),
+                "avoided": list(s.avoided),
+                "level": s.level,
+            }
+            for s in state.steps
+        ],
     }
 
 
 def state_from_dict(data: dict) -> State:
-    steps = tuple(Step(s["node"], s["choice"], s["feedback"], s.get("reply"), tuple(s.get("found", ())),
-                       tuple(s.get("missing", ())), tuple(s.get("discounted", ())), tuple(s.get("avoided", ())),
-                       s.get("level")) for s in data["steps"])
+    steps = tuple(
+        Step(
+            s["node"],
+            s["choice"],
+            s["feedback"],
+            s.get("reply"),
+            tuple(s.get("found", ())),
+            tuple(s.get("missing", ())),
+            tuple(s.get("discounted", ())),
+            tuple(s.get("avoided", ())),
+            s.get("level"),
+        )
+        for s in data["steps"]
+    )
     return State(data["scenario_id"], data["node"], data["mood"], dict(data["credit"]), steps, data["finished"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -102,7 +102,7 @@ class Slot:
 
 def slot_on(day: date, at: time, tz: str) -> Slot:
     local = datetime.combine(day, at, tzinfo=ZoneInfo(tz))
-    return Slot(day, local.astimezone(timezone.utc))
+    return Slot(day, local.astimezone(UTC))
 
 
 def latest_slot(now: datetime, at: time, tz: str, days: frozenset[int]) -> Slot | None:
@@ -139,7 +139,7 @@ def week_start(now: datetime, tz: str) -> datetime:
     """Monday 00:00 of ``now``'s week in the zone, as UTC."""
     local = now.astimezone(ZoneInfo(tz))
     monday = local.date() - timedelta(days=local.weekday())
-    return datetime.combine(monday, time(0), tzinfo=ZoneInfo(tz)).astimezone(timezone.utc)
+    return datetime.combine(monday, time(0), tzinfo=ZoneInfo(tz)).astimezone(UTC)
 
 
 RETRY_FIRST, RETRY_MAX = timedelta(seconds=30), timedelta(minutes=10)
@@ -153,8 +153,7 @@ def retry_delay(attempts: int) -> timedelta | None:
     return min(RETRY_FIRST * 2 ** max(0, attempts - 1), RETRY_MAX)
 
 
-def parse_duration(text: str, least: timedelta = timedelta(hours=1),
-                   most: timedelta = timedelta(days=30)) -> timedelta:
+def parse_duration(text: str, least: timedelta = timedelta(hours=1), most: timedelta = timedelta(days=30)) -> timedelta:
     """'2d', '36h', '1d12h', '90m' -> a timedelta between ``least`` and ``most``."""
     parts = re.fullmatch(r"\s*(?:(\d+)\s*d)?\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m)?\s*", text.lower())
     if not parts or not any(parts.groups()):

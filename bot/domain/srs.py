@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import json
 import zlib
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from functools import cache
 
 from fsrs import Card, Rating, Scheduler
 
 from .timestamps import iso
 
-SCHEDULER = Scheduler(learning_steps=(timedelta(minutes=10),), relearning_steps=(timedelta(minutes=10),),
-                      enable_fuzzing=False)
+SCHEDULER = Scheduler(
+    learning_steps=(timedelta(minutes=10),), relearning_steps=(timedelta(minutes=10),), enable_fuzzing=False
+)
 
 
 def card_id(guild_id: int, user_id: int, question_id: str) -> int:
@@ -27,7 +28,7 @@ def card_id(guild_id: int, user_id: int, question_id: str) -> int:
 
 def review(card_json: str | None, cid: int, correct: bool, now: datetime) -> tuple[str, datetime]:
     """The card after this answer, as JSON, and when it is next due."""
-    now = now.astimezone(timezone.utc)
+    now = now.astimezone(UTC)
     card = Card.from_json(card_json) if card_json else Card(card_id=cid, due=now)
     card, _ = SCHEDULER.review_card(card, Rating.Good if correct else Rating.Again, now)
     return card.to_json(), card.due
@@ -38,7 +39,7 @@ def _first(correct: bool) -> tuple[str, timedelta]:
     """A new card's first review, as a template: it depends only on the rating, and the
     card falls due the same interval after the answer whenever it is given. Returns the
     card's JSON with its id and times left as %-placeholders, and that interval."""
-    at = datetime(2000, 1, 1, tzinfo=timezone.utc)
+    at = datetime(2000, 1, 1, tzinfo=UTC)
     card, _ = SCHEDULER.review_card(Card(card_id=1, due=at), Rating.Good if correct else Rating.Again, at)
     fields = card.to_dict()
     rest = json.dumps({k: v for k, v in fields.items() if k not in ("card_id", "due", "last_review")})

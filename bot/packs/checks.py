@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .schema import GOOD_OUTCOMES, MultipleQuestion, Pack, Scenario, SingleQuestion
+from .schema import GOOD_OUTCOMES, MultipleQuestion, OrderQuestion, Pack, Scenario, SingleQuestion, TrueFalseQuestion
 
 Path = tuple[str | int, ...]
 Problem = tuple[Path, str]
@@ -79,10 +79,13 @@ def _question_answers(pack: Pack) -> Iterator[Problem]:
             for k in sorted(wrong - set(q.option_feedback)):
                 yield base + ("option_feedback",), f"missing feedback for wrong option {k}"
             for k in sorted(set(q.option_feedback) - wrong):
-                yield base + ("option_feedback", k), f"option {k} is not a wrong option; give feedback for wrong options only"
+                yield (
+                    base + ("option_feedback", k),
+                    f"option {k} is not a wrong option; give feedback for wrong options only",
+                )
             for k in sorted(set(q.misconceptions) - wrong):
                 yield base + ("misconceptions", k), f"option {k} is not a wrong option"
-        elif getattr(q, "steps", None) and len(set(q.steps)) != len(q.steps):
+        elif isinstance(q, OrderQuestion) and len(set(q.steps)) != len(q.steps):
             yield base + ("steps",), "two steps have the same text"
 
 
@@ -98,7 +101,7 @@ def _misconceptions_exist(pack: Pack) -> Iterator[Problem]:
     for i, q in enumerate(pack.questions):
         for k, myth_id in getattr(q, "misconceptions", {}).items():
             yield from check(myth_id, ("questions", i, "misconceptions", k))
-        if getattr(q, "misconception", None):
+        if isinstance(q, TrueFalseQuestion | OrderQuestion) and q.misconception:
             yield from check(q.misconception, ("questions", i, "misconception"))
 
 
@@ -132,7 +135,9 @@ def check_scenario(s: Scenario, base: Path) -> list[Problem]:
             problems.append((base + ("endings", end_id), f"ending {end_id!r} cannot be reached"))
     cycle = _find_cycle(s.start, graph)
     if cycle:
-        problems.append((base + ("nodes", cycle[0]), "loop " + " -> ".join(cycle) + ": a role-play must always move forward"))
+        problems.append(
+            (base + ("nodes", cycle[0]), "loop " + " -> ".join(cycle) + ": a role-play must always move forward")
+        )
     if problems:
         return problems
 
@@ -141,9 +146,13 @@ def check_scenario(s: Scenario, base: Path) -> list[Problem]:
     problems.extend(_examples_score_as_labelled(s, base))
     best = best_path(s)
     if s.endings[best.ending].outcome not in GOOD_OUTCOMES:
-        problems.append((base + ("endings", best.ending),
-                         f"the best-scoring path ends in {best.ending!r} ({s.endings[best.ending].outcome}); "
-                         "the best path must end resolved or escalated"))
+        problems.append(
+            (
+                base + ("endings", best.ending),
+                f"the best-scoring path ends in {best.ending!r} ({s.endings[best.ending].outcome}); "
+                "the best path must end resolved or escalated",
+            )
+        )
     return problems
 
 
@@ -152,15 +161,23 @@ def _examples_score_as_labelled(s: Scenario, base: Path) -> Iterator[Problem]:
     from bot.domain.replies import score_reply
 
     for node_id, node in s.nodes.items():
-        for k, example in enumerate(node.reply.examples if node.reply else []):
-            score = score_reply(node.reply, example.text)
+        reply = node.reply
+        if reply is None:
+            continue
+        for k, example in enumerate(reply.examples):
+            score = score_reply(reply, example.text)
             if score.level != example.label:
-                why = ("it reads as a list of the rubric's words" if score.keyword_list else
-                       f"found: {', '.join(score.found) or 'nothing'}"
-                       + (f"; avoid: {', '.join(r.idea for r in score.avoided)}" if score.avoided else "")
-                       + (f"; negated: {', '.join(i for i, _ in score.discounted)}" if score.discounted else ""))
-                yield (base + ("nodes", node_id, "reply", "examples", k, "label"),
-                       f"this example is labelled {example.label} but scores {score.level} ({why})")
+                why = (
+                    "it reads as a list of the rubric's words"
+                    if score.keyword_list
+                    else f"found: {', '.join(score.found) or 'nothing'}"
+                    + (f"; avoid: {', '.join(r.idea for r in score.avoided)}" if score.avoided else "")
+                    + (f"; negated: {', '.join(i for i, _ in score.discounted)}" if score.discounted else "")
+                )
+                yield (
+                    base + ("nodes", node_id, "reply", "examples", k, "label"),
+                    f"this example is labelled {example.label} but scores {score.level} ({why})",
+                )
 
 
 def _edges(node_id: str, node, path: Path) -> Iterator[tuple[str, Path]]:
@@ -192,7 +209,7 @@ def _find_cycle(start: str, graph: dict[str, list[str]]) -> list[str] | None:
         trail.append(node)
         for nxt in graph.get(node, []):
             if state.get(nxt) == 1:
-                return trail[trail.index(nxt):] + [nxt]
+                return trail[trail.index(nxt) :] + [nxt]
             if nxt in graph and nxt not in state and (found := visit(nxt)):
                 return found
         state[node] = 2

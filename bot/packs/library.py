@@ -98,8 +98,9 @@ class ContentLibrary:
         if result.pack is None:
             return result
         if result.pack.pack in self._shipped:
-            result.errors.append(result.error_at(
-                ("pack",), f"{result.pack.pack!r} is the id of a shipped pack; choose another pack id"))
+            result.errors.append(
+                result.error_at(("pack",), f"{result.pack.pack!r} is the id of a shipped pack; choose another pack id")
+            )
             result.pack = None
             return result
         taken: dict[str, str] = {}

@@ -47,17 +47,23 @@ _STOP = frozenset(
     "those which who whom what when where why how than then so if not no do does did done has have had having can "
     "could should would will shall may might must you your yours they them their he she his her we our us i me my "
     "there here about into over under after before any all each every some most more such only also very just one "
-    "two three first next best most likely following true false".split())
+    "two three first next best most likely following true false".split()
+)
 
 
 def lint_pack(pack: Pack) -> list[Problem]:
-    return [*_longest_answer(pack), *_longest_best_choice(pack), *_most_options_right(pack),
-            *_duplicates_within(pack),
-            *(p for i, s in enumerate(pack.scenarios) for p in lint_scenario(s, ("scenarios", i))),
-            *_difficulty_spread(pack)]
+    return [
+        *_longest_answer(pack),
+        *_longest_best_choice(pack),
+        *_most_options_right(pack),
+        *_duplicates_within(pack),
+        *(p for i, s in enumerate(pack.scenarios) for p in lint_scenario(s, ("scenarios", i))),
+        *_difficulty_spread(pack),
+    ]
 
 
 # --- questions ---------------------------------------------------------------------------
+
 
 def _longest_answer(pack: Pack) -> Iterator[Problem]:
     singles = [(i, q) for i, q in enumerate(pack.questions) if isinstance(q, SingleQuestion)]
@@ -68,38 +74,50 @@ def _longest_answer(pack: Pack) -> Iterator[Problem]:
         if others and right > max(others):
             cued.append((right / max(others), i, q))
     if singles and len(cued) / len(singles) > LONGEST_SHARE_MAX:
-        worst = ", ".join(f"{q.id} ({ratio:.1f}x the next longest)"
-                          for ratio, _, q in sorted(cued, key=lambda c: (-c[0], c[1]))[:WORST_SHOWN])
-        yield (("questions",), f"the right option is the longest in {len(cued)} of {len(singles)} single-choice "
-               f"questions ({100 * len(cued) // len(singles)}%, more than {int(LONGEST_SHARE_MAX * 100)}%): "
-               f"make the wrong options as long and as plausible; worst: {worst}")
+        worst = ", ".join(
+            f"{q.id} ({ratio:.1f}x the next longest)"
+            for ratio, _, q in sorted(cued, key=lambda c: (-c[0], c[1]))[:WORST_SHOWN]
+        )
+        yield (
+            ("questions",),
+            f"the right option is the longest in {len(cued)} of {len(singles)} single-choice "
+            f"questions ({100 * len(cued) // len(singles)}%, more than {int(LONGEST_SHARE_MAX * 100)}%): "
+            f"make the wrong options as long and as plausible; worst: {worst}",
+        )
 
 
 def _longest_best_choice(pack: Pack) -> Iterator[Problem]:
     """The same cue in role-plays: the choice earning the most credit is the longest text."""
     nodes, cued = 0, []
-    for i, s in enumerate(pack.scenarios):
+    for s in pack.scenarios:
         for node_id, node in s.nodes.items():
-            credits = [sum(c.criteria.values()) for c in node.choices or []]
+            choices = node.choices or []
+            credits = [sum(c.criteria.values()) for c in choices]
             if not credits or credits.count(max(credits)) > 1:
                 continue  # no single best move here
             nodes += 1
             best = credits.index(max(credits))
-            others = [len(c.text) for k, c in enumerate(node.choices or []) if k != best]
-            if len(node.choices[best].text) > max(others):
-                cued.append((len(node.choices[best].text) / max(others), f"{s.id}/{node_id}"))
+            others = [len(c.text) for k, c in enumerate(choices) if k != best]
+            if len(choices[best].text) > max(others):
+                cued.append((len(choices[best].text) / max(others), f"{s.id}/{node_id}"))
     if nodes and len(cued) / nodes > LONGEST_SHARE_MAX:
         worst = ", ".join(f"{name} ({ratio:.1f}x)" for ratio, name in sorted(cued, reverse=True)[:WORST_SHOWN])
-        yield (("scenarios",), f"the best-scoring choice is the longest in {len(cued)} of {nodes} role-play "
-               f"nodes ({100 * len(cued) // nodes}%, more than {int(LONGEST_SHARE_MAX * 100)}%): make the weaker "
-               f"choices as long and as plausible; worst: {worst}")
+        yield (
+            ("scenarios",),
+            f"the best-scoring choice is the longest in {len(cued)} of {nodes} role-play "
+            f"nodes ({100 * len(cued) // nodes}%, more than {int(LONGEST_SHARE_MAX * 100)}%): make the weaker "
+            f"choices as long and as plausible; worst: {worst}",
+        )
 
 
 def _most_options_right(pack: Pack) -> Iterator[Problem]:
     for i, q in enumerate(pack.questions):
         if isinstance(q, MultipleQuestion) and len(set(q.answer)) * 2 > len(q.options):
-            yield (("questions", i, "answer"), f"{len(set(q.answer))} of {len(q.options)} options are right: "
-                   "ticking everything scores well; add wrong options or make some right ones wrong")
+            yield (
+                ("questions", i, "answer"),
+                f"{len(set(q.answer))} of {len(q.options)} options are right: "
+                "ticking everything scores well; add wrong options or make some right ones wrong",
+            )
 
 
 def content_words(text: str) -> frozenset[str]:
@@ -123,8 +141,10 @@ def _right_answer_text(q) -> str:
 
 def items(pack: Pack) -> list[tuple[Path, str, frozenset[str]]]:
     """What the duplicate check compares: (path to the item's id, a name, its words)."""
-    out = [(("questions", i, "id"), f"question {q.id}", content_words(f"{q.prompt} {_right_answer_text(q)}"))
-           for i, q in enumerate(pack.questions)]
+    out: list[tuple[Path, str, frozenset[str]]] = [
+        (("questions", i, "id"), f"question {q.id}", content_words(f"{q.prompt} {_right_answer_text(q)}"))
+        for i, q in enumerate(pack.questions)
+    ]
     out += [(("myths", i, "id"), f"myth {m.id}", content_words(m.statement)) for i, m in enumerate(pack.myths)]
     return out
 
@@ -153,20 +173,27 @@ def _duplicates_within(pack: Pack) -> Iterator[Problem]:
 
 def duplicates_across(pack: Pack, others: Iterable[Pack]) -> list[Problem]:
     """Items of ``pack`` that are near-duplicates of items in other packs."""
-    theirs = [(path, f"{name} in {p.pack}", words) for p in others if p.pack != pack.pack
-              for path, name, words in items(p)]
-    return [(mine[0], f"{mine[1]} is {score:.0%} alike with {other[1]}: do they test the same thing?")
-            for mine, other, score in _pairs(items(pack), theirs)]
+    theirs = [
+        (path, f"{name} in {p.pack}", words) for p in others if p.pack != pack.pack for path, name, words in items(p)
+    ]
+    return [
+        (mine[0], f"{mine[1]} is {score:.0%} alike with {other[1]}: do they test the same thing?")
+        for mine, other, score in _pairs(items(pack), theirs)
+    ]
 
 
 def _difficulty_spread(pack: Pack) -> Iterator[Problem]:
     counts = Counter(q.difficulty for q in pack.questions)
     if pack.questions and not counts[3]:
-        yield (("questions",), f"no question is at difficulty 3 (1: {counts[1]}, 2: {counts[2]}, 3: 0): add "
-               "questions that ask what to do next and why, or what a piece of evidence shows")
+        yield (
+            ("questions",),
+            f"no question is at difficulty 3 (1: {counts[1]}, 2: {counts[2]}, 3: 0): add "
+            "questions that ask what to do next and why, or what a piece of evidence shows",
+        )
 
 
 # --- role-plays --------------------------------------------------------------------------
+
 
 def lint_scenario(s: Scenario, base: Path) -> list[Problem]:
     return [*_credit_and_mood(s, base), *_honest_endings(s, base), *_calibration(s, base)]
@@ -177,14 +204,15 @@ def _credit_and_mood(s: Scenario, base: Path) -> Iterator[Problem]:
         choices = node.choices or []
         for k, c in enumerate(choices):
             credit = sum(c.criteria.values())
-            better = [(j, o) for j, o in enumerate(choices)
-                      if sum(o.criteria.values()) > credit and o.mood > c.mood]
+            better = [(j, o) for j, o in enumerate(choices) if sum(o.criteria.values()) > credit and o.mood > c.mood]
             if better:
                 j, o = better[0]
-                yield (base + ("nodes", node_id, "choices", k, "mood"),
-                       f"this choice earns {credit} credit but calms the customer more ({c.mood:+d}) than choice "
-                       f"{j} ({sum(o.criteria.values())} credit, mood {o.mood:+d}): the weaker move should not work "
-                       "better")
+                yield (
+                    base + ("nodes", node_id, "choices", k, "mood"),
+                    f"this choice earns {credit} credit but calms the customer more ({c.mood:+d}) than choice "
+                    f"{j} ({sum(o.criteria.values())} credit, mood {o.mood:+d}): the weaker move should not work "
+                    "better",
+                )
 
 
 def _paths(s: Scenario):
@@ -192,7 +220,7 @@ def _paths(s: Scenario):
     a weak reply leads elsewhere, weak (nothing)."""
     from bot.domain.roleplay import node_options  # the engine's view of a node's ways out (lazy: no cycle)
 
-    stack = [(s.start, (), 0)]
+    stack: list[tuple[str, tuple[tuple[str, int | None], ...], int]] = [(s.start, (), 0)]
     while stack:
         node_id, moves, score = stack.pop()
         if node_id in s.endings:
@@ -209,8 +237,11 @@ def _played(s: Scenario):
     from bot.domain.roleplay import all_paths
 
     for state in all_paths(s):
-        yield (tuple((st.node, st.choice if st.choice is not None else st.level) for st in state.steps),
-               state.node, sum(state.credit.values()))
+        yield (
+            tuple((st.node, st.choice if st.choice is not None else st.level) for st in state.steps),
+            state.node,
+            sum(state.credit.values()),
+        )
 
 
 def _honest_endings(s: Scenario, base: Path) -> Iterator[Problem]:
@@ -221,11 +252,14 @@ def _honest_endings(s: Scenario, base: Path) -> Iterator[Problem]:
         if ending in flagged or s.endings[ending].outcome not in GOOD_OUTCOMES or score * 2 >= best:
             continue
         flagged.add(ending)
-        route = " -> ".join(f"{n}:{'reply' if k is None else k if isinstance(k, int) else k + ' reply'}"
-                            for n, k in moves)
-        yield (base + ("endings", ending, "outcome"),
-               f"ending {ending!r} is labelled {s.endings[ending].outcome} but a path scoring {score} of the best "
-               f"{best} reaches it ({route}): a weak path should not end well")
+        route = " -> ".join(
+            f"{n}:{'reply' if k is None else k if isinstance(k, int) else k + ' reply'}" for n, k in moves
+        )
+        yield (
+            base + ("endings", ending, "outcome"),
+            f"ending {ending!r} is labelled {s.endings[ending].outcome} but a path scoring {score} of the best "
+            f"{best} reaches it ({route}): a weak path should not end well",
+        )
 
 
 def _calibration(s: Scenario, base: Path) -> Iterator[Problem]:
@@ -236,20 +270,34 @@ def _calibration(s: Scenario, base: Path) -> Iterator[Problem]:
         credited = {idea.criterion for idea in node.reply.rubric}
         for k, entry in enumerate(node.reply.avoid):
             if entry.criterion not in credited:
-                yield path + ("avoid", k, "criterion"), (
-                    f"avoid entry {entry.idea!r} costs {entry.criterion}, which this rubric never credits, so it "
-                    f"costs nothing: name a criterion of the rubric ({', '.join(sorted(credited))})")
+                yield (
+                    path + ("avoid", k, "criterion"),
+                    (
+                        f"avoid entry {entry.idea!r} costs {entry.criterion}, which this rubric never credits, so it "
+                        f"costs nothing: name a criterion of the rubric ({', '.join(sorted(credited))})"
+                    ),
+                )
         labels = {e.label for e in node.reply.examples}
         missing = [level for level in ("strong", "partial", "weak") if level not in labels]
         if missing:
-            yield path + ("examples",), (f"no calibration example labelled {', '.join(missing)}: add short replies "
-                                         "labelled strong, partial and weak so the rubric is checked")
+            yield (
+                path + ("examples",),
+                (
+                    f"no calibration example labelled {', '.join(missing)}: add short replies "
+                    "labelled strong, partial and weak so the rubric is checked"
+                ),
+            )
         vocabulary = {phrase_stems(p) for idea in node.reply.rubric for p in idea.phrases}
         if not any(e.label == "weak" and _uses_any(e.text, vocabulary) for e in node.reply.examples):
-            yield path + ("examples",), ("no weak example uses the rubric's own words: add a hostile or "
-                                         "negated reply that does, to show the rubric is not fooled by them")
+            yield (
+                path + ("examples",),
+                (
+                    "no weak example uses the rubric's own words: add a hostile or "
+                    "negated reply that does, to show the rubric is not fooled by them"
+                ),
+            )
 
 
 def _uses_any(text: str, phrases: set[tuple[str, ...]]) -> bool:
     stems = tuple(stem(t) for t in tokens(text) if t[0].isalnum())
-    return any(stems[i:i + len(p)] == p for p in phrases if p for i in range(len(stems) - len(p) + 1))
+    return any(stems[i : i + len(p)] == p for p in phrases if p for i in range(len(stems) - len(p) + 1))

@@ -10,6 +10,7 @@ from pathlib import Path as FsPath
 
 import yaml
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from .checks import Path, check_pack
 from .lint import duplicates_across, lint_pack
@@ -49,8 +50,11 @@ class PackResult:
         """Keep the lines of the pack's ids (for errors found across packs) and let the
         node tree go: thousands of nodes per pack would otherwise stay alive."""
         if self.pack is not None and self.root is not None:
-            paths = [("pack",)] + [(section, i, "id") for section in ("questions", "myths", "scenarios")
-                                   for i in range(len(getattr(self.pack, section)))]
+            paths = [("pack",)] + [
+                (section, i, "id")
+                for section in ("questions", "myths", "scenarios")
+                for i in range(len(getattr(self.pack, section)))
+            ]
             self.id_lines = {path: _line_of(self.root, path) for path in paths}
         self.root = None
 
@@ -92,13 +96,14 @@ def _strip_tags(loc: tuple) -> Path:
     """Pydantic's error locations, minus its own markers: '[key]', validator names, and
     the question kind it inserts after a question's index."""
     return tuple(
-        p for i, p in enumerate(loc)
+        p
+        for i, p in enumerate(loc)
         if not (isinstance(p, str) and p.startswith(("[", "function-")))
         and not (i and isinstance(loc[i - 1], int) and p in QUESTION_KINDS)
     )
 
 
-def _message(err: dict) -> str:
+def _message(err: ErrorDetails) -> str:
     kind, value = err["type"], err.get("input")
     if kind == "extra_forbidden":
         return "unknown key; check its spelling against the pack format in the README"
@@ -166,13 +171,24 @@ class _Builder:
             out, keys = {}, set()
             for k, v in node.value:
                 if not isinstance(k, yaml.ScalarNode):
-                    self.errors.append(PackError(self.name, k.start_mark.line + 1, format_path(path),
-                                                 "a key must be plain text, not a list or a block"))
+                    self.errors.append(
+                        PackError(
+                            self.name,
+                            k.start_mark.line + 1,
+                            format_path(path),
+                            "a key must be plain text, not a list or a block",
+                        )
+                    )
                     continue
                 if k.value in keys:
-                    self.errors.append(PackError(self.name, k.start_mark.line + 1, format_path(path + (k.value,)),
-                                                 "this key appears twice in the same block; the later one would "
-                                                 "silently win"))
+                    self.errors.append(
+                        PackError(
+                            self.name,
+                            k.start_mark.line + 1,
+                            format_path(path + (k.value,)),
+                            "this key appears twice in the same block; the later one would silently win",
+                        )
+                    )
                 keys.add(k.value)
                 out[self.build(k, path)] = self.build(v, path + (k.value,))
             return out
@@ -184,9 +200,14 @@ class _Builder:
 
     def _first_visit(self, node: yaml.Node, path: Path) -> bool:
         if id(node) in self.seen:
-            self.errors.append(PackError(self.name, node.start_mark.line + 1, format_path(path),
-                                         "repeats an anchored value (& and *); packs do not allow anchors and "
-                                         "aliases, write the text out"))
+            self.errors.append(
+                PackError(
+                    self.name,
+                    node.start_mark.line + 1,
+                    format_path(path),
+                    "repeats an anchored value (& and *); packs do not allow anchors and aliases, write the text out",
+                )
+            )
             return False
         self.seen.add(id(node))
         return True
@@ -262,7 +283,9 @@ def read_pack_file(path: FsPath, *, lint: bool = False) -> PackResult:
     except OSError as exc:
         return PackResult(name, None, [PackError(name, 1, "", f"cannot read the file: {exc.strerror}")])
     if len(raw) > MAX_PACK_BYTES:
-        return PackResult(name, None, [PackError(name, 1, "", f"the file is {len(raw) // 1024} KB; a pack may be at most 256 KB")])
+        return PackResult(
+            name, None, [PackError(name, 1, "", f"the file is {len(raw) // 1024} KB; a pack may be at most 256 KB")]
+        )
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -295,7 +318,11 @@ def check_unique_ids(results: list[PackResult], taken: dict[str, str] | None = N
         for section in ("questions", "myths", "scenarios"):
             for i, item in enumerate(getattr(pack, section)):
                 if item.id in owner:
-                    clashes.append(result.error_at((section, i, "id"), f"id {item.id!r} is already used by pack {owner[item.id]!r}"))
+                    clashes.append(
+                        result.error_at(
+                            (section, i, "id"), f"id {item.id!r} is already used by pack {owner[item.id]!r}"
+                        )
+                    )
         if clashes:
             result.errors.extend(clashes)
             result.pack = None
@@ -317,8 +344,8 @@ def load_paths(paths: Iterable[FsPath], *, lint: bool = False) -> list[PackResul
 def lint_across(results: list[PackResult], others: Iterable[Pack] = ()) -> None:
     """Add each valid pack's near-duplicates of items in the other packs (those loaded
     with it, and ``others``) to its warnings."""
-    valid = [r for r in results if r.pack is not None]
+    valid = [(r, r.pack) for r in results if r.pack is not None]
     extra = list(others)
-    for r in valid:
-        rest = [o.pack for o in valid if o is not r] + extra
-        r.warnings.extend(r.error_at(path, msg) for path, msg in duplicates_across(r.pack, rest))
+    for r, pack in valid:
+        rest = [p for o, p in valid if o is not r] + extra
+        r.warnings.extend(r.error_at(path, msg) for path, msg in duplicates_across(pack, rest))

@@ -10,7 +10,7 @@ a select option 100, an embed field 1,024 and an embed description 4,096.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -19,15 +19,27 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 Id = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", max_length=40)]
 
 
-def text(max_length: int, min_length: int = 1):
-    """A stripped string between ``min_length`` and ``max_length`` characters."""
-    return Annotated[
-        str, StringConstraints(strip_whitespace=True, min_length=min_length, max_length=max_length)
-    ]
+def _text(max_length: int) -> StringConstraints:
+    """Constraints for a stripped, non-empty string of at most ``max_length`` characters."""
+    return StringConstraints(strip_whitespace=True, min_length=1, max_length=max_length)
 
 
 OPTION_MAX = 97  # "A. " + the option must fit a 100-character select option label
 CHOICE_MAX = 300  # role-play choices are shown in an embed field, lettered
+
+# Stripped, non-empty text of at most N characters (a type checker needs each as a
+# named alias: ``Annotated[...]`` built by a function call is not a valid annotation).
+Text40 = Annotated[str, _text(40)]
+Text45 = Annotated[str, _text(45)]
+Text60 = Annotated[str, _text(60)]
+Text80 = Annotated[str, _text(80)]
+Text100 = Annotated[str, _text(100)]
+Text200 = Annotated[str, _text(200)]
+Text500 = Annotated[str, _text(500)]
+Text1000 = Annotated[str, _text(1000)]
+Text1500 = Annotated[str, _text(1500)]
+OptionText = Annotated[str, _text(OPTION_MAX)]
+ChoiceText = Annotated[str, _text(CHOICE_MAX)]
 Difficulty = Annotated[int, Field(ge=1, le=3)]
 Criteria = Annotated[list[Id], Field(min_length=1, max_length=5)]
 
@@ -40,18 +52,18 @@ class Strict(BaseModel):
 
 class Criterion(Strict):
     id: Id
-    text: text(1000)
+    text: Text1000
 
 
 class Term(Strict):
-    term: text(100)
-    definition: text(1000)
+    term: Text100
+    definition: Text1000
 
 
 class _QuestionBase(Strict):
     id: Id
-    prompt: text(1500)
-    explanation: text(1000)
+    prompt: Text1500
+    explanation: Text1000
     criteria: Criteria
     difficulty: Difficulty = 2
 
@@ -60,9 +72,9 @@ class SingleQuestion(_QuestionBase):
     """One right option out of 2 to 5."""
 
     kind: Literal["single"]
-    options: Annotated[list[text(OPTION_MAX)], Field(min_length=2, max_length=5)]
+    options: Annotated[list[OptionText], Field(min_length=2, max_length=5)]
     answer: Annotated[int, Field(ge=0)]
-    option_feedback: dict[int, text(1000)]  # wrong option index -> why it is wrong
+    option_feedback: dict[int, Text1000]  # wrong option index -> why it is wrong
     misconceptions: dict[int, Id] = {}  # wrong option index -> myth id
     shuffle: bool = True  # False keeps the written order (e.g. "all of the above")
 
@@ -71,9 +83,9 @@ class MultipleQuestion(_QuestionBase):
     """Choose all that apply: 3 to 6 options, at least one right."""
 
     kind: Literal["multiple"]
-    options: Annotated[list[text(OPTION_MAX)], Field(min_length=3, max_length=6)]
+    options: Annotated[list[OptionText], Field(min_length=3, max_length=6)]
     answer: Annotated[list[Annotated[int, Field(ge=0)]], Field(min_length=1)]
-    option_feedback: dict[int, text(1000)]
+    option_feedback: dict[int, Text1000]
     misconceptions: dict[int, Id] = {}
     shuffle: bool = True
 
@@ -83,7 +95,7 @@ class TrueFalseQuestion(_QuestionBase):
 
     kind: Literal["true_false"]
     answer: bool
-    wrong_feedback: text(1000)  # why the opposite answer is wrong
+    wrong_feedback: Text1000  # why the opposite answer is wrong
     misconception: Id | None = None  # myth held by someone who answers wrongly
 
 
@@ -91,13 +103,13 @@ class OrderQuestion(_QuestionBase):
     """Put the steps of a model (HEAT, LATER, ...) in order; written in the right order."""
 
     kind: Literal["order"]
-    steps: Annotated[list[text(OPTION_MAX)], Field(min_length=3, max_length=5)]
-    wrong_feedback: text(1000)
+    steps: Annotated[list[OptionText], Field(min_length=3, max_length=5)]
+    wrong_feedback: Text1000
     misconception: Id | None = None
 
 
 Question = Annotated[
-    Union[SingleQuestion, MultipleQuestion, TrueFalseQuestion, OrderQuestion],
+    SingleQuestion | MultipleQuestion | TrueFalseQuestion | OrderQuestion,
     Field(discriminator="kind"),
 ]
 
@@ -106,34 +118,34 @@ class Myth(Strict):
     """A myth-or-fact card: a statement learners often get wrong."""
 
     id: Id
-    statement: text(500)
+    statement: Text500
     verdict: Literal["myth", "fact"]
-    correction: text(1000)  # what is actually true
-    explanation: text(1000)  # why it matters in practice
+    correction: Text1000  # what is actually true
+    explanation: Text1000  # why it matters in practice
     criteria: Criteria
 
 
 class Customer(Strict):
-    name: text(80)
-    situation: text(1000)
+    name: Text80
+    situation: Text1000
     opening_mood: Annotated[int, Field(ge=0, le=10)]  # 0 calm .. 10 furious
 
 
 class Choice(Strict):
-    text: text(CHOICE_MAX)
+    text: ChoiceText
     next: Id
     mood: Annotated[int, Field(ge=-5, le=5)] = 0
     criteria: dict[Id, Annotated[int, Field(ge=0, le=3)]] = {}
-    feedback: text(500)
+    feedback: Text500
 
 
 class RubricIdea(Strict):
     """One idea a written reply earns credit for when one of its phrases is used plainly
     (not negated); as an ``avoid`` entry, what the reply loses when it uses one."""
 
-    idea: text(60)
+    idea: Text60
     criterion: Id
-    phrases: Annotated[list[text(60)], Field(min_length=1)]
+    phrases: Annotated[list[Text60], Field(min_length=1)]
     points: Annotated[int, Field(ge=1, le=3)] = 1
 
 
@@ -143,14 +155,14 @@ ReplyLevel = Literal["strong", "partial", "weak"]
 class ReplyExample(Strict):
     """A calibration reply and the level it must score: the validator scores each one."""
 
-    text: text(1000)
+    text: Text1000
     label: ReplyLevel
 
 
 class Reply(Strict):
     """A node where the learner writes their own reply instead of choosing."""
 
-    prompt: text(45)  # the modal's field label
+    prompt: Text45  # the modal's field label
     max_length: Annotated[int, Field(ge=50, le=1000)] = 500
     rubric: Annotated[list[RubricIdea], Field(min_length=1)]
     avoid: list[RubricIdea] = []  # blame, dismissive lines, promises beyond authority
@@ -163,8 +175,8 @@ class Reply(Strict):
 
 
 class Node(Strict):
-    narration: text(500) | None = None  # what happens or what you see, shown before the customer speaks
-    customer: text(1000)  # what the customer says
+    narration: Text500 | None = None  # what happens or what you see, shown before the customer speaks
+    customer: Text1000  # what the customer says
     choices: Annotated[list[Choice], Field(min_length=2, max_length=4)] | None = None
     reply: Reply | None = None
 
@@ -175,13 +187,13 @@ GOOD_OUTCOMES = frozenset({"resolved", "escalated"})
 
 class Ending(Strict):
     outcome: Outcome
-    text: text(1000)
+    text: Text1000
 
 
 class Scenario(Strict):
     id: Id
-    title: text(80)
-    setting: text(40)  # retail, hospitality, contact centre, public services, ...
+    title: Text80
+    setting: Text40  # retail, hospitality, contact centre, public services, ...
     customer: Customer
     start: Id
     nodes: Annotated[dict[Id, Node], Field(min_length=1)]
@@ -190,9 +202,9 @@ class Scenario(Strict):
 
 class Pack(Strict):
     pack: Id
-    title: text(100)
-    awarding_body: text(100)
-    qualification: text(200)
+    title: Text100
+    awarding_body: Text100
+    qualification: Text200
     criteria: Annotated[list[Criterion], Field(min_length=1, max_length=25)]
     terms: list[Term] = []
     questions: list[Question] = []

@@ -8,14 +8,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache, partial
 from types import ModuleType
+from typing import cast
 
 from bot.domain import points as pts
 from bot.domain.errors import UserError
 from bot.domain.questions import Choice, Grade, InvalidChoice, Order, grade, option_order
+from bot.domain.records import Post
 from bot.domain.streaks import Streak
 from bot.packs.library import ContentLibrary
 from bot.packs.schema import Pack, Question
-from bot.domain.records import Post
 from bot.services.recording import Click, Verdict, answered, click_recorder, record_practice
 from bot.store.answers import AnswerRepo
 from bot.store.posts import PostRepo
@@ -50,7 +51,8 @@ def to_json(choice: Choice) -> object:
 
 
 def from_json(value: object) -> Choice:
-    return tuple(value) if isinstance(value, list) else value
+    """The inverse of ``to_json``: ``value`` is a choice as ``encode`` stored it."""
+    return tuple(value) if isinstance(value, list) else cast(Choice, value)
 
 
 @lru_cache(maxsize=1024)
@@ -96,13 +98,17 @@ class AnswerService:
     def practice_question(self, guild_id: int, question_id: str) -> tuple[Question, Pack]:
         return self._question(guild_id, question_id)
 
-    def pick_practice(self, guild_id: int, pack_id: str | None,
-                      rng: random.Random | ModuleType) -> tuple[Question, Pack]:
+    def pick_practice(
+        self, guild_id: int, pack_id: str | None, rng: random.Random | ModuleType
+    ) -> tuple[Question, Pack]:
         """A question for /quiz: any in the server's enabled packs, or in one of them."""
         packs = [p for p in self._library.packs(guild_id) if pack_id in (None, p.id)]
         if not packs:
-            raise UserError(f"There is no enabled pack `{pack_id}`. `/content list` shows the packs."
-                            if pack_id else "No content packs are enabled in this server.")
+            raise UserError(
+                f"There is no enabled pack `{pack_id}`. `/content list` shows the packs."
+                if pack_id
+                else "No content packs are enabled in this server."
+            )
         pool = [(q, p.pack) for p in packs for q in p.pack.questions]
         if not pool:
             raise UserError("That pack has no questions.")
@@ -110,8 +116,11 @@ class AnswerService:
 
     async def revision(self, guild_id: int, user_id: int, now: datetime) -> Revision:
         """The learner's revision cards due now whose questions are still in the packs."""
-        due = [found for qid in await self._answers.due_cards(guild_id, user_id, now)
-               if (found := self._library.question(guild_id, qid)) is not None]
+        due = [
+            found
+            for qid in await self._answers.due_cards(guild_id, user_id, now)
+            if (found := self._library.question(guild_id, qid)) is not None
+        ]
         return Revision(due, None if due else await self._answers.next_due(guild_id, user_id))
 
     def _question(self, guild_id: int, question_id: str) -> tuple[Question, Pack]:
@@ -133,14 +142,18 @@ class AnswerService:
         # Everything (the post, an earlier answer, the time zone, the writes) happens in one
         # write shared with the clicks that arrive in the same moment.
         rec = await self._record_click(Click(guild_id, user_id, post_id, encode(choice), now))
-        v: DailyVerdict = rec.verdict
+        v = rec.verdict
+        # Every result for a click on a post carries the verdict of its standing answer,
+        # and the judge deciding it is _judge, which returns a DailyVerdict.
+        assert isinstance(v, DailyVerdict)
         standing = decode(rec.choice)
         if rec.closed:
             return Feedback(v.question, v.pack, standing, v.grade, "daily", closed=True, order=v.order)
         if not rec.first:  # a second click, or a concurrent one got there first
             return Feedback(v.question, v.pack, standing, v.grade, "daily", already_answered=True, order=v.order)
-        return Feedback(v.question, v.pack, standing, v.grade, "daily", rec.points, rec.streak, rec.due_count,
-                        order=v.order)
+        return Feedback(
+            v.question, v.pack, standing, v.grade, "daily", rec.points, rec.streak, rec.due_count, order=v.order
+        )
 
     def _judge(self, post: Post | None, guild_id: int, choice: str) -> DailyVerdict:
         """What a choice on a daily post is worth (runs inside the write: quick, no reads)."""
@@ -148,16 +161,34 @@ class AnswerService:
             raise UserError(NO_POST)
         q, pack = self._question(guild_id, post.item_id)
         g = self._grade(q, decode(choice))
-        return DailyVerdict(q.id, pack.pack, g.correct, g.misconceptions, pts.daily_points(g.correct),
-                            "daily question: right" if g.correct else "daily question: taking part", q, pack, g,
-                            post_order(q, post))
+        return DailyVerdict(
+            q.id,
+            pack.pack,
+            g.correct,
+            g.misconceptions,
+            pts.daily_points(g.correct),
+            "daily question: right" if g.correct else "daily question: taking part",
+            q,
+            pack,
+            g,
+            post_order(q, post),
+        )
 
-    async def answer_practice(self, guild_id: int, user_id: int, question_id: str, source: str,
-                              choice: Choice, now: datetime, seed: str | None = None) -> Feedback:
+    async def answer_practice(
+        self,
+        guild_id: int,
+        user_id: int,
+        question_id: str,
+        source: str,
+        choice: Choice,
+        now: datetime,
+        seed: str | None = None,
+    ) -> Feedback:
         """A practice answer; ``seed`` is the serve's shuffle token (the letters shown)."""
         q, pack = self._question(guild_id, question_id)
         g = self._grade(q, choice)
-        answer = answered(guild_id, user_id, q.id, pack.pack, source, None, encode(choice), g.correct, now,
-                          g.misconceptions)
+        answer = answered(
+            guild_id, user_id, q.id, pack.pack, source, None, encode(choice), g.correct, now, g.misconceptions
+        )
         due = await self._answers.write(partial(record_practice, answer=answer))
         return Feedback(q, pack, choice, g, source, due_count=due, order=option_order(q, seed))

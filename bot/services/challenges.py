@@ -9,15 +9,13 @@ from datetime import datetime
 from bot.domain import points as pts
 from bot.domain import roleplay as engine
 from bot.domain.errors import UserError
+from bot.domain.records import Award, Post, Reflection, Session
 from bot.domain.schedule import ScheduleError, parse_duration
+from bot.packs.library import ContentLibrary
 from bot.packs.schema import Pack, Scenario
 from bot.services.roleplay import Play, RoleplayService
-from bot.domain.records import Award
-from bot.domain.records import Post
-from bot.packs.library import ContentLibrary
 from bot.store.guilds import GuildRepo
 from bot.store.posts import PostRepo
-from bot.domain.records import Reflection, Session
 from bot.store.roleplay import ChallengeRepo
 
 
@@ -35,12 +33,18 @@ class Summary:
     finished: int
     outcomes: dict[str, int]
     criteria: list[tuple[str, str, float, int]]  # id, text, cohort average, most possible
-    best_moves: tuple
+    best_moves: tuple[tuple[str, int | None], ...]  # (node, choice index or None for a reply)
 
 
 class ChallengeService:
-    def __init__(self, roleplay: RoleplayService, repo: ChallengeRepo, posts: PostRepo, library: ContentLibrary,
-                 guilds: GuildRepo) -> None:
+    def __init__(
+        self,
+        roleplay: RoleplayService,
+        repo: ChallengeRepo,
+        posts: PostRepo,
+        library: ContentLibrary,
+        guilds: GuildRepo,
+    ) -> None:
         self._roleplay = roleplay
         self._repo = repo
         self._posts = posts
@@ -51,8 +55,9 @@ class ChallengeService:
         """The points a challenge post offers (0 if it offers none)."""
         return await self._repo.points(post_id) or 0
 
-    async def create(self, guild_id: int, scenario_id: str, channel_id: int, deadline: str, points: int,
-                     now: datetime) -> Post:
+    async def create(
+        self, guild_id: int, scenario_id: str, channel_id: int, deadline: str, points: int, now: datetime
+    ) -> Post:
         self._roleplay.find_scenario(guild_id, scenario_id)  # refuses an unknown scenario
         try:
             closes_at = now + parse_duration(deadline)
@@ -60,6 +65,8 @@ class ChallengeService:
             raise UserError(str(exc)) from None
         slot = await self._posts.next_manual_slot(guild_id, "challenge")
         post = await self._posts.claim(guild_id, "challenge", slot, scenario_id, channel_id, now, closes_at)
+        if post is None:  # another challenge took the same manual slot at the same moment
+            raise UserError("Another challenge was being posted at the same moment. Please try again.")
         await self._repo.create(post.id, points)
         return post
 
@@ -72,8 +79,10 @@ class ChallengeService:
     async def attempt(self, guild_id: int, user_id: int, post_id: int, now: datetime) -> Play:
         post = await self._challenge(guild_id, post_id)
         if post.closed_at_time(now):
-            raise UserError("This challenge has closed: its deadline has passed. Try it as practice with "
-                            f"`/roleplay start scenario:{post.item_id}`.")
+            raise UserError(
+                "This challenge has closed: its deadline has passed. Try it as practice with "
+                f"`/roleplay start scenario:{post.item_id}`."
+            )
         previous = await self._repo.attempt(post_id, user_id)
         if previous is not None:
             if previous.status == "active":
@@ -87,22 +96,35 @@ class ChallengeService:
             raise UserError("Reflections are for your own challenge attempts.")
         if session.status != "finished":
             raise UserError("Finish the role-play before you reflect on it.")
-        if not await self._repo.reflect(session_id, session.guild_id, user_id, tuple(t.strip() for t in star), now):
+        situation, task, action, result = (t.strip() for t in star)
+        if not await self._repo.reflect(session_id, session.guild_id, user_id, (situation, task, action, result), now):
             raise UserError("You have already sent a reflection for this attempt.")
 
     async def latest(self, guild_id: int) -> Post:
         ids = await self._posts.ids_of_kind(guild_id, "challenge")
         if not ids:
             raise UserError("No challenges have been posted here yet: `/challenge post` posts one.")
-        return await self._posts.get(ids[-1])
+        post = await self._posts.get(ids[-1])
+        if post is None:  # deleted since its id was read
+            raise UserError("I cannot find that challenge.")
+        return post
 
     async def results(self, guild_id: int, post_id: int | None) -> tuple[Post, list[Attempt]]:
         post = await (self._challenge(guild_id, post_id) if post_id else self.latest(guild_id))
         reflections = await self._repo.reflections(post.id)
         return post, [Attempt(s, reflections.get(s.id)) for s in await self._repo.attempts(post.id)]
 
-    async def mark(self, guild_id: int, tutor_id: int, post_id: int | None, user_id: int, accept: bool,
-                   feedback: str, bonus: int, now: datetime) -> tuple[Post, Reflection]:
+    async def mark(
+        self,
+        guild_id: int,
+        tutor_id: int,
+        post_id: int | None,
+        user_id: int,
+        accept: bool,
+        feedback: str,
+        bonus: int,
+        now: datetime,
+    ) -> tuple[Post, Reflection]:
         post, attempts = await self.results(guild_id, post_id)
         attempt = next((a for a in attempts if a.session.user_id == user_id), None)
         if attempt is None or attempt.reflection is None:
@@ -113,10 +135,19 @@ class ChallengeService:
         award = None
         if accept and bonus:
             tz = (await self._guilds.get(guild_id)).timezone
-            award = Award(guild_id, user_id, "reflection", f"post:{post.id}", bonus,
-                          "reflection accepted by a tutor", pts.periods(now, tz), attempt.session.pack_id)
-        await self._repo.mark(attempt.session.id, "accepted" if accept else "returned", feedback, bonus, tutor_id,
-                             now, award)
+            award = Award(
+                guild_id,
+                user_id,
+                "reflection",
+                f"post:{post.id}",
+                bonus,
+                "reflection accepted by a tutor",
+                pts.periods(now, tz),
+                attempt.session.pack_id,
+            )
+        await self._repo.mark(
+            attempt.session.id, "accepted" if accept else "returned", feedback, bonus, tutor_id, now, award
+        )
         refreshed = (await self._repo.reflections(post.id))[attempt.session.id]
         return post, refreshed
 
@@ -129,6 +160,8 @@ class ChallengeService:
         done = [a for a in attempts if a.status == "finished"]
         outcomes: dict[str, int] = {}
         for a in done:
+            # RoleplayRepo.save_step marks a session finished and sets its outcome together
+            assert a.outcome is not None
             outcomes[a.outcome] = outcomes.get(a.outcome, 0) + 1
         texts = {c.id: c.text for c in pack.criteria}
         bounds = engine.max_credit(scenario)
@@ -136,5 +169,4 @@ class ChallengeService:
         for cid, most in sorted(bounds.items()):
             earned = [engine.state_from_dict(a.state).credit.get(cid, 0) for a in done]
             averages.append((cid, texts.get(cid, cid), sum(earned) / len(earned) if earned else 0.0, most))
-        return Summary(scenario, pack, len(attempts), len(done), outcomes, averages,
-                       engine.best_path(scenario).moves)
+        return Summary(scenario, pack, len(attempts), len(done), outcomes, averages, engine.best_path(scenario).moves)

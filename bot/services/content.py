@@ -50,8 +50,13 @@ class ContentService:
         for upload in await self._repo.latest_uploads():
             result = self._library.check_upload(upload.guild_id, upload.yaml_text, f"{upload.pack_id}.yaml")
             if result.pack is None:
-                log.error("stored upload %s v%d for server %d no longer validates: %s", upload.pack_id,
-                          upload.version, upload.guild_id, "; ".join(map(str, result.errors)))
+                log.error(
+                    "stored upload %s v%d for server %d no longer validates: %s",
+                    upload.pack_id,
+                    upload.version,
+                    upload.guild_id,
+                    "; ".join(map(str, result.errors)),
+                )
                 continue
             self._library.install_upload(upload.guild_id, result.pack, upload.version)
         for guild_id, pack_id in await self._repo.disabled():
@@ -59,11 +64,15 @@ class ContentService:
 
     async def upload(self, guild_id: int, user_id: int, filename: str, data: bytes, now: datetime) -> UploadOutcome:
         if len(data) > MAX_PACK_BYTES:
-            return UploadOutcome(errors=[PackError(filename, 1, "", f"the file is {len(data) // 1024} KB; a pack may be at most 256 KB")])
+            return UploadOutcome(
+                errors=[PackError(filename, 1, "", f"the file is {len(data) // 1024} KB; a pack may be at most 256 KB")]
+            )
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
-            return UploadOutcome(errors=[PackError(filename, 1, "", "the file is not UTF-8 text; save it as UTF-8 YAML")])
+            return UploadOutcome(
+                errors=[PackError(filename, 1, "", "the file is not UTF-8 text; save it as UTF-8 YAML")]
+            )
         result = self._library.check_upload(guild_id, text, filename, lint=True)
         if result.pack is None:
             return UploadOutcome(errors=result.errors)

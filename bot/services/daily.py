@@ -8,16 +8,23 @@ from datetime import datetime, timedelta
 
 from bot.domain.errors import UserError
 from bot.domain.questions import Order, PoolItem, Tally, pick_question, tally
-from bot.domain.schedule import (ScheduleError, Slot, due_slot, format_days, is_valid_timezone, next_slot,
-                                 parse_days, parse_time)
+from bot.domain.records import Post, Schedule
+from bot.domain.schedule import (
+    ScheduleError,
+    Slot,
+    due_slot,
+    format_days,
+    is_valid_timezone,
+    next_slot,
+    parse_days,
+    parse_time,
+)
 from bot.packs.library import ContentLibrary
 from bot.packs.schema import Pack, Question
 from bot.services.answering import from_json, post_order
 from bot.store.answers import AnswerRepo
 from bot.store.guilds import GuildRepo
-from bot.domain.records import Post
 from bot.store.posts import PostRepo
-from bot.domain.records import Schedule
 from bot.store.schedules import ScheduleRepo
 
 CATCH_UP = timedelta(hours=3)  # a post missed while the bot was down is made this late at most
@@ -35,9 +42,12 @@ class Status:
             return "No daily question is set up. A tutor can start one with `/daily setup`."
         packs = ", ".join(f"`{p}`" for p in s.packs) or "every enabled pack"
         closes = f"{s.answer_hours} h after posting" if s.answer_hours else "when the next question is posted"
-        lines = [f"Channel: <#{s.channel_id}>",
-                 f"Time: **{s.local_time}** {s.timezone}, {format_days(s.days)}",
-                 f"Packs: {packs}", f"Answers close: {closes}"]
+        lines = [
+            f"Channel: <#{s.channel_id}>",
+            f"Time: **{s.local_time}** {s.timezone}, {format_days(s.days)}",
+            f"Packs: {packs}",
+            f"Answers close: {closes}",
+        ]
         if s.paused:
             lines.append("⏸️ **Paused**: `/daily resume` starts it again.")
         elif self.next:
@@ -46,8 +56,9 @@ class Status:
 
 
 class DailyService:
-    def __init__(self, library: ContentLibrary, schedules: ScheduleRepo, posts: PostRepo,
-                 answers: AnswerRepo, guilds: GuildRepo) -> None:
+    def __init__(
+        self, library: ContentLibrary, schedules: ScheduleRepo, posts: PostRepo, answers: AnswerRepo, guilds: GuildRepo
+    ) -> None:
         self._library = library
         self._schedules = schedules
         self._posts = posts
@@ -55,9 +66,17 @@ class DailyService:
         self._guilds = guilds
 
     # -- the tutor's side -----------------------------------------------------------------
-    async def configure(self, guild_id: int, channel_id: int, time_text: str, timezone: str,
-                        days_text: str | None, packs_text: str | None, answer_hours: int | None,
-                        now: datetime) -> Status:
+    async def configure(
+        self,
+        guild_id: int,
+        channel_id: int,
+        time_text: str,
+        timezone: str,
+        days_text: str | None,
+        packs_text: str | None,
+        answer_hours: int | None,
+        now: datetime,
+    ) -> Status:
         try:
             at = parse_time(time_text)
             days = parse_days(days_text or "mon-fri")
@@ -69,16 +88,26 @@ class DailyService:
         known = {p.id for p in self._library.packs(guild_id)}
         unknown = [p for p in packs if p not in known]
         if unknown:
-            raise UserError(f"Unknown or disabled pack(s): {', '.join(f'`{p}`' for p in unknown)}. "
-                            f"`/content list` shows the pack ids.")
+            raise UserError(
+                f"Unknown or disabled pack(s): {', '.join(f'`{p}`' for p in unknown)}. "
+                f"`/content list` shows the pack ids."
+            )
         if answer_hours is not None and not 1 <= answer_hours <= MAX_ANSWER_HOURS:
             raise UserError(f"`answer_hours` must be between 1 and {MAX_ANSWER_HOURS}.")
         if not self._pool(guild_id, packs):
             raise UserError("Those packs have no questions. Pick other packs or upload one with `/content upload`.")
         old = await self._schedules.get(guild_id)
-        schedule = Schedule(guild_id, channel_id, at.strftime("%H:%M"), timezone, days, packs,
-                            paused=old.paused if old else False, answer_hours=answer_hours,
-                            myth_day=old.myth_day if old else None)
+        schedule = Schedule(
+            guild_id,
+            channel_id,
+            at.strftime("%H:%M"),
+            timezone,
+            days,
+            packs,
+            paused=old.paused if old else False,
+            answer_hours=answer_hours,
+            myth_day=old.myth_day if old else None,
+        )
         await self._schedules.save(schedule, now)
         await self._guilds.set_timezone(guild_id, timezone)
         return await self.status(guild_id, now)
@@ -97,8 +126,12 @@ class DailyService:
 
     # -- what to post ---------------------------------------------------------------------
     def _pool(self, guild_id: int, packs: tuple[str, ...]) -> list[PoolItem]:
-        return [PoolItem(q.id, lp.id, q.kind) for lp in self._library.packs(guild_id)
-                if not packs or lp.id in packs for q in lp.pack.questions]
+        return [
+            PoolItem(q.id, lp.id, q.kind)
+            for lp in self._library.packs(guild_id)
+            if not packs or lp.id in packs
+            for q in lp.pack.questions
+        ]
 
     async def _claim(self, s: Schedule, slot: str, now: datetime) -> Post | None:
         pool = self._pool(s.guild_id, s.packs) or self._pool(s.guild_id, ())
@@ -124,8 +157,9 @@ class DailyService:
 
     async def next_due(self, now: datetime) -> datetime | None:
         """When the next scheduled post falls due, across every server."""
-        slots = [next_slot(now, parse_time(s.local_time), s.timezone, s.days)
-                 for s in await self._schedules.all_active()]
+        slots = [
+            next_slot(now, parse_time(s.local_time), s.timezone, s.days) for s in await self._schedules.all_active()
+        ]
         return min((slot.due for slot in slots if slot), default=None)
 
     async def claim_now(self, guild_id: int, now: datetime) -> Post:

@@ -9,13 +9,12 @@ from datetime import datetime, timedelta
 from bot.domain import points as pts
 from bot.domain.errors import UserError
 from bot.domain.myths import Split, pick_myth, split
+from bot.domain.records import Award, Post
 from bot.domain.schedule import due_slot, next_slot, parse_time
 from bot.packs.library import ContentLibrary
 from bot.packs.schema import Myth, Pack
 from bot.store.guilds import GuildRepo
 from bot.store.myths import MythRepo
-from bot.domain.records import Award
-from bot.domain.records import Post
 from bot.store.posts import PostRepo
 from bot.store.schedules import ScheduleRepo
 
@@ -37,8 +36,9 @@ class MythFeedback:
 
 
 class MythService:
-    def __init__(self, library: ContentLibrary, repo: MythRepo, posts: PostRepo, guilds: GuildRepo,
-                 schedules: ScheduleRepo) -> None:
+    def __init__(
+        self, library: ContentLibrary, repo: MythRepo, posts: PostRepo, guilds: GuildRepo, schedules: ScheduleRepo
+    ) -> None:
         self._library = library
         self._repo = repo
         self._posts = posts
@@ -63,17 +63,18 @@ class MythService:
     async def draw(self, guild_id: int, user_id: int, pack_id: str | None) -> tuple[Myth, Pack]:
         """A card for this learner; myths they have busted come up less often."""
         busted = await self._repo.busted(guild_id, user_id)
-        return self._myth(guild_id, pick_myth(self._pool(guild_id, pack_id), busted, random.Random()))
+        myth_id = pick_myth(self._pool(guild_id, pack_id), busted, random.Random())
+        if myth_id is None:  # an empty pool: _pool has refused it already, with this message
+            raise UserError("There are no myth cards in the enabled packs.")
+        return self._myth(guild_id, myth_id)
 
-    async def answer_card(self, guild_id: int, user_id: int, myth_id: str, verdict: str,
-                          now: datetime) -> MythFeedback:
+    async def answer_card(self, guild_id: int, user_id: int, myth_id: str, verdict: str, now: datetime) -> MythFeedback:
         myth, pack = self._myth(guild_id, myth_id)
         correct = verdict == myth.verdict
         rec = await self._repo.record(guild_id, user_id, myth.id, pack.pack, None, verdict, correct, now, None)
         return MythFeedback(myth, pack, verdict, correct, cleared=rec.cleared)
 
-    async def answer_post(self, guild_id: int, user_id: int, post_id: int, verdict: str,
-                          now: datetime) -> MythFeedback:
+    async def answer_post(self, guild_id: int, user_id: int, post_id: int, verdict: str, now: datetime) -> MythFeedback:
         post = await self._posts.get(post_id)
         if post is None or post.guild_id != guild_id or post.kind != "myth":
             raise UserError("I cannot find that myth post.")
@@ -85,24 +86,43 @@ class MythService:
         if post.closed_at_time(now):
             return MythFeedback(myth, pack, verdict, correct, closed=True, cohort=True)
         tz = (await self._guilds.get(guild_id)).timezone
-        award = Award(guild_id, user_id, "myth_post", f"post:{post_id}", pts.myth_post_points(correct),
-                      "myth post: right" if correct else "myth post: taking part", pts.periods(now, tz), pack.pack)
+        award = Award(
+            guild_id,
+            user_id,
+            "myth_post",
+            f"post:{post_id}",
+            pts.myth_post_points(correct),
+            "myth post: right" if correct else "myth post: taking part",
+            pts.periods(now, tz),
+            pack.pack,
+        )
         rec = await self._repo.record(guild_id, user_id, myth.id, pack.pack, post_id, verdict, correct, now, award)
         if not rec.first:
-            return MythFeedback(myth, pack, rec.previous_verdict, rec.previous_verdict == myth.verdict,
-                                already_answered=True, cohort=True)
+            # Not recorded: the learner's answer to this post stands, and a kept answer has a
+            # verdict (myth_answers.verdict is NOT NULL).
+            assert rec.previous_verdict is not None
+            return MythFeedback(
+                myth,
+                pack,
+                rec.previous_verdict,
+                rec.previous_verdict == myth.verdict,
+                already_answered=True,
+                cohort=True,
+            )
         return MythFeedback(myth, pack, verdict, correct, rec.points, rec.cleared, cohort=True)
 
     # -- cohort posts ----------------------------------------------------------------------
-    async def claim_post(self, guild_id: int, channel_id: int, pack_id: str | None, hours: int,
-                         now: datetime, slot: str | None = None) -> Post | None:
+    async def claim_post(
+        self, guild_id: int, channel_id: int, pack_id: str | None, hours: int, now: datetime, slot: str | None = None
+    ) -> Post | None:
         history = set(await self._posts.item_history(guild_id, "myth"))
         pool = self._pool(guild_id, pack_id)
         fresh = [m for m in pool if m not in history] or pool
         myth_id = random.Random(f"{guild_id}:{slot or len(history)}").choice(sorted(fresh))
         slot = slot or await self._posts.next_manual_slot(guild_id, "myth")
-        return await self._posts.claim(guild_id, "myth", slot, myth_id, channel_id, now,
-                                      closes_at=now + timedelta(hours=hours))
+        return await self._posts.claim(
+            guild_id, "myth", slot, myth_id, channel_id, now, closes_at=now + timedelta(hours=hours)
+        )
 
     async def claim_due(self, now: datetime) -> None:
         """The weekly myth post, on the schedule's myth day at the daily time."""
@@ -118,8 +138,11 @@ class MythService:
                 continue  # no myths in the enabled packs: nothing to post
 
     async def next_due(self, now: datetime) -> datetime | None:
-        slots = [next_slot(now, parse_time(s.local_time), s.timezone, frozenset({s.myth_day}))
-                 for s in await self._schedules.all_active() if s.myth_day is not None]
+        slots = [
+            next_slot(now, parse_time(s.local_time), s.timezone, frozenset({s.myth_day}))
+            for s in await self._schedules.all_active()
+            if s.myth_day is not None
+        ]
         return min((slot.due for slot in slots if slot), default=None)
 
     async def set_weekly(self, guild_id: int, day: int | None, now: datetime) -> None:

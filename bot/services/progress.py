@@ -9,10 +9,11 @@ from datetime import datetime, timedelta
 from bot.domain import leaderboard as lb
 from bot.domain import points as pts
 from bot.domain import progress as pg
+from bot.domain import streaks as st
 from bot.domain.errors import UserError
 from bot.domain.questions import InvalidChoice, grade, option_text
+from bot.domain.records import Post
 from bot.domain.schedule import week_start
-from bot.domain import streaks as st
 from bot.domain.streaks import Streak
 from bot.packs.library import ContentLibrary
 from bot.packs.schema import Myth
@@ -20,7 +21,6 @@ from bot.services.answering import from_json
 from bot.services.myths import MythService
 from bot.store.answers import AnswerRepo
 from bot.store.guilds import GuildRepo
-from bot.domain.records import Post
 from bot.store.posts import PostRepo
 from bot.store.progress import ProgressRepo
 from bot.store.roleplay import RoleplayRepo
@@ -101,8 +101,17 @@ class ExportRow:
 
 
 class ProgressService:
-    def __init__(self, library: ContentLibrary, repo: ProgressRepo, answers: AnswerRepo, posts: PostRepo,
-                 guilds: GuildRepo, schedules: ScheduleRepo, myths: MythService, roleplays: RoleplayRepo) -> None:
+    def __init__(
+        self,
+        library: ContentLibrary,
+        repo: ProgressRepo,
+        answers: AnswerRepo,
+        posts: PostRepo,
+        guilds: GuildRepo,
+        schedules: ScheduleRepo,
+        myths: MythService,
+        roleplays: RoleplayRepo,
+    ) -> None:
         self._library = library
         self._repo = repo
         self._answers = answers
@@ -146,8 +155,9 @@ class ProgressService:
         return loaded.pack.title if loaded else pack_id
 
     # -- leaderboards ----------------------------------------------------------------------
-    async def leaderboard(self, guild_id: int, caller_id: int, kind: str, pack_id: str | None,
-                          now: datetime) -> LeaderboardView:
+    async def leaderboard(
+        self, guild_id: int, caller_id: int, kind: str, pack_id: str | None, now: datetime
+    ) -> LeaderboardView:
         if kind not in lb.PERIODS:
             raise UserError("Choose a period: week, month or all.")
         return await self._board(guild_id, caller_id, lb.period(kind, now, await self._tz(guild_id)), pack_id)
@@ -172,14 +182,16 @@ class ProgressService:
         if pack_id:
             if self._library.pack(guild_id, pack_id) is None:
                 raise UserError(f"There is no pack `{pack_id}` here. `/content list` shows the pack ids.")
-            top, me, size, mine = await self._repo.pack_ranked(guild_id, pack_id, period.start, period.end,
-                                                              caller_id, lb.TOP)
+            top, me, size, mine = await self._repo.pack_ranked(
+                guild_id, pack_id, period.start, period.end, caller_id, lb.TOP
+            )
         else:  # the maintained totals, ranked by their index
             top, me, size = await self._repo.ranked(guild_id, period.key, caller_id, lb.TOP)
             mine = (await self._repo.user_totals(guild_id, caller_id, (period.key,))).get(period.key, 0)
         board = lb.Board([lb.Ranked(*r) for r in top], lb.Ranked(*me) if me else None, size)
-        return LeaderboardView(period, self._pack_title(guild_id, pack_id) if pack_id else None,
-                               board, caller_id in hidden, mine)
+        return LeaderboardView(
+            period, self._pack_title(guild_id, pack_id) if pack_id else None, board, caller_id in hidden, mine
+        )
 
     async def set_hidden(self, guild_id: int, user_id: int, hidden: bool) -> None:
         await self._repo.set_hidden(guild_id, user_id, hidden)
@@ -195,7 +207,9 @@ class ProgressService:
             if now - week_start(now, tz) > WEEKLY_CATCH_UP:
                 continue
             week = lb.last_week(now, tz)
-            if await self._posts.find(s.guild_id, "weekly", week.key) or not await self.weekly_top(s.guild_id, week.key):
+            if await self._posts.find(s.guild_id, "weekly", week.key) or not await self.weekly_top(
+                s.guild_id, week.key
+            ):
                 continue
             post = await self._posts.claim(s.guild_id, "weekly", week.key, week.key, s.channel_id, now)
             if post:
@@ -228,27 +242,41 @@ class ProgressService:
         totals = await self._repo.user_totals(guild_id, user_id, ("all", week))
         run, posts = await self._answers.streak_run(guild_id, user_id)
         return Stats(
-            user_id=user_id, overall=pg.overall(rows), packs=packs, criteria=criteria,
+            user_id=user_id,
+            overall=pg.overall(rows),
+            packs=packs,
+            criteria=criteria,
             streak=st.shown(run, st.scheduled(posts)),
             cards_due=await self._answers.due_count(guild_id, user_id, now),
             misconceptions=await self._myths.open_misconceptions(guild_id, user_id),
             roleplays_completed=await self._roleplays.completed(guild_id, user_id),
-            points_all=totals.get("all", 0), points_week=totals.get(week, 0),
-            hidden=user_id in await self._repo.hidden(guild_id))
+            points_all=totals.get("all", 0),
+            points_week=totals.get(week, 0),
+            hidden=user_id in await self._repo.hidden(guild_id),
+        )
 
     # -- tutors ----------------------------------------------------------------------------
     async def cohort_report(self, guild_id: int, days: int, now: datetime) -> Report:
         since = now - timedelta(days=days)
         rows = await self._repo.answers_since(guild_id, since)
         weak = dict(pg.weakest(pg.by_criterion(rows, self._criteria_of(guild_id)), REPORT_LIMIT))
-        weakest = sorted(self._criterion_stats(guild_id, weak),
-                         key=lambda s: (s.tally.right / s.tally.answers, -s.tally.answers, s.pack_id, s.criterion_id))
+        weakest = sorted(
+            self._criterion_stats(guild_id, weak),
+            key=lambda s: (s.tally.right / s.tally.answers, -s.tally.answers, s.pack_id, s.criterion_id),
+        )
         misconceptions = []
         for myth_id, learners in await self._myths.cohort_misconceptions(guild_id, REPORT_LIMIT):
             found = self._library.myth(guild_id, myth_id)
             misconceptions.append((found[0].statement if found else myth_id, learners))
-        return Report(days, since, pg.participation(await self._repo.last_activity(guild_id), since), len(rows),
-                      [self._hard(guild_id, h) for h in pg.hardest(rows, REPORT_LIMIT)], weakest, misconceptions)
+        return Report(
+            days,
+            since,
+            pg.participation(await self._repo.last_activity(guild_id), since),
+            len(rows),
+            [self._hard(guild_id, h) for h in pg.hardest(rows, REPORT_LIMIT)],
+            weakest,
+            misconceptions,
+        )
 
     def _hard(self, guild_id: int, h: pg.Hardest) -> HardQuestion:
         found = self._library.question(guild_id, h.question_id)
@@ -272,14 +300,19 @@ class ProgressService:
         texts = {}
         for loaded in self._library.all_packs(guild_id):
             texts.update({(loaded.id, c.id): c.text for c in loaded.pack.criteria})
-        return [ExportRow(user, pack, cid, texts.get((pack, cid), ""), t)
-                for (user, (pack, cid)), t in sorted(tallies.items())]
+        return [
+            ExportRow(user, pack, cid, texts.get((pack, cid), ""), t)
+            for (user, (pack, cid)), t in sorted(tallies.items())
+        ]
 
     # -- each learner's data ---------------------------------------------------------------
     async def export_user(self, user_id: int, now: datetime) -> dict:
-        return {"user_id": user_id, "exported_at": now.isoformat(),
-                "about": "Every row this bot stores about you, table by table, in every server it serves.",
-                "tables": await self._repo.export_user(user_id)}
+        return {
+            "user_id": user_id,
+            "exported_at": now.isoformat(),
+            "about": "Every row this bot stores about you, table by table, in every server it serves.",
+            "tables": await self._repo.export_user(user_id),
+        }
 
     async def delete_user(self, user_id: int) -> dict[str, int]:
         """Delete every row about the learner in one transaction; rows deleted per table."""

@@ -18,7 +18,7 @@ import copy
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import partial
 
 from bot.domain import points as pts
@@ -77,12 +77,23 @@ def click_recorder(answers: AnswerRepo, judge: Judge) -> Callable[[Click], Await
     return answers.batched(partial(record_clicks, judge=judge))
 
 
-def answered(guild_id: int, user_id: int, question_id: str, pack_id: str, source: str, post_id: int | None,
-             choice: str, correct: bool, at: datetime, misconceptions: tuple[str, ...] = ()) -> Answered:
+def answered(
+    guild_id: int,
+    user_id: int,
+    question_id: str,
+    pack_id: str,
+    source: str,
+    post_id: int | None,
+    choice: str,
+    correct: bool,
+    at: datetime,
+    misconceptions: tuple[str, ...] = (),
+) -> Answered:
     """An answer to keep, its moment in UTC and as stored."""
-    at = at.astimezone(timezone.utc)
-    return Answered(guild_id, user_id, question_id, pack_id, source, post_id, choice, correct, at, iso(at),
-                    misconceptions)
+    at = at.astimezone(UTC)
+    return Answered(
+        guild_id, user_id, question_id, pack_id, source, post_id, choice, correct, at, iso(at), misconceptions
+    )
 
 
 def record_clicks(tx: AnswerTx, clicks: list[Click], judge: Judge) -> list[Recorded | Exception]:
@@ -129,16 +140,48 @@ def record_clicks(tx: AnswerTx, clicks: list[Click], judge: Judge) -> list[Recor
     return results  # type: ignore[return-value]  # every slot is filled by now
 
 
-def _record_fresh(tx: AnswerTx, clicks: list[Click], fresh: list[tuple[int, Post, Verdict]],
-                  results: list[Recorded | Exception | None]) -> None:
+def _record_fresh(
+    tx: AnswerTx,
+    clicks: list[Click],
+    fresh: list[tuple[int, Post, Verdict]],
+    results: list[Recorded | Exception | None],
+) -> None:
     """Keep the first answers, with their points, cards and streaks, and fill in their results."""
-    kept = [answered(clicks[i].guild_id, clicks[i].user_id, v.question_id, v.pack_id, "daily", post.id,
-                     clicks[i].choice, v.correct, clicks[i].now, v.misconceptions) for i, post, v in fresh]
+    kept = [
+        answered(
+            clicks[i].guild_id,
+            clicks[i].user_id,
+            v.question_id,
+            v.pack_id,
+            "daily",
+            post.id,
+            clicks[i].choice,
+            v.correct,
+            clicks[i].now,
+            v.misconceptions,
+        )
+        for i, post, v in fresh
+    ]
     tx.add_answers(kept)
     zones = {g: tx.timezone(g) for g in {a.guild_id for a in kept}}
-    tx.add_new_points([(Award(a.guild_id, a.user_id, "daily", f"post:{post.id}", v.points, v.reason,
-                              pts.periods(a.at, zones[a.guild_id]), a.pack_id), a.stamp)
-                       for a, (_, post, v) in zip(kept, fresh)])
+    tx.add_new_points(
+        [
+            (
+                Award(
+                    a.guild_id,
+                    a.user_id,
+                    "daily",
+                    f"post:{post.id}",
+                    v.points,
+                    v.reason,
+                    pts.periods(a.at, zones[a.guild_id]),
+                    a.pack_id,
+                ),
+                a.stamp,
+            )
+            for a, (_, post, v) in zip(kept, fresh)
+        ]
+    )
     tx.save_cards(review_cards(tx, kept))
     by_guild: dict[int, list[int]] = defaultdict(list)
     for n, a in enumerate(kept):
@@ -149,8 +192,9 @@ def _record_fresh(tx: AnswerTx, clicks: list[Click], fresh: list[tuple[int, Post
         for n in ns:
             i, _, verdict = fresh[n]
             user_id = kept[n].user_id
-            results[i] = Recorded(True, verdict, clicks[i].choice, verdict.points, due.get(user_id, 0),
-                                  st.shown(runs.get(user_id), posts))
+            results[i] = Recorded(
+                True, verdict, clicks[i].choice, verdict.points, due.get(user_id, 0), st.shown(runs.get(user_id), posts)
+            )
 
 
 def review_cards(tx: AnswerTx, answers: Sequence[Answered]) -> list[ReviewedCard]:
@@ -177,8 +221,9 @@ def review_cards(tx: AnswerTx, answers: Sequence[Answered]) -> list[ReviewedCard
     return reviewed
 
 
-def _keep_streaks(tx: AnswerTx, guild_id: int,
-                  answers: list[tuple[int, str]]) -> tuple[dict[int, st.Run], list[tuple[str, bool]]]:
+def _keep_streaks(
+    tx: AnswerTx, guild_id: int, answers: list[tuple[int, str]]
+) -> tuple[dict[int, st.Run], list[tuple[str, bool]]]:
     """Extend each learner's run by the post they answered (user, slot); returns every run
     involved and the server's posts that count for streaks, to show the streaks."""
     posts = st.scheduled(tx.daily_posts(guild_id))

@@ -8,13 +8,11 @@ from datetime import datetime
 
 from bot.domain import points as pts
 from bot.domain import roleplay as engine
-from bot.domain.errors import UserError
+from bot.domain.errors import AlreadyActive, UserError
+from bot.domain.records import Award, Session
 from bot.packs.library import ContentLibrary
 from bot.packs.schema import Pack, Scenario
 from bot.store.guilds import GuildRepo
-from bot.domain.records import Award
-from bot.domain.errors import AlreadyActive
-from bot.domain.records import Session
 from bot.store.roleplay import ChallengeRepo, RoleplayRepo
 
 FIRST_COMPLETION_POINTS = 10
@@ -36,14 +34,15 @@ class Play:
 
 
 class RoleplayService:
-    def __init__(self, library: ContentLibrary, repo: RoleplayRepo, challenges: ChallengeRepo,
-                 guilds: GuildRepo) -> None:
+    def __init__(
+        self, library: ContentLibrary, repo: RoleplayRepo, challenges: ChallengeRepo, guilds: GuildRepo
+    ) -> None:
         self._library = library
         self._repo = repo
         self._challenges = challenges
         self._guilds = guilds
 
-    def scenarios(self, guild_id: int) -> list[tuple[Scenario, Pack]]:
+    def scenarios(self, guild_id: int | None) -> list[tuple[Scenario, Pack]]:
         return [(s, p.pack) for p in self._library.packs(guild_id) for s in p.pack.scenarios]
 
     def find_scenario(self, guild_id: int, scenario_id: str) -> tuple[Scenario, Pack]:
@@ -56,8 +55,9 @@ class RoleplayService:
         scenario, pack = self.find_scenario(session.guild_id, session.scenario_id)
         return Play(session, scenario, pack, engine.state_from_dict(session.state))
 
-    async def start(self, guild_id: int, user_id: int, scenario_id: str | None, now: datetime,
-                    challenge_id: int | None = None) -> Play:
+    async def start(
+        self, guild_id: int, user_id: int, scenario_id: str | None, now: datetime, challenge_id: int | None = None
+    ) -> Play:
         if scenario_id is None:
             options = self.scenarios(guild_id)
             if not options:
@@ -67,11 +67,14 @@ class RoleplayService:
             scenario, pack = self.find_scenario(guild_id, scenario_id)
         state = engine.start(scenario)
         try:
-            session = await self._repo.start(guild_id, user_id, scenario.id, pack.pack, engine.state_to_dict(state),
-                                            now, challenge_id)
+            session = await self._repo.start(
+                guild_id, user_id, scenario.id, pack.pack, engine.state_to_dict(state), now, challenge_id
+            )
         except AlreadyActive:
-            raise UserError("You already have a role-play under way: `/roleplay resume` to carry on, "
-                            "or `/roleplay quit` to drop it.") from None
+            raise UserError(
+                "You already have a role-play under way: `/roleplay resume` to carry on, "
+                "or `/roleplay quit` to drop it."
+            ) from None
         return Play(session, scenario, pack, state)
 
     async def resume(self, guild_id: int, user_id: int) -> Play:
@@ -123,10 +126,13 @@ class RoleplayService:
             report = engine.report(play.scenario, state, {})
             finished = (report.outcome, report.score, report.best_score)
             award = await self._award(play, report, now)
-        if not await self._repo.save_step(play.session.id, play.session.steps, engine.state_to_dict(state), now,
-                                         finished, award):
+        if not await self._repo.save_step(
+            play.session.id, play.session.steps, engine.state_to_dict(state), now, finished, award
+        ):
             raise UserError("That step has already been played. `/roleplay resume` shows where you are.")
         session = await self._repo.get(play.session.id)
+        if session is None:  # deleted (the learner's data) since the step was saved: as current() says
+            raise UserError("That role-play is not yours.")
         return Play(session, play.scenario, play.pack, state)
 
     async def _award(self, play: Play, report: engine.Report, now: datetime) -> Award:
@@ -135,9 +141,25 @@ class RoleplayService:
         s = play.session
         periods = pts.periods(now, (await self._guilds.get(s.guild_id)).timezone)
         if s.challenge_id is None:
-            return Award(s.guild_id, s.user_id, "roleplay", f"scenario:{play.scenario.id}", FIRST_COMPLETION_POINTS,
-                         f"first completion of role-play {play.scenario.id}", periods, s.pack_id)
+            return Award(
+                s.guild_id,
+                s.user_id,
+                "roleplay",
+                f"scenario:{play.scenario.id}",
+                FIRST_COMPLETION_POINTS,
+                f"first completion of role-play {play.scenario.id}",
+                periods,
+                s.pack_id,
+            )
         worth = await self._challenges.points(s.challenge_id) or 0
         earned = round(worth * report.score / report.best_score) if report.best_score else worth
-        return Award(s.guild_id, s.user_id, "challenge", f"post:{s.challenge_id}", earned,
-                     f"challenge attempt: {report.outcome}, {report.score}/{report.best_score}", periods, s.pack_id)
+        return Award(
+            s.guild_id,
+            s.user_id,
+            "challenge",
+            f"post:{s.challenge_id}",
+            earned,
+            f"challenge attempt: {report.outcome}, {report.score}/{report.best_score}",
+            periods,
+            s.pack_id,
+        )

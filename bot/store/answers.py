@@ -14,18 +14,18 @@ import sqlite3
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from datetime import datetime
 from functools import partial
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from bot.domain import streaks as st
 from bot.domain.records import Answered, Award, Post, ReviewedCard
 from bot.domain.timestamps import iso
 
-from .database import Database, chunks, insert_rows, marks
+from .database import Batch, Database, chunks, insert_rows, marks
 from .guilds import timezone_of
 from .points import add_new_points
 from .posts import get_post
 
-I = TypeVar("I")
+Item = TypeVar("Item")
 T = TypeVar("T")
 CardKey = tuple[int, int, str]  # guild, user, question
 
@@ -47,18 +47,25 @@ class AnswerTx:
         """The learners' answers to a post (JSON), for those who have answered."""
         out: dict[int, str] = {}
         for ids in chunks(list(users)):
-            out.update(self._c.execute(
-                f"SELECT user_id, choice FROM answers WHERE post_id = ? AND user_id IN ({marks(ids)})",
-                (post_id, *ids)))
+            out.update(
+                self._c.execute(
+                    f"SELECT user_id, choice FROM answers WHERE post_id = ? AND user_id IN ({marks(ids)})",
+                    (post_id, *ids),
+                )
+            )
         return out
 
     def cards(self, guild_id: int, question_id: str, users: Sequence[int]) -> dict[int, str]:
         """The learners' cards for one question (FSRS state as JSON), for those who have one."""
         out: dict[int, str] = {}
         for ids in chunks(list(users)):
-            out.update(self._c.execute(
-                f"SELECT user_id, card FROM cards WHERE guild_id = ? AND question_id = ? "
-                f"AND user_id IN ({marks(ids)})", (guild_id, question_id, *ids)))
+            out.update(
+                self._c.execute(
+                    f"SELECT user_id, card FROM cards WHERE guild_id = ? AND question_id = ? "
+                    f"AND user_id IN ({marks(ids)})",
+                    (guild_id, question_id, *ids),
+                )
+            )
         return out
 
     def due_counts(self, guild_id: int, users: Sequence[int], now: datetime) -> dict[int, int]:
@@ -74,9 +81,14 @@ class AnswerTx:
 
     def answered_slots(self, guild_id: int, user_id: int) -> set[str]:
         """The slots of the daily posts the learner has answered."""
-        return {r[0] for r in self._c.execute(
-            "SELECT p.slot FROM answers a JOIN posts p ON p.id = a.post_id "
-            "WHERE a.guild_id = ? AND a.user_id = ? AND p.kind = 'daily'", (guild_id, user_id))}
+        return {
+            r[0]
+            for r in self._c.execute(
+                "SELECT p.slot FROM answers a JOIN posts p ON p.id = a.post_id "
+                "WHERE a.guild_id = ? AND a.user_id = ? AND p.kind = 'daily'",
+                (guild_id, user_id),
+            )
+        }
 
     # -- writes --------------------------------------------------------------------------
     def add_answers(self, answers: Sequence[Answered]) -> None:
@@ -85,21 +97,36 @@ class AnswerTx:
             self._c,
             "INSERT INTO answers (guild_id, user_id, question_id, pack_id, source, post_id, choice, correct, "
             "answered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(a.guild_id, a.user_id, a.question_id, a.pack_id, a.source, a.post_id, a.choice, int(a.correct),
-              a.stamp) for a in answers])
+            [
+                (
+                    a.guild_id,
+                    a.user_id,
+                    a.question_id,
+                    a.pack_id,
+                    a.source,
+                    a.post_id,
+                    a.choice,
+                    int(a.correct),
+                    a.stamp,
+                )
+                for a in answers
+            ],
+        )
         insert_rows(
             self._c,
             "INSERT INTO misconceptions (guild_id, user_id, myth_id, first_seen, last_seen) VALUES (?, ?, ?, ?, ?) "
             "ON CONFLICT (guild_id, user_id, myth_id) DO UPDATE SET times = times + 1, "
             "last_seen = excluded.last_seen",
-            [(a.guild_id, a.user_id, m, a.stamp, a.stamp) for a in answers for m in a.misconceptions])
+            [(a.guild_id, a.user_id, m, a.stamp, a.stamp) for a in answers for m in a.misconceptions],
+        )
 
     def save_cards(self, cards: Iterable[ReviewedCard]) -> None:
         insert_rows(
             self._c,
             "INSERT INTO cards (guild_id, user_id, question_id, card, due) VALUES (?, ?, ?, ?, ?) "
             "ON CONFLICT (guild_id, user_id, question_id) DO UPDATE SET card = excluded.card, due = excluded.due",
-            [(k.guild_id, k.user_id, k.question_id, k.card, k.due) for k in cards])
+            [(k.guild_id, k.user_id, k.question_id, k.card, k.due) for k in cards],
+        )
 
     def save_runs(self, guild_id: int, runs: dict[int, st.Run]) -> None:
         insert_rows(
@@ -107,7 +134,8 @@ class AnswerTx:
             "INSERT INTO streaks (guild_id, user_id, last_slot, length, best) VALUES (?, ?, ?, ?, ?) "
             "ON CONFLICT (guild_id, user_id) DO UPDATE SET last_slot = excluded.last_slot, "
             "length = excluded.length, best = excluded.best",
-            [(guild_id, u, r.last_slot, r.length, r.best) for u, r in runs.items()])
+            [(guild_id, u, r.last_slot, r.length, r.best) for u, r in runs.items()],
+        )
 
     def add_new_points(self, stamped: list[tuple[Award, str]]) -> None:
         """Awards not given yet (the caller checked, in this transaction), each with its moment as stored."""
@@ -117,8 +145,13 @@ class AnswerTx:
 def _due_counts(c: sqlite3.Connection, guild_id: int, users: Sequence[int], now: datetime) -> dict[int, int]:
     out: dict[int, int] = {}
     for ids in chunks(list(users)):
-        out.update(c.execute(f"SELECT user_id, COUNT(*) FROM cards WHERE guild_id = ? AND user_id IN ({marks(ids)}) "
-                             f"AND due <= ? GROUP BY user_id", (guild_id, *ids, iso(now))))
+        out.update(
+            c.execute(
+                f"SELECT user_id, COUNT(*) FROM cards WHERE guild_id = ? AND user_id IN ({marks(ids)}) "
+                f"AND due <= ? GROUP BY user_id",
+                (guild_id, *ids, iso(now)),
+            )
+        )
     return out
 
 
@@ -126,32 +159,40 @@ def _runs(c: sqlite3.Connection, guild_id: int, users: Sequence[int]) -> dict[in
     out: dict[int, st.Run] = {}
     for ids in chunks(list(users)):
         for user_id, last_slot, length, best in c.execute(
-                f"SELECT user_id, last_slot, length, best FROM streaks WHERE guild_id = ? "
-                f"AND user_id IN ({marks(ids)})", (guild_id, *ids)):
+            f"SELECT user_id, last_slot, length, best FROM streaks WHERE guild_id = ? AND user_id IN ({marks(ids)})",
+            (guild_id, *ids),
+        ):
             out[user_id] = st.Run(last_slot, length, best)
     return out
 
 
 def _daily_posts(c: sqlite3.Connection, guild_id: int) -> list[tuple[str, bool]]:
-    return [(r[0], r[1] == "open") for r in c.execute(
-        "SELECT slot, status FROM posts WHERE guild_id = ? AND kind = 'daily' "
-        "AND status IN ('open', 'closed') ORDER BY slot", (guild_id,))]
+    return [
+        (r[0], r[1] == "open")
+        for r in c.execute(
+            "SELECT slot, status FROM posts WHERE guild_id = ? AND kind = 'daily' "
+            "AND status IN ('open', 'closed') ORDER BY slot",
+            (guild_id,),
+        )
+    ]
 
 
 class AnswerRepo:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    def batched(self, decide: Callable[[AnswerTx, list[I]], list[T]]) -> Callable[[I], Awaitable[T]]:
+    def batched(self, decide: Callable[[AnswerTx, list[Item]], list[T | Exception]]) -> Callable[[Item], Awaitable[T]]:
         """``record(item)`` for items decided together: the items queued at the same moment
         are handed to ``decide`` in one write, which returns one result per item (an
         exception for an item that cannot count, raised to that item's caller). Awaiting
         an item returns only after the commit."""
 
-        def batch(c: sqlite3.Connection, items: list[I]) -> list[T]:
+        def batch(c: sqlite3.Connection, items: list[Item]) -> list[T | Exception]:
             return decide(AnswerTx(c), items)
 
-        return partial(self._db.write_many, batch)
+        # write_many raises an item's exception to its caller rather than returning it, so
+        # what it returns is a T; its ``Batch`` type (results: list[T]) does not say so.
+        return partial(self._db.write_many, cast("Batch[Item, T]", batch))
 
     def write(self, fn: Callable[[AnswerTx], T]) -> Awaitable[T]:
         """Run ``fn`` in a write of its own; awaited, its result once committed."""
@@ -159,19 +200,28 @@ class AnswerRepo:
 
     async def post_choices(self, post_id: int) -> list[object]:
         """Every answer to a post (for the cohort tally), without who gave it."""
-        return await self._db.read(lambda c: [json.loads(r[0]) for r in c.execute(
-            "SELECT choice FROM answers WHERE post_id = ?", (post_id,))])
+        return await self._db.read(
+            lambda c: [json.loads(r[0]) for r in c.execute("SELECT choice FROM answers WHERE post_id = ?", (post_id,))]
+        )
 
     async def due_cards(self, guild_id: int, user_id: int, now: datetime) -> list[str]:
         """Question ids due for revision, most overdue first."""
-        return await self._db.read(lambda c: [r[0] for r in c.execute(
-            "SELECT question_id FROM cards WHERE guild_id = ? AND user_id = ? AND due <= ? ORDER BY due, question_id",
-            (guild_id, user_id, iso(now)))])
+        return await self._db.read(
+            lambda c: [
+                r[0]
+                for r in c.execute(
+                    "SELECT question_id FROM cards WHERE guild_id = ? AND user_id = ? AND due <= ? "
+                    "ORDER BY due, question_id",
+                    (guild_id, user_id, iso(now)),
+                )
+            ]
+        )
 
     async def next_due(self, guild_id: int, user_id: int) -> datetime | None:
         def q(c: sqlite3.Connection) -> datetime | None:
-            row = c.execute("SELECT MIN(due) FROM cards WHERE guild_id = ? AND user_id = ?",
-                            (guild_id, user_id)).fetchone()
+            row = c.execute(
+                "SELECT MIN(due) FROM cards WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
+            ).fetchone()
             return datetime.fromisoformat(row[0]) if row and row[0] else None
 
         return await self._db.read(q)

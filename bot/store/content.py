@@ -29,9 +29,13 @@ class ContentRepo:
         def w(c: sqlite3.Connection) -> int:
             version = c.execute(
                 "SELECT COALESCE(MAX(version), 0) + 1 FROM uploaded_packs WHERE guild_id = ? AND pack_id = ?",
-                (guild_id, pack_id)).fetchone()[0]
-            c.execute("INSERT INTO uploaded_packs (guild_id, pack_id, version, yaml_text, uploaded_by, uploaded_at) "
-                      "VALUES (?, ?, ?, ?, ?, ?)", (guild_id, pack_id, version, yaml_text, user_id, iso(now)))
+                (guild_id, pack_id),
+            ).fetchone()[0]
+            c.execute(
+                "INSERT INTO uploaded_packs (guild_id, pack_id, version, yaml_text, uploaded_by, uploaded_at) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (guild_id, pack_id, version, yaml_text, user_id, iso(now)),
+            )
             return version
 
         return await self.db.write(w)
@@ -42,16 +46,21 @@ class ContentRepo:
                 "SELECT guild_id, pack_id, version, yaml_text FROM uploaded_packs AS u "
                 "WHERE version = (SELECT MAX(version) FROM uploaded_packs "
                 "                 WHERE guild_id = u.guild_id AND pack_id = u.pack_id) "
-                "ORDER BY guild_id, pack_id").fetchall()
+                "ORDER BY guild_id, pack_id"
+            ).fetchall()
             return [StoredUpload(*row) for row in rows]
 
         return await self.db.read(q)
 
     async def disabled(self) -> list[tuple[int, str]]:
-        return await self.db.read(lambda c: [tuple(r) for r in c.execute(
-            "SELECT guild_id, pack_id FROM disabled_packs").fetchall()])
+        return await self.db.read(
+            lambda c: [tuple(r) for r in c.execute("SELECT guild_id, pack_id FROM disabled_packs").fetchall()]
+        )
 
     async def set_enabled(self, guild_id: int, pack_id: str, enabled: bool) -> None:
-        sql = ("DELETE FROM disabled_packs WHERE guild_id = ? AND pack_id = ?" if enabled else
-               "INSERT OR IGNORE INTO disabled_packs (guild_id, pack_id) VALUES (?, ?)")
+        sql = (
+            "DELETE FROM disabled_packs WHERE guild_id = ? AND pack_id = ?"
+            if enabled
+            else "INSERT OR IGNORE INTO disabled_packs (guild_id, pack_id) VALUES (?, ?)"
+        )
         await self.db.write(lambda c: c.execute(sql, (guild_id, pack_id)))

@@ -8,6 +8,7 @@ from bot.domain.records import DEFAULT_TIMEZONE, GuildSettings
 
 from .database import Database
 
+
 def timezone_of(c: sqlite3.Connection, guild_id: int) -> str:
     """The server's time zone, inside the caller's transaction."""
     row = c.execute("SELECT timezone FROM guild_settings WHERE guild_id = ?", (guild_id,)).fetchone()
@@ -20,23 +21,30 @@ class GuildRepo:
 
     async def get(self, guild_id: int) -> GuildSettings:
         def q(c: sqlite3.Connection) -> GuildSettings:
-            row = c.execute("SELECT tutor_role_id, timezone FROM guild_settings WHERE guild_id = ?",
-                            (guild_id,)).fetchone()
+            row = c.execute(
+                "SELECT tutor_role_id, timezone FROM guild_settings WHERE guild_id = ?", (guild_id,)
+            ).fetchone()
             return GuildSettings(guild_id, row[0], row[1]) if row else GuildSettings(guild_id)
 
         return await self.db.read(q)
 
     async def set_tutor_role(self, guild_id: int, role_id: int | None) -> None:
-        await self.db.write(lambda c: c.execute(
-            "INSERT INTO guild_settings (guild_id, tutor_role_id) VALUES (?, ?) "
-            "ON CONFLICT (guild_id) DO UPDATE SET tutor_role_id = excluded.tutor_role_id",
-            (guild_id, role_id)))
+        await self.db.write(
+            lambda c: c.execute(
+                "INSERT INTO guild_settings (guild_id, tutor_role_id) VALUES (?, ?) "
+                "ON CONFLICT (guild_id) DO UPDATE SET tutor_role_id = excluded.tutor_role_id",
+                (guild_id, role_id),
+            )
+        )
 
     async def set_timezone(self, guild_id: int, timezone: str) -> None:
-        await self.db.write(lambda c: c.execute(
-            "INSERT INTO guild_settings (guild_id, timezone) VALUES (?, ?) "
-            "ON CONFLICT (guild_id) DO UPDATE SET timezone = excluded.timezone",
-            (guild_id, timezone)))
+        await self.db.write(
+            lambda c: c.execute(
+                "INSERT INTO guild_settings (guild_id, timezone) VALUES (?, ?) "
+                "ON CONFLICT (guild_id) DO UPDATE SET timezone = excluded.timezone",
+                (guild_id, timezone),
+            )
+        )
 
 
 class MetaRepo:
@@ -51,6 +59,9 @@ class MetaRepo:
         return await self.db.read(q)
 
     async def put(self, key: str, value: str) -> None:
-        await self.db.write(lambda c: c.execute(
-            "INSERT INTO meta (key, value) VALUES (?, ?) "
-            "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (key, value)))
+        await self.db.write(
+            lambda c: c.execute(
+                "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+        )

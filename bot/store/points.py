@@ -18,7 +18,8 @@ def add_points(c: sqlite3.Connection, award: Award, now: datetime) -> bool:
     cur = c.execute(
         "INSERT OR IGNORE INTO points (guild_id, user_id, source, ref, points, reason, created_at, pack_id) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (award.guild_id, award.user_id, award.source, award.ref, award.points, award.reason, stamp, award.pack_id))
+        (award.guild_id, award.user_id, award.source, award.ref, award.points, award.reason, stamp, award.pack_id),
+    )
     if cur.rowcount == 0:
         return False
     _add_to_totals(c, [(award, stamp)])
@@ -33,7 +34,8 @@ def add_new_points(c: sqlite3.Connection, stamped: list[tuple[Award, str]]) -> N
         c,
         "INSERT INTO points (guild_id, user_id, source, ref, points, reason, created_at, pack_id) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        [(a.guild_id, a.user_id, a.source, a.ref, a.points, a.reason, stamp, a.pack_id) for a, stamp in stamped])
+        [(a.guild_id, a.user_id, a.source, a.ref, a.points, a.reason, stamp, a.pack_id) for a, stamp in stamped],
+    )
     _add_to_totals(c, stamped)
 
 
@@ -63,18 +65,25 @@ def _add_to_totals(c: sqlite3.Connection, awards: list[tuple[Award, str]]) -> No
         "INSERT INTO score_totals (guild_id, period, user_id, points, reached_at) VALUES (?, ?, ?, ?, ?) "
         "ON CONFLICT (guild_id, period, user_id) DO UPDATE SET points = points + excluded.points, "
         "reached_at = CASE WHEN excluded.points > 0 THEN excluded.reached_at ELSE reached_at END",
-        totals)
+        totals,
+    )
     insert_rows(
         c,
         "INSERT INTO score_counts (guild_id, period, points, learners) VALUES (?, ?, ?, ?) "
         "ON CONFLICT (guild_id, period, points) DO UPDATE SET learners = learners + excluded.learners",
-        moves)
+        moves,
+    )
 
 
 def _current_totals(c: sqlite3.Connection, guild_id: int, period: str, users: list[int]) -> dict[int, int]:
     """The learners' totals for one period (those who have one)."""
     out: dict[int, int] = {}
     for chunk in chunks(users):
-        out.update(c.execute(f"SELECT user_id, points FROM score_totals WHERE guild_id = ? AND period = ? "
-                             f"AND user_id IN ({marks(chunk)})", (guild_id, period, *chunk)))
+        out.update(
+            c.execute(
+                f"SELECT user_id, points FROM score_totals WHERE guild_id = ? AND period = ? "
+                f"AND user_id IN ({marks(chunk)})",
+                (guild_id, period, *chunk),
+            )
+        )
     return out

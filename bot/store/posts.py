@@ -11,9 +11,10 @@ from bot.domain.timestamps import iso
 
 from .database import Database
 
-
-_COLUMNS = ("id, guild_id, kind, slot, item_id, channel_id, message_id, status, attempts, retry_at, posted_at, "
-            "closes_at, shuffled")
+_COLUMNS = (
+    "id, guild_id, kind, slot, item_id, channel_id, message_id, status, attempts, retry_at, posted_at, "
+    "closes_at, shuffled"
+)
 
 
 def _dt(value: str | None) -> datetime | None:
@@ -21,8 +22,21 @@ def _dt(value: str | None) -> datetime | None:
 
 
 def row_to_post(row) -> Post:
-    return Post(row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8],
-                _dt(row[9]), _dt(row[10]), _dt(row[11]), bool(row[12]))
+    return Post(
+        row[0],
+        row[1],
+        row[2],
+        row[3],
+        row[4],
+        row[5],
+        row[6],
+        row[7],
+        row[8],
+        _dt(row[9]),
+        _dt(row[10]),
+        _dt(row[11]),
+        bool(row[12]),
+    )
 
 
 def get_post(c: sqlite3.Connection, post_id: int) -> Post | None:
@@ -41,30 +55,41 @@ class PostRepo:
 
     async def find(self, guild_id: int, kind: str, slot: str) -> Post | None:
         def q(c):
-            row = c.execute(f"SELECT {_COLUMNS} FROM posts WHERE guild_id = ? AND kind = ? AND slot = ?",
-                            (guild_id, kind, slot)).fetchone()
+            row = c.execute(
+                f"SELECT {_COLUMNS} FROM posts WHERE guild_id = ? AND kind = ? AND slot = ?", (guild_id, kind, slot)
+            ).fetchone()
             return row_to_post(row) if row else None
 
         return await self.db.read(q)
 
-    async def claim(self, guild_id: int, kind: str, slot: str, item_id: str, channel_id: int,
-                    now: datetime, closes_at: datetime | None = None) -> Post | None:
+    async def claim(
+        self,
+        guild_id: int,
+        kind: str,
+        slot: str,
+        item_id: str,
+        channel_id: int,
+        now: datetime,
+        closes_at: datetime | None = None,
+    ) -> Post | None:
         """Reserve the slot; None if it was already claimed (so it is never posted twice)."""
 
         def w(c):
             cur = c.execute(
                 "INSERT OR IGNORE INTO posts (guild_id, kind, slot, item_id, channel_id, created_at, closes_at, "
                 "shuffled) VALUES (?, ?, ?, ?, ?, ?, ?, 1)",
-                (guild_id, kind, slot, item_id, channel_id, iso(now),
-                 iso(closes_at) if closes_at else None))
+                (guild_id, kind, slot, item_id, channel_id, iso(now), iso(closes_at) if closes_at else None),
+            )
             return get_post(c, cur.lastrowid) if cur.rowcount else None
 
         return await self.db.write(w)
 
     async def next_manual_slot(self, guild_id: int, kind: str) -> str:
-        count = await self.db.read(lambda c: c.execute(
-            "SELECT COUNT(*) FROM posts WHERE guild_id = ? AND kind = ? AND slot LIKE 'manual:%'",
-            (guild_id, kind)).fetchone()[0])
+        count = await self.db.read(
+            lambda c: c.execute(
+                "SELECT COUNT(*) FROM posts WHERE guild_id = ? AND kind = ? AND slot LIKE 'manual:%'", (guild_id, kind)
+            ).fetchone()[0]
+        )
         return f"{MANUAL}{count + 1}"
 
     async def start_attempt(self, post_id: int) -> int:
@@ -76,34 +101,59 @@ class PostRepo:
 
         return await self.db.write(w)
 
-    async def mark_sent(self, post_id: int, message_id: int, now: datetime,
-                        closes_at: datetime | None = None) -> None:
-        await self.db.write(lambda c: c.execute(
-            "UPDATE posts SET status = 'open', message_id = ?, posted_at = ?, "
-            "closes_at = COALESCE(?, closes_at), retry_at = NULL WHERE id = ?",
-            (message_id, iso(now), iso(closes_at) if closes_at else None, post_id)))
+    async def mark_sent(self, post_id: int, message_id: int, now: datetime, closes_at: datetime | None = None) -> None:
+        await self.db.write(
+            lambda c: c.execute(
+                "UPDATE posts SET status = 'open', message_id = ?, posted_at = ?, "
+                "closes_at = COALESCE(?, closes_at), retry_at = NULL WHERE id = ?",
+                (message_id, iso(now), iso(closes_at) if closes_at else None, post_id),
+            )
+        )
 
     async def mark_retry(self, post_id: int, retry_at: datetime | None) -> None:
         """Try again at ``retry_at``; None gives up on the post."""
         status = "pending" if retry_at else "failed"
-        await self.db.write(lambda c: c.execute(
-            "UPDATE posts SET status = ?, retry_at = ? WHERE id = ?",
-            (status, iso(retry_at) if retry_at else None, post_id)))
+        await self.db.write(
+            lambda c: c.execute(
+                "UPDATE posts SET status = ?, retry_at = ? WHERE id = ?",
+                (status, iso(retry_at) if retry_at else None, post_id),
+            )
+        )
 
     async def pending(self, now: datetime) -> list[Post]:
-        return await self.db.read(lambda c: [row_to_post(r) for r in c.execute(
-            f"SELECT {_COLUMNS} FROM posts WHERE status = 'pending' AND (retry_at IS NULL OR retry_at <= ?) "
-            "ORDER BY id", (iso(now),))])
+        return await self.db.read(
+            lambda c: [
+                row_to_post(r)
+                for r in c.execute(
+                    f"SELECT {_COLUMNS} FROM posts WHERE status = 'pending' AND (retry_at IS NULL OR retry_at <= ?) "
+                    "ORDER BY id",
+                    (iso(now),),
+                )
+            ]
+        )
 
     async def open_posts(self, guild_id: int, kind: str) -> list[Post]:
-        return await self.db.read(lambda c: [row_to_post(r) for r in c.execute(
-            f"SELECT {_COLUMNS} FROM posts WHERE guild_id = ? AND kind = ? AND status = 'open' ORDER BY id",
-            (guild_id, kind))])
+        return await self.db.read(
+            lambda c: [
+                row_to_post(r)
+                for r in c.execute(
+                    f"SELECT {_COLUMNS} FROM posts WHERE guild_id = ? AND kind = ? AND status = 'open' ORDER BY id",
+                    (guild_id, kind),
+                )
+            ]
+        )
 
     async def due_to_close(self, now: datetime) -> list[Post]:
-        return await self.db.read(lambda c: [row_to_post(r) for r in c.execute(
-            f"SELECT {_COLUMNS} FROM posts WHERE status = 'open' AND closes_at IS NOT NULL AND closes_at <= ? "
-            "ORDER BY id", (iso(now),))])
+        return await self.db.read(
+            lambda c: [
+                row_to_post(r)
+                for r in c.execute(
+                    f"SELECT {_COLUMNS} FROM posts WHERE status = 'open' AND closes_at IS NOT NULL AND closes_at <= ? "
+                    "ORDER BY id",
+                    (iso(now),),
+                )
+            ]
+        )
 
     async def next_event(self) -> datetime | None:
         """The earliest retry of a pending post or close of an open one."""
@@ -111,22 +161,39 @@ class PostRepo:
         def q(c):
             row = c.execute(
                 "SELECT MIN(t) FROM (SELECT MIN(retry_at) AS t FROM posts WHERE status = 'pending' "
-                "UNION ALL SELECT MIN(closes_at) FROM posts WHERE status = 'open')").fetchone()
+                "UNION ALL SELECT MIN(closes_at) FROM posts WHERE status = 'open')"
+            ).fetchone()
             return datetime.fromisoformat(row[0]) if row and row[0] else None
 
         return await self.db.read(q)
 
     async def close(self, post_id: int, now: datetime) -> bool:
         """Mark the post closed; False if it was closed already."""
-        return await self.db.write(lambda c: c.execute(
-            "UPDATE posts SET status = 'closed', closed_at = ? WHERE id = ? AND status = 'open'",
-            (iso(now), post_id)).rowcount == 1)
+        return await self.db.write(
+            lambda c: (
+                c.execute(
+                    "UPDATE posts SET status = 'closed', closed_at = ? WHERE id = ? AND status = 'open'",
+                    (iso(now), post_id),
+                ).rowcount
+                == 1
+            )
+        )
 
     async def ids_of_kind(self, guild_id: int, kind: str) -> list[int]:
-        return await self.db.read(lambda c: [r[0] for r in c.execute(
-            "SELECT id FROM posts WHERE guild_id = ? AND kind = ? ORDER BY id", (guild_id, kind))])
+        return await self.db.read(
+            lambda c: [
+                r[0]
+                for r in c.execute("SELECT id FROM posts WHERE guild_id = ? AND kind = ? ORDER BY id", (guild_id, kind))
+            ]
+        )
 
     async def item_history(self, guild_id: int, kind: str) -> list[str]:
         """The items posted in the server, oldest first."""
-        return await self.db.read(lambda c: [r[0] for r in c.execute(
-            "SELECT item_id FROM posts WHERE guild_id = ? AND kind = ? ORDER BY id", (guild_id, kind))])
+        return await self.db.read(
+            lambda c: [
+                r[0]
+                for r in c.execute(
+                    "SELECT item_id FROM posts WHERE guild_id = ? AND kind = ? ORDER BY id", (guild_id, kind)
+                )
+            ]
+        )

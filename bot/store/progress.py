@@ -53,9 +53,14 @@ def _bounds(start: datetime | None, end: datetime | None) -> tuple[str, str]:
 
 
 def _answers(c: sqlite3.Connection, where: str, args: tuple) -> list[AnswerRow]:
-    return [AnswerRow(r[0], r[1], r[2], json.loads(r[3]), bool(r[4]), datetime.fromisoformat(r[5])) for r in c.execute(
-        "SELECT user_id, question_id, pack_id, choice, correct, answered_at FROM answers "
-        f"WHERE {where} ORDER BY answered_at, id", args)]
+    return [
+        AnswerRow(r[0], r[1], r[2], json.loads(r[3]), bool(r[4]), datetime.fromisoformat(r[5]))
+        for r in c.execute(
+            "SELECT user_id, question_id, pack_id, choice, correct, answered_at FROM answers "
+            f"WHERE {where} ORDER BY answered_at, id",
+            args,
+        )
+    ]
 
 
 def export_user(c: sqlite3.Connection, user_id: int) -> dict[str, list[dict]]:
@@ -71,27 +76,35 @@ def export_user(c: sqlite3.Connection, user_id: int) -> dict[str, list[dict]]:
 def delete_user(c: sqlite3.Connection, user_id: int) -> dict[str, int]:
     """Delete every row about the learner, in the caller's transaction; rows deleted per table."""
     _leave_score_counts(c, user_id)
-    return {table: c.execute(f"DELETE FROM {table} WHERE {column} = ?", (user_id,)).rowcount
-            for table, column in USER_DATA}
+    return {
+        table: c.execute(f"DELETE FROM {table} WHERE {column} = ?", (user_id,)).rowcount for table, column in USER_DATA
+    }
 
 
 def _leave_score_counts(c: sqlite3.Connection, user_id: int) -> None:
     """Take the learner's totals out of the score_counts buckets (how many learners hold
     each score; awards move learners between them in bot/store/points.py), before the
     totals are deleted. Nothing else keeps the counts: no trigger (migration 0012)."""
-    held = c.execute("SELECT guild_id, period, points FROM score_totals WHERE user_id = ? AND points > 0",
-                     (user_id,)).fetchall()  # one row per (guild, period): one learner each
-    c.executemany("UPDATE score_counts SET learners = learners - 1 WHERE guild_id = ? AND period = ? AND points = ?",
-                  held)
+    held = c.execute(
+        "SELECT guild_id, period, points FROM score_totals WHERE user_id = ? AND points > 0", (user_id,)
+    ).fetchall()  # one row per (guild, period): one learner each
+    c.executemany(
+        "UPDATE score_counts SET learners = learners - 1 WHERE guild_id = ? AND period = ? AND points = ?", held
+    )
 
 
 def _hidden_totals(c: sqlite3.Connection, guild_id: int, period: str) -> dict[int, tuple[int, str, int]]:
     """Learners who left the leaderboards but have points in the period: (points, reached at, user).
     CROSS JOIN keeps the (short) hidden list as the outer loop."""
-    return {r[2]: (r[0], r[1], r[2]) for r in c.execute(
-        "SELECT s.points, s.reached_at, s.user_id FROM leaderboard_hidden h CROSS JOIN score_totals s "
-        "ON s.guild_id = h.guild_id AND s.period = ? AND s.user_id = h.user_id "
-        "WHERE h.guild_id = ? AND s.points > 0", (period, guild_id))}
+    return {
+        r[2]: (r[0], r[1], r[2])
+        for r in c.execute(
+            "SELECT s.points, s.reached_at, s.user_id FROM leaderboard_hidden h CROSS JOIN score_totals s "
+            "ON s.guild_id = h.guild_id AND s.period = ? AND s.user_id = h.user_id "
+            "WHERE h.guild_id = ? AND s.points > 0",
+            (period, guild_id),
+        )
+    }
 
 
 class ProgressRepo:
@@ -100,17 +113,24 @@ class ProgressRepo:
 
     # -- leaving the leaderboards --------------------------------------------------------
     async def set_hidden(self, guild_id: int, user_id: int, hidden: bool) -> None:
-        sql = ("INSERT OR IGNORE INTO leaderboard_hidden (guild_id, user_id) VALUES (?, ?)" if hidden else
-               "DELETE FROM leaderboard_hidden WHERE guild_id = ? AND user_id = ?")
+        sql = (
+            "INSERT OR IGNORE INTO leaderboard_hidden (guild_id, user_id) VALUES (?, ?)"
+            if hidden
+            else "DELETE FROM leaderboard_hidden WHERE guild_id = ? AND user_id = ?"
+        )
         await self.db.write(lambda c: c.execute(sql, (guild_id, user_id)))
 
     async def hidden(self, guild_id: int) -> set[int]:
-        return await self.db.read(lambda c: {r[0] for r in c.execute(
-            "SELECT user_id FROM leaderboard_hidden WHERE guild_id = ?", (guild_id,))})
+        return await self.db.read(
+            lambda c: {
+                r[0] for r in c.execute("SELECT user_id FROM leaderboard_hidden WHERE guild_id = ?", (guild_id,))
+            }
+        )
 
     # -- leaderboards --------------------------------------------------------------------
-    async def ranked(self, guild_id: int, period: str, caller_id: int | None,
-                     top: int) -> tuple[list[tuple[int, int, int, datetime]], tuple[int, int, int, datetime] | None, int]:
+    async def ranked(
+        self, guild_id: int, period: str, caller_id: int | None, top: int
+    ) -> tuple[list[tuple[int, int, int, datetime]], tuple[int, int, int, datetime] | None, int]:
         """A board straight from the maintained totals and their index: the first ``top``
         visible learners as (rank, user, points, reached at), the caller's row, and how
         many are on the board. Order: points, then who reached them first, then user id."""
@@ -118,34 +138,47 @@ class ProgressRepo:
         def q(c):
             period_rows = "FROM score_totals WHERE guild_id = ? AND period = ? AND points > 0"
             args = (guild_id, period)
-            rows = c.execute(f"SELECT user_id, points, reached_at {period_rows} AND user_id NOT IN "
-                             "(SELECT user_id FROM leaderboard_hidden WHERE guild_id = ?) "
-                             "ORDER BY points DESC, reached_at, user_id LIMIT ?", (*args, guild_id, top)).fetchall()
+            rows = c.execute(
+                f"SELECT user_id, points, reached_at {period_rows} AND user_id NOT IN "
+                "(SELECT user_id FROM leaderboard_hidden WHERE guild_id = ?) "
+                "ORDER BY points DESC, reached_at, user_id LIMIT ?",
+                (*args, guild_id, top),
+            ).fetchall()
             best = [(i, r[0], r[1], _when(r[2])) for i, r in enumerate(rows, start=1)]
             # The board's size and the learners above the caller come from score_counts
             # (one row per distinct score); ties at the caller's score from the rank index.
             # The few hidden learners are counted separately and taken off.
             hidden = _hidden_totals(c, guild_id, period)
-            size = c.execute("SELECT COALESCE(SUM(learners), 0) FROM score_counts WHERE guild_id = ? AND period = ?",
-                             args).fetchone()[0] - len(hidden)
-            mine = c.execute(f"SELECT points, reached_at {period_rows} AND user_id = ?",
-                             (*args, caller_id)).fetchone() if caller_id is not None else None
+            size = c.execute(
+                "SELECT COALESCE(SUM(learners), 0) FROM score_counts WHERE guild_id = ? AND period = ?", args
+            ).fetchone()[0] - len(hidden)
+            mine = (
+                c.execute(f"SELECT points, reached_at {period_rows} AND user_id = ?", (*args, caller_id)).fetchone()
+                if caller_id is not None
+                else None
+            )
             me = None
             if mine and caller_id not in hidden:
                 points, reached = mine
-                above = c.execute("SELECT COALESCE(SUM(learners), 0) FROM score_counts WHERE guild_id = ? "
-                                  "AND period = ? AND points > ?", (*args, points)).fetchone()[0]
-                tied = c.execute("SELECT COUNT(*) FROM score_totals WHERE guild_id = ? AND period = ? AND points = ? "
-                                 "AND (reached_at, user_id) < (?, ?)", (*args, points, reached, caller_id)).fetchone()[0]
+                above = c.execute(
+                    "SELECT COALESCE(SUM(learners), 0) FROM score_counts WHERE guild_id = ? "
+                    "AND period = ? AND points > ?",
+                    (*args, points),
+                ).fetchone()[0]
+                tied = c.execute(
+                    "SELECT COUNT(*) FROM score_totals WHERE guild_id = ? AND period = ? AND points = ? "
+                    "AND (reached_at, user_id) < (?, ?)",
+                    (*args, points, reached, caller_id),
+                ).fetchone()[0]
                 hidden_ahead = sum(1 for h in hidden.values() if (-h[0], h[1], h[2]) < (-points, reached, caller_id))
                 me = (above + tied - hidden_ahead + 1, caller_id, points, _when(reached))
             return best, me, size
 
         return await self.db.read(q)
 
-    async def pack_ranked(self, guild_id: int, pack_id: str, start: datetime | None, end: datetime | None,
-                          caller_id: int | None, top: int
-                          ) -> tuple[list[tuple[int, int, int, datetime]], tuple[int, int, int, datetime] | None, int, int]:
+    async def pack_ranked(
+        self, guild_id: int, pack_id: str, start: datetime | None, end: datetime | None, caller_id: int | None, top: int
+    ) -> tuple[list[tuple[int, int, int, datetime]], tuple[int, int, int, datetime] | None, int, int]:
         """One pack's board for the period, summed from that pack's awards, in the order of
         ``ranked``: the first ``top`` visible learners as (rank, user, points, reached at),
         the caller's row, how many are on the board, and the caller's own points (counted
@@ -168,7 +201,8 @@ class ProgressRepo:
                 "  SUM(shown) OVER () AS size FROM marked"
                 ") SELECT shown, place, user_id, points, reached_at, size FROM board "
                 "WHERE (shown AND place <= ?) OR user_id = ?",
-                (guild_id, pack_id, lo, hi, guild_id, top, caller_id)).fetchall()
+                (guild_id, pack_id, lo, hi, guild_id, top, caller_id),
+            ).fetchall()
 
         rows = await self.db.read(q)
         board = sorted((r[1], r[2], r[3], _when(r[4])) for r in rows if r[0])
@@ -178,9 +212,16 @@ class ProgressRepo:
 
     async def user_totals(self, guild_id: int, user_id: int, periods: tuple[str, ...]) -> dict[str, int]:
         marks = ", ".join("?" * len(periods))
-        return await self.db.read(lambda c: {r[0]: r[1] for r in c.execute(
-            f"SELECT period, points FROM score_totals WHERE guild_id = ? AND user_id = ? AND period IN ({marks})",
-            (guild_id, user_id, *periods))})
+        return await self.db.read(
+            lambda c: {
+                r[0]: r[1]
+                for r in c.execute(
+                    "SELECT period, points FROM score_totals WHERE guild_id = ? AND user_id = ? "
+                    f"AND period IN ({marks})",
+                    (guild_id, user_id, *periods),
+                )
+            }
+        )
 
     # -- answers and activity ------------------------------------------------------------
     async def user_answers(self, guild_id: int, user_id: int) -> list[AnswerRow]:
@@ -192,12 +233,19 @@ class ProgressRepo:
 
     async def last_activity(self, guild_id: int) -> dict[int, datetime]:
         """Each learner's latest answer, myth answer or award in the server."""
-        return await self.db.read(lambda c: {r[0]: datetime.fromisoformat(r[1]) for r in c.execute(
-            "SELECT user_id, MAX(at) FROM ("
-            " SELECT user_id, answered_at AS at FROM answers WHERE guild_id = ?"
-            " UNION ALL SELECT user_id, answered_at FROM myth_answers WHERE guild_id = ?"
-            " UNION ALL SELECT user_id, created_at FROM points WHERE guild_id = ?"
-            ") GROUP BY user_id", (guild_id, guild_id, guild_id))})
+        return await self.db.read(
+            lambda c: {
+                r[0]: datetime.fromisoformat(r[1])
+                for r in c.execute(
+                    "SELECT user_id, MAX(at) FROM ("
+                    " SELECT user_id, answered_at AS at FROM answers WHERE guild_id = ?"
+                    " UNION ALL SELECT user_id, answered_at FROM myth_answers WHERE guild_id = ?"
+                    " UNION ALL SELECT user_id, created_at FROM points WHERE guild_id = ?"
+                    ") GROUP BY user_id",
+                    (guild_id, guild_id, guild_id),
+                )
+            }
+        )
 
     # -- each learner's data -------------------------------------------------------------
     async def export_user(self, user_id: int) -> dict[str, list[dict]]:

@@ -13,7 +13,6 @@ from bot.domain.timestamps import iso
 from .database import Database
 from .points import add_points
 
-
 _COLUMNS = "id, guild_id, user_id, scenario_id, pack_id, challenge_id, state, steps, status, outcome, score, best_score"
 
 
@@ -35,29 +34,46 @@ class RoleplayRepo:
 
     async def active(self, guild_id: int, user_id: int) -> Session | None:
         def q(c):
-            r = c.execute(f"SELECT {_COLUMNS} FROM roleplay_sessions WHERE guild_id = ? AND user_id = ? "
-                          "AND status = 'active'", (guild_id, user_id)).fetchone()
+            r = c.execute(
+                f"SELECT {_COLUMNS} FROM roleplay_sessions WHERE guild_id = ? AND user_id = ? AND status = 'active'",
+                (guild_id, user_id),
+            ).fetchone()
             return _session(r) if r else None
 
         return await self.db.read(q)
 
-    async def start(self, guild_id: int, user_id: int, scenario_id: str, pack_id: str, state: dict,
-                    now: datetime, challenge_id: int | None = None) -> Session:
+    async def start(
+        self,
+        guild_id: int,
+        user_id: int,
+        scenario_id: str,
+        pack_id: str,
+        state: dict,
+        now: datetime,
+        challenge_id: int | None = None,
+    ) -> Session:
         def w(c):
             try:
                 cur = c.execute(
                     "INSERT INTO roleplay_sessions (guild_id, user_id, scenario_id, pack_id, challenge_id, state, "
                     "started_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    (guild_id, user_id, scenario_id, pack_id, challenge_id, json.dumps(state), iso(now),
-                     iso(now)))
+                    (guild_id, user_id, scenario_id, pack_id, challenge_id, json.dumps(state), iso(now), iso(now)),
+                )
             except sqlite3.IntegrityError as exc:
                 raise AlreadyActive(str(exc)) from None
             return _get(c, cur.lastrowid)
 
         return await self.db.write(w)
 
-    async def save_step(self, session_id: int, expected_steps: int, state: dict, now: datetime,
-                        finished: tuple[str, int, int] | None = None, award: Award | None = None) -> bool:
+    async def save_step(
+        self,
+        session_id: int,
+        expected_steps: int,
+        state: dict,
+        now: datetime,
+        finished: tuple[str, int, int] | None = None,
+        award: Award | None = None,
+    ) -> bool:
         """Save the state after a step; False if the session moved on meanwhile (a double click).
         ``finished``: (outcome, score, best score) when this step ended the role-play."""
 
@@ -66,7 +82,8 @@ class RoleplayRepo:
             cur = c.execute(
                 "UPDATE roleplay_sessions SET state = ?, steps = steps + 1, updated_at = ?, status = ?, "
                 "outcome = ?, score = ?, best_score = ? WHERE id = ? AND steps = ? AND status = 'active'",
-                (json.dumps(state), iso(now), status, outcome, score, best, session_id, expected_steps))
+                (json.dumps(state), iso(now), status, outcome, score, best, session_id, expected_steps),
+            )
             if cur.rowcount != 1:
                 return False
             if award is not None:
@@ -76,15 +93,26 @@ class RoleplayRepo:
         return await self.db.write(w)
 
     async def quit(self, guild_id: int, user_id: int, now: datetime) -> bool:
-        return await self.db.write(lambda c: c.execute(
-            "UPDATE roleplay_sessions SET status = 'quit', updated_at = ? WHERE guild_id = ? AND user_id = ? "
-            "AND status = 'active' AND challenge_id IS NULL", (iso(now), guild_id, user_id)).rowcount == 1)
+        return await self.db.write(
+            lambda c: (
+                c.execute(
+                    "UPDATE roleplay_sessions SET status = 'quit', updated_at = ? WHERE guild_id = ? AND user_id = ? "
+                    "AND status = 'active' AND challenge_id IS NULL",
+                    (iso(now), guild_id, user_id),
+                ).rowcount
+                == 1
+            )
+        )
 
     async def completed(self, guild_id: int, user_id: int) -> int:
         """Distinct scenarios this learner has finished."""
-        return await self.db.read(lambda c: c.execute(
-            "SELECT COUNT(DISTINCT scenario_id) FROM roleplay_sessions WHERE guild_id = ? AND user_id = ? "
-            "AND status = 'finished'", (guild_id, user_id)).fetchone()[0])
+        return await self.db.read(
+            lambda c: c.execute(
+                "SELECT COUNT(DISTINCT scenario_id) FROM roleplay_sessions WHERE guild_id = ? AND user_id = ? "
+                "AND status = 'finished'",
+                (guild_id, user_id),
+            ).fetchone()[0]
+        )
 
 
 class ChallengeRepo:
@@ -92,8 +120,9 @@ class ChallengeRepo:
         self.db = db
 
     async def create(self, post_id: int, points: int) -> None:
-        await self.db.write(lambda c: c.execute("INSERT INTO challenges (post_id, points) VALUES (?, ?)",
-                                                (post_id, points)))
+        await self.db.write(
+            lambda c: c.execute("INSERT INTO challenges (post_id, points) VALUES (?, ?)", (post_id, points))
+        )
 
     async def points(self, post_id: int) -> int | None:
         def q(c):
@@ -104,38 +133,64 @@ class ChallengeRepo:
 
     async def attempt(self, post_id: int, user_id: int) -> Session | None:
         def q(c):
-            r = c.execute(f"SELECT {_COLUMNS} FROM roleplay_sessions WHERE challenge_id = ? AND user_id = ?",
-                          (post_id, user_id)).fetchone()
+            r = c.execute(
+                f"SELECT {_COLUMNS} FROM roleplay_sessions WHERE challenge_id = ? AND user_id = ?", (post_id, user_id)
+            ).fetchone()
             return _session(r) if r else None
 
         return await self.db.read(q)
 
     async def attempts(self, post_id: int) -> list[Session]:
-        return await self.db.read(lambda c: [_session(r) for r in c.execute(
-            f"SELECT {_COLUMNS} FROM roleplay_sessions WHERE challenge_id = ? ORDER BY id", (post_id,))])
+        return await self.db.read(
+            lambda c: [
+                _session(r)
+                for r in c.execute(
+                    f"SELECT {_COLUMNS} FROM roleplay_sessions WHERE challenge_id = ? ORDER BY id", (post_id,)
+                )
+            ]
+        )
 
-    async def reflect(self, session_id: int, guild_id: int, user_id: int, star: tuple[str, str, str, str],
-                      now: datetime) -> bool:
+    async def reflect(
+        self, session_id: int, guild_id: int, user_id: int, star: tuple[str, str, str, str], now: datetime
+    ) -> bool:
         """Keep the learner's STAR reflection; False if they already sent one."""
-        return await self.db.write(lambda c: c.execute(
-            "INSERT OR IGNORE INTO reflections (session_id, guild_id, user_id, situation, task, action, result, "
-            "submitted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (session_id, guild_id, user_id, *star, iso(now))).rowcount == 1)
+        return await self.db.write(
+            lambda c: (
+                c.execute(
+                    "INSERT OR IGNORE INTO reflections (session_id, guild_id, user_id, situation, task, action, "
+                    "result, submitted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (session_id, guild_id, user_id, *star, iso(now)),
+                ).rowcount
+                == 1
+            )
+        )
 
     async def reflections(self, post_id: int) -> dict[int, Reflection]:
         """Reflections on a challenge's attempts, by session id."""
-        return await self.db.read(lambda c: {r[0]: Reflection(*r) for r in c.execute(
-            "SELECT r.session_id, r.user_id, r.situation, r.task, r.action, r.result, r.status, r.feedback, r.bonus "
-            "FROM reflections r JOIN roleplay_sessions s ON s.id = r.session_id WHERE s.challenge_id = ?",
-            (post_id,))})
+        return await self.db.read(
+            lambda c: {
+                r[0]: Reflection(*r)
+                for r in c.execute(
+                    "SELECT r.session_id, r.user_id, r.situation, r.task, r.action, r.result, r.status, r.feedback, "
+                    "r.bonus "
+                    "FROM reflections r JOIN roleplay_sessions s ON s.id = r.session_id WHERE s.challenge_id = ?",
+                    (post_id,),
+                )
+            }
+        )
 
-    async def mark(self, session_id: int, status: str, feedback: str, bonus: int, tutor_id: int, now: datetime,
-                   award: Award | None) -> bool:
+    async def mark(
+        self, session_id: int, status: str, feedback: str, bonus: int, tutor_id: int, now: datetime, award: Award | None
+    ) -> bool:
         def w(c):
-            changed = c.execute(
-                "UPDATE reflections SET status = ?, feedback = ?, bonus = ?, marked_by = ?, marked_at = ? "
-                "WHERE session_id = ? AND status != 'accepted'",
-                (status, feedback, bonus, tutor_id, iso(now), session_id)).rowcount == 1
+            changed = (
+                c.execute(
+                    "UPDATE reflections SET status = ?, feedback = ?, bonus = ?, marked_by = ?, marked_at = ? "
+                    "WHERE session_id = ? AND status != 'accepted'",
+                    (status, feedback, bonus, tutor_id, iso(now), session_id),
+                ).rowcount
+                == 1
+            )
             if changed and award is not None:
                 add_points(c, award, now)
             return changed

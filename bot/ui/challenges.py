@@ -9,23 +9,35 @@ from __future__ import annotations
 
 import discord
 
+from bot.domain.records import Post
 from bot.packs.schema import Scenario
 from bot.services.challenges import Attempt, Summary
-from bot.domain.records import Post
-from bot.ui.roleplay import OUTCOME_TEXT
 from bot.ui.handlers import RunsChallenges, handler
+from bot.ui.roleplay import OUTCOME_TEXT, choice_text
 
 COLOUR = discord.Colour.dark_gold()
 
 
 def post_embed(scenario: Scenario, post: Post, points: int) -> discord.Embed:
-    embed = discord.Embed(title=f"Challenge: {scenario.title}"[:256], colour=COLOUR,
-                          description=f"*{scenario.setting}* · {scenario.customer.situation}"[:4096])
-    embed.add_field(name="Deadline", value=discord.utils.format_dt(post.closes_at, "F") + " (" +
-                    discord.utils.format_dt(post.closes_at, "R") + ")", inline=False)
-    embed.add_field(name="How it works", value=(
-        f"Click **Attempt** to play privately. Your first attempt counts, for up to {points} points. "
-        "Afterwards you can add a STAR reflection for your tutor to mark."), inline=False)
+    assert post.closes_at is not None  # a challenge is always claimed with its deadline (ChallengeService.create)
+    embed = discord.Embed(
+        title=f"Challenge: {scenario.title}"[:256],
+        colour=COLOUR,
+        description=f"*{scenario.setting}* · {scenario.customer.situation}"[:4096],
+    )
+    embed.add_field(
+        name="Deadline",
+        value=discord.utils.format_dt(post.closes_at, "F") + " (" + discord.utils.format_dt(post.closes_at, "R") + ")",
+        inline=False,
+    )
+    embed.add_field(
+        name="How it works",
+        value=(
+            f"Click **Attempt** to play privately. Your first attempt counts, for up to {points} points. "
+            "Afterwards you can add a STAR reflection for your tutor to mark."
+        ),
+        inline=False,
+    )
     return embed
 
 
@@ -36,32 +48,46 @@ def post_view(post_id: int) -> discord.ui.View:
 
 
 def summary_embed(s: Summary) -> discord.Embed:
-    embed = discord.Embed(title=f"Challenge closed: {s.scenario.title}"[:256], colour=discord.Colour.dark_grey(),
-                          description=f"{s.attempts} attempt(s), {s.finished} finished.")
-    outcomes = "\n".join(f"{OUTCOME_TEXT.get(k, k)}: {n}" for k, n in sorted(s.outcomes.items())) or "No finished attempts."
+    embed = discord.Embed(
+        title=f"Challenge closed: {s.scenario.title}"[:256],
+        colour=discord.Colour.dark_grey(),
+        description=f"{s.attempts} attempt(s), {s.finished} finished.",
+    )
+    outcomes = (
+        "\n".join(f"{OUTCOME_TEXT.get(k, k)}: {n}" for k, n in sorted(s.outcomes.items())) or "No finished attempts."
+    )
     embed.add_field(name="Outcomes", value=outcomes, inline=False)
-    embed.add_field(name="Cohort average per criterion", value="\n".join(
-        f"**{cid}** {avg:.1f}/{most} · {text}"[:200] for cid, text, avg, most in s.criteria)[:1024] or "—",
-        inline=False)
+    embed.add_field(
+        name="Cohort average per criterion",
+        value="\n".join(f"**{cid}** {avg:.1f}/{most} · {text}"[:200] for cid, text, avg, most in s.criteria)[:1024]
+        or "—",
+        inline=False,
+    )
     best = []
     for node_id, choice in s.best_moves:
         node = s.scenario.nodes[node_id]
-        best.append("• a reply covering the whole rubric" if choice is None else f"• {node.choices[choice].text[:150]}")
+        best.append("• a reply covering the whole rubric" if choice is None else f"• {choice_text(node, choice)[:150]}")
     embed.add_field(name="The best path", value="\n".join(best)[:1024], inline=False)
     return embed
 
 
 def results_embed(scenario: Scenario, post: Post, attempts: list[Attempt]) -> discord.Embed:
-    embed = discord.Embed(title=f"Results: {scenario.title} (challenge {post.id})"[:256], colour=COLOUR,
-                          description=f"{len(attempts)} attempt(s). Mark a reflection with `/challenge mark`.")
+    embed = discord.Embed(
+        title=f"Results: {scenario.title} (challenge {post.id})"[:256],
+        colour=COLOUR,
+        description=f"{len(attempts)} attempt(s). Mark a reflection with `/challenge mark`.",
+    )
     for a in attempts[:25]:
         s = a.session
-        head = f"{OUTCOME_TEXT.get(s.outcome, 'in progress')} · {s.score if s.score is not None else '–'}/{s.best_score or '–'}"
+        outcome = "in progress" if s.outcome is None else OUTCOME_TEXT.get(s.outcome, "in progress")
+        head = f"{outcome} · {s.score if s.score is not None else '–'}/{s.best_score or '–'}"
         credit = ", ".join(f"{k} {v}" for k, v in sorted(s.state.get("credit", {}).items())) or "no credit yet"
         lines = [f"<@{s.user_id}> · {head}", f"Criteria: {credit}"]
         r = a.reflection
         if r:
-            lines.append(f"Reflection ({r.status}): **S** {r.situation} **T** {r.task} **A** {r.action} **R** {r.result}")
+            lines.append(
+                f"Reflection ({r.status}): **S** {r.situation} **T** {r.task} **A** {r.action} **R** {r.result}"
+            )
             if r.feedback:
                 lines.append(f"Feedback: {r.feedback}")
         embed.add_field(name=f"Attempt {s.id}", value="\n".join(lines)[:1024], inline=False)
@@ -74,8 +100,11 @@ def _cog(interaction: discord.Interaction) -> RunsChallenges:
 
 class AttemptButton(discord.ui.DynamicItem[discord.ui.Button], template=r"rb:chal:(?P<post>\d{1,19})"):
     def __init__(self, post_id: int) -> None:
-        super().__init__(discord.ui.Button(label="Attempt", emoji="🎭", style=discord.ButtonStyle.success,
-                                           custom_id=f"rb:chal:{post_id}"))
+        super().__init__(
+            discord.ui.Button(
+                label="Attempt", emoji="🎭", style=discord.ButtonStyle.success, custom_id=f"rb:chal:{post_id}"
+            )
+        )
         self.post_id = post_id
 
     @classmethod
@@ -88,8 +117,14 @@ class AttemptButton(discord.ui.DynamicItem[discord.ui.Button], template=r"rb:cha
 
 class ReflectButton(discord.ui.DynamicItem[discord.ui.Button], template=r"rb:refl:(?P<sid>\d{1,19})"):
     def __init__(self, session_id: int) -> None:
-        super().__init__(discord.ui.Button(label="Add a STAR reflection", emoji="📝",
-                                           style=discord.ButtonStyle.primary, custom_id=f"rb:refl:{session_id}"))
+        super().__init__(
+            discord.ui.Button(
+                label="Add a STAR reflection",
+                emoji="📝",
+                style=discord.ButtonStyle.primary,
+                custom_id=f"rb:refl:{session_id}",
+            )
+        )
         self.session_id = session_id
 
     @classmethod
@@ -104,13 +139,17 @@ class ReflectionModal(discord.ui.Modal, title="Your STAR reflection"):
     def __init__(self, session_id: int) -> None:
         super().__init__(timeout=30 * 60)
         self.session_id = session_id
-        self.fields = [discord.ui.TextInput(label=label, style=discord.TextStyle.paragraph, max_length=400,
-                                            custom_id=key, placeholder=hint)
-                       for key, label, hint in (
-                           ("situation", "Situation", "What was going on, and who was the customer?"),
-                           ("task", "Task", "What did you need to achieve?"),
-                           ("action", "Action", "What did you do, and why?"),
-                           ("result", "Result", "What happened, and what would you do differently?"))]
+        self.fields: list[discord.ui.TextInput[ReflectionModal]] = [
+            discord.ui.TextInput(
+                label=label, style=discord.TextStyle.paragraph, max_length=400, custom_id=key, placeholder=hint
+            )
+            for key, label, hint in (
+                ("situation", "Situation", "What was going on, and who was the customer?"),
+                ("task", "Task", "What did you need to achieve?"),
+                ("action", "Action", "What did you do, and why?"),
+                ("result", "Result", "What happened, and what would you do differently?"),
+            )
+        ]
         for f in self.fields:
             self.add_item(f)
 

@@ -14,8 +14,10 @@ MAX_ERRORS_SHOWN = 10
 
 def _counts(p: LoadedPack) -> str:
     pk = p.pack
-    return (f"{len(pk.questions)} questions · {len(pk.myths)} myths · "
-            f"{len(pk.scenarios)} role-plays · {len(pk.terms)} terms")
+    return (
+        f"{len(pk.questions)} questions · {len(pk.myths)} myths · "
+        f"{len(pk.scenarios)} role-plays · {len(pk.terms)} terms"
+    )
 
 
 def pack_list_embed(packs: list[tuple[LoadedPack, bool]]) -> discord.Embed:
@@ -25,27 +27,35 @@ def pack_list_embed(packs: list[tuple[LoadedPack, bool]]) -> discord.Embed:
     for p, enabled in packs[:25]:
         source = "shipped" if p.source == "shipped" else f"uploaded, version {p.version}"
         state = "" if enabled else " · **disabled**"
-        embed.add_field(name=f"{p.pack.title}"[:256],
-                        value=f"`{p.id}` ({source}{state})\n{p.pack.qualification}\n{_counts(p)}"[:1024],
-                        inline=False)
+        embed.add_field(
+            name=f"{p.pack.title}"[:256],
+            value=f"`{p.id}` ({source}{state})\n{p.pack.qualification}\n{_counts(p)}"[:1024],
+            inline=False,
+        )
     return embed
 
 
 def upload_errors_text(filename: str, errors: list[PackError]) -> str:
     shown = "\n".join(f"• {e}" for e in errors[:MAX_ERRORS_SHOWN]).replace("```", "ʼʼʼ")
     more = f"\n…and {len(errors) - MAX_ERRORS_SHOWN} more." if len(errors) > MAX_ERRORS_SHOWN else ""
-    text = (f"❌ `{filename}` was **not** added: {len(errors)} problem(s). Nothing has changed.\n"
-            f"```\n{shown}\n```{more}\nRun `python -m bot validate {filename}` to check a pack before uploading.")
+    text = (
+        f"❌ `{filename}` was **not** added: {len(errors)} problem(s). Nothing has changed.\n"
+        f"```\n{shown}\n```{more}\nRun `python -m bot validate {filename}` to check a pack before uploading."
+    )
     return text if len(text) <= 2000 else text[:1990] + "\n```"
 
 
 def upload_ok_text(pack: LoadedPack, warnings: Sequence[PackError] = ()) -> str:
-    text = (f"✅ Pack `{pack.id}` (version {pack.version}) is live in this server: {_counts(pack)}. "
-            f"It is used from now on; no restart needed.")
+    text = (
+        f"✅ Pack `{pack.id}` (version {pack.version}) is live in this server: {_counts(pack)}. "
+        f"It is used from now on; no restart needed."
+    )
     if warnings:
         shown = "\n".join(f"• {w}" for w in warnings[:MAX_ERRORS_SHOWN]).replace("```", "ʼʼʼ")
         more = f"\n…and {len(warnings) - MAX_ERRORS_SHOWN} more." if len(warnings) > MAX_ERRORS_SHOWN else ""
-        text += (f"\n⚠️ The linter found {len(warnings)} thing(s) that let learners score without knowing "
-                 f"(the pack is live anyway):\n```\n{shown}\n```{more}\n"
-                 "`python -m bot validate --strict` on the file lists them all.")
+        text += (
+            f"\n⚠️ The linter found {len(warnings)} thing(s) that let learners score without knowing "
+            f"(the pack is live anyway):\n```\n{shown}\n```{more}\n"
+            "`python -m bot validate --strict` on the file lists them all."
+        )
     return text if len(text) <= 2000 else text[:1990] + "\n```"

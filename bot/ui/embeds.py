@@ -12,7 +12,7 @@ def help_embed(rows: list[tuple[str, str, bool]]) -> discord.Embed:
     embed = discord.Embed(
         title="Revision bot: commands",
         description="Revise a few minutes a day: answer the daily question, bust myths, "
-                    "practise difficult customers, and watch your progress.",
+        "practise difficult customers, and watch your progress.",
         colour=BRAND,
     )
     for title, tutor in (("For learners", False), ("For tutors", True)):

@@ -10,8 +10,8 @@ from __future__ import annotations
 import functools
 import logging
 import secrets
-from collections.abc import Awaitable, Callable
-from typing import ParamSpec
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any, ParamSpec
 
 import discord
 from discord import app_commands
@@ -25,9 +25,21 @@ class NotTutor(app_commands.CheckFailure):
     pass
 
 
+NOT_IN_SERVER = "This works inside a server, not in direct messages."
+
+
+def guild_id(interaction: discord.Interaction) -> int:
+    """The server the interaction came from; a ``UserError`` in direct messages."""
+    if interaction.guild_id is None:
+        raise UserError(NOT_IN_SERVER)
+    return interaction.guild_id
+
+
 NOT_SAVED = "⚠️ That was **not saved**: the bot could not write to its database. Please try again in a minute."
-SAVED_NOT_SHOWN = ("✅ Your answer **was saved**, but Discord did not let me show your feedback just now. "
-                   "Click the same button again to see it.")
+SAVED_NOT_SHOWN = (
+    "✅ Your answer **was saved**, but Discord did not let me show your feedback just now. "
+    "Click the same button again to see it."
+)
 
 
 async def send_ephemeral(interaction: discord.Interaction, content: str | None = None, **kwargs) -> None:
@@ -35,15 +47,19 @@ async def send_ephemeral(interaction: discord.Interaction, content: str | None =
     kwargs.setdefault("allowed_mentions", discord.AllowedMentions.none())
     try:
         if interaction.response.is_done():
-            await interaction.followup.send(content, ephemeral=True, **kwargs)
+            # Webhook.send is annotated ``content: str`` but itself maps None to MISSING
+            await interaction.followup.send(
+                discord.utils.MISSING if content is None else content, ephemeral=True, **kwargs
+            )
         else:
             await interaction.response.send_message(content, ephemeral=True, **kwargs)
     except discord.HTTPException as exc:  # the token expired or Discord is down: log only
         log.warning("could not send an ephemeral reply: %s", exc)
 
 
-async def show_feedback(interaction: discord.Interaction, show: Callable[[], Awaitable[object]], *,
-                        saved: bool) -> None:
+async def show_feedback(
+    interaction: discord.Interaction, show: Callable[[], Awaitable[object]], *, saved: bool
+) -> None:
     """Show the feedback on an answer. If Discord refuses and the answer is saved, the
     learner is told it was saved (never "try again", which would read as lost)."""
     try:
@@ -62,7 +78,9 @@ def message_for(exc: BaseException) -> str:
     if isinstance(exc, UserError):
         return str(exc)
     if isinstance(exc, NotTutor):
-        return "🔒 This is a tutor command. Ask a tutor, or an admin can set the tutor role with `/settings tutor-role`."
+        return (
+            "🔒 This is a tutor command. Ask a tutor, or an admin can set the tutor role with `/settings tutor-role`."
+        )
     if isinstance(exc, app_commands.NoPrivateMessage):
         return "This command works inside a server, not in direct messages."
     if isinstance(exc, app_commands.CommandOnCooldown):
@@ -75,7 +93,10 @@ def message_for(exc: BaseException) -> str:
         return NOT_SAVED
     ref = secrets.token_hex(4).upper()
     log.error("unexpected error [ref %s]", ref, exc_info=exc)
-    return f"Sorry, something went wrong on our side (reference `{ref}`). Please try again; if it keeps happening, tell a tutor."
+    return (
+        f"Sorry, something went wrong on our side (reference `{ref}`). "
+        "Please try again; if it keeps happening, tell a tutor."
+    )
 
 
 async def report(interaction: discord.Interaction, exc: BaseException) -> None:
@@ -89,7 +110,7 @@ async def report_app_command_error(interaction: discord.Interaction, error: app_
 P = ParamSpec("P")
 
 
-def reports_errors(handler: Callable[P, Awaitable[None]]) -> Callable[P, Awaitable[None]]:
+def reports_errors(handler: Callable[P, Awaitable[None]]) -> Callable[P, Coroutine[Any, Any, None]]:
     """A button, select or modal handler whose errors reach the user privately: the one
     place for what slash commands get from ``report_app_command_error``. The handler
     takes the interaction as its first argument after ``self`` (or first, for a function)."""

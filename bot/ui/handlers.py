@@ -7,7 +7,8 @@ cog that meets it, by type rather than by a cog's name.
 
 from __future__ import annotations
 
-from typing import Protocol, TypeVar, runtime_checkable
+from collections.abc import Callable
+from typing import Protocol, TypeVar, cast, runtime_checkable
 
 import discord
 from discord.ext import commands
@@ -17,11 +18,13 @@ from bot.domain.questions import Choice
 
 @runtime_checkable
 class AnswersQuestions(Protocol):
-    async def answer(self, interaction: discord.Interaction, target: str, choice: Choice,
-                     seed: str | None = None) -> None: ...
+    async def answer(
+        self, interaction: discord.Interaction, target: str, choice: Choice, seed: str | None = None
+    ) -> None: ...
 
-    async def order_step(self, interaction: discord.Interaction, target: str, seq: str, *,
-                         new_message: bool) -> None: ...
+    async def order_step(
+        self, interaction: discord.Interaction, target: str, seq: str, *, new_message: bool
+    ) -> None: ...
 
 
 @runtime_checkable
@@ -44,8 +47,7 @@ class PlaysRoleplays(Protocol):
 class RunsChallenges(Protocol):
     async def attempt(self, interaction: discord.Interaction, post_id: int) -> None: ...
 
-    async def reflect(self, interaction: discord.Interaction, session_id: int,
-                      star: tuple[str, ...]) -> None: ...
+    async def reflect(self, interaction: discord.Interaction, session_id: int, star: tuple[str, ...]) -> None: ...
 
 
 @runtime_checkable
@@ -60,11 +62,17 @@ class ShowsProgress(Protocol):
 H = TypeVar("H")
 
 
-def handler(interaction: discord.Interaction, kind: type[H]) -> H:
-    """The loaded cog that handles ``kind``'s buttons."""
+def handler(interaction: discord.Interaction, kind: Callable[..., H]) -> H:
+    """The loaded cog that handles ``kind``'s buttons.
+
+    ``kind`` is one of the ``runtime_checkable`` protocols above. It is typed as a
+    ``Callable`` returning ``H`` rather than ``type[H]`` because mypy refuses a protocol
+    where ``type[H]`` is expected ([type-abstract]); a protocol class still binds ``H``
+    to itself through its constructor signature."""
+    protocol = cast("type[H]", kind)
     client = interaction.client
     cogs = client.cogs.values() if isinstance(client, commands.Bot) else ()
     for cog in cogs:
-        if isinstance(cog, kind):
+        if isinstance(cog, protocol):
             return cog
-    raise LookupError(f"no loaded cog handles {kind.__name__}")
+    raise LookupError(f"no loaded cog handles {protocol.__name__}")

@@ -13,8 +13,8 @@ import discord
 from bot.domain.myths import Split
 from bot.packs.schema import Myth, Pack
 from bot.services.myths import MythFeedback
-from bot.ui.questions import bar
 from bot.ui.handlers import AnswersMyths, handler
+from bot.ui.questions import bar
 
 ID = r"[A-Za-z0-9][A-Za-z0-9_.-]{0,39}"
 MYTH_COLOUR = discord.Colour.orange()
@@ -26,8 +26,11 @@ def _criteria(myth: Myth, pack: Pack) -> str:
 
 
 def card_embed(myth: Myth, pack: Pack, *, cohort: bool = False, closes_at=None) -> discord.Embed:
-    embed = discord.Embed(title=f"{'Cohort myth' if cohort else 'Myth or fact?'} · {pack.title}"[:256],
-                          description=f"> {myth.statement}\n\nIs this a **myth** or a **fact**?", colour=MYTH_COLOUR)
+    embed = discord.Embed(
+        title=f"{'Cohort myth' if cohort else 'Myth or fact?'} · {pack.title}"[:256],
+        description=f"> {myth.statement}\n\nIs this a **myth** or a **fact**?",
+        colour=MYTH_COLOUR,
+    )
     if closes_at is not None:
         embed.add_field(name="Answers close", value=discord.utils.format_dt(closes_at, "R"), inline=False)
     embed.set_footer(text="Only you see your answer and the feedback.")
@@ -49,8 +52,11 @@ def feedback_embed(fb: MythFeedback) -> discord.Embed:
         title = f"This card has closed: it is a {verdict}"
     else:
         title = f"✅ Right: it is a {verdict}" if fb.correct else f"❌ Not quite: it is a {verdict}"
-    embed = discord.Embed(title=title, description=f"> {fb.myth.statement}",
-                          colour=discord.Colour.green() if fb.correct else discord.Colour.red())
+    embed = discord.Embed(
+        title=title,
+        description=f"> {fb.myth.statement}",
+        colour=discord.Colour.green() if fb.correct else discord.Colour.red(),
+    )
     embed.add_field(name="What is true", value=fb.myth.correction, inline=False)
     embed.add_field(name="Why it matters", value=fb.myth.explanation, inline=False)
     embed.add_field(name="Assessment criteria", value=_criteria(fb.myth, fb.pack), inline=False)
@@ -66,14 +72,19 @@ def feedback_embed(fb: MythFeedback) -> discord.Embed:
 
 
 def reveal_embed(myth: Myth, pack: Pack, s: Split) -> discord.Embed:
-    embed = discord.Embed(title=f"Cohort myth (closed) · {pack.title}"[:256],
-                          description=f"> {myth.statement}\n\nIt is a **{myth.verdict.upper()}**.",
-                          colour=discord.Colour.dark_grey())
+    embed = discord.Embed(
+        title=f"Cohort myth (closed) · {pack.title}"[:256],
+        description=f"> {myth.statement}\n\nIt is a **{myth.verdict.upper()}**.",
+        colour=discord.Colour.dark_grey(),
+    )
     embed.add_field(name="What is true", value=myth.correction, inline=False)
     embed.add_field(name="Why it matters", value=myth.explanation, inline=False)
     bars = "\n".join(f"`{bar(s.percent(v))}` {s.percent(v):>3}% said {v}" for v in ("myth", "fact"))
-    embed.add_field(name=f"How the cohort split ({s.total} answer{'s' if s.total != 1 else ''})",
-                    value=bars if s.total else "Nobody answered this one.", inline=False)
+    embed.add_field(
+        name=f"How the cohort split ({s.total} answer{'s' if s.total != 1 else ''})",
+        value=bars if s.total else "Nobody answered this one.",
+        inline=False,
+    )
     return embed
 
 
@@ -86,12 +97,15 @@ def _cog(interaction: discord.Interaction) -> AnswersMyths:
     return handler(interaction, AnswersMyths)
 
 
-class MythAnswer(discord.ui.DynamicItem[discord.ui.Button],
-                 template=r"rb:myth:(?P<target>p\d{1,19}|m" + ID + r"):(?P<verdict>myth|fact)"):
+class MythAnswer(
+    discord.ui.DynamicItem[discord.ui.Button],
+    template=r"rb:myth:(?P<target>p\d{1,19}|m" + ID + r"):(?P<verdict>myth|fact)",
+):
     def __init__(self, target: str, verdict: str) -> None:
         style = discord.ButtonStyle.danger if verdict == "myth" else discord.ButtonStyle.success
-        super().__init__(discord.ui.Button(label=verdict.capitalize(), style=style,
-                                           custom_id=f"rb:myth:{target}:{verdict}"))
+        super().__init__(
+            discord.ui.Button(label=verdict.capitalize(), style=style, custom_id=f"rb:myth:{target}:{verdict}")
+        )
         self.target, self.verdict = target, verdict
 
     @classmethod
@@ -104,8 +118,11 @@ class MythAnswer(discord.ui.DynamicItem[discord.ui.Button],
 
 class BustMyth(discord.ui.DynamicItem[discord.ui.Button], template=r"rb:bust:(?P<myth>" + ID + ")"):
     def __init__(self, myth_id: str) -> None:
-        super().__init__(discord.ui.Button(label="Bust this myth", emoji="💥", style=discord.ButtonStyle.danger,
-                                           custom_id=f"rb:bust:{myth_id}"))
+        super().__init__(
+            discord.ui.Button(
+                label="Bust this myth", emoji="💥", style=discord.ButtonStyle.danger, custom_id=f"rb:bust:{myth_id}"
+            )
+        )
         self.myth_id = myth_id
 
     @classmethod
@@ -118,8 +135,11 @@ class BustMyth(discord.ui.DynamicItem[discord.ui.Button], template=r"rb:bust:(?P
 
 class NextMyth(discord.ui.DynamicItem[discord.ui.Button], template=r"rb:mythnext:(?P<pack>\*|" + ID + ")"):
     def __init__(self, pack_id: str | None) -> None:
-        super().__init__(discord.ui.Button(label="Another card", style=discord.ButtonStyle.secondary,
-                                           custom_id=f"rb:mythnext:{pack_id or '*'}"))
+        super().__init__(
+            discord.ui.Button(
+                label="Another card", style=discord.ButtonStyle.secondary, custom_id=f"rb:mythnext:{pack_id or '*'}"
+            )
+        )
         self.pack_id = pack_id
 
     @classmethod

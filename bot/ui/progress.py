@@ -54,6 +54,7 @@ def _rank_line(r: Ranked, caller_id: int | None) -> str:
 
 # --- leaderboards ---------------------------------------------------------------------------
 
+
 def leaderboard_embed(view: LeaderboardView, caller_id: int) -> discord.Embed:
     b = view.board
     title = f"🏆 Leaderboard · {view.period.label}"
@@ -62,25 +63,33 @@ def leaderboard_embed(view: LeaderboardView, caller_id: int) -> discord.Embed:
     lines = [_rank_line(r, caller_id) for r in b.top]
     if b.me is not None and not b.me_in_top:
         lines += ["…", _rank_line(b.me, caller_id)]
-    embed = discord.Embed(title=_clip(title, 256), colour=GOLD,
-                          description="\n".join(lines) or "Nobody has scored in this period yet.")
+    embed = discord.Embed(
+        title=_clip(title, 256), colour=GOLD, description="\n".join(lines) or "Nobody has scored in this period yet."
+    )
     if view.caller_hidden:
-        you = (f"You have left the leaderboards, so you are not shown. Your points in this period: "
-               f"**{view.caller_points}**. `/privacy leaderboard show` puts you back.")
+        you = (
+            f"You have left the leaderboards, so you are not shown. Your points in this period: "
+            f"**{view.caller_points}**. `/privacy leaderboard show` puts you back."
+        )
     elif b.me is None:
         you = "You have no points in this period yet: answer the daily question or a cohort myth to get on the board."
     else:
         you = f"You are **#{b.me.rank}** of {b.size} with **{_pts(b.me.points)}**."
     embed.add_field(name="You", value=you, inline=False)
-    embed.set_footer(text=f"{TIE_RULE} Points come from cohort posts, challenges and role-plays; "
-                          "practice (/quiz, /revise, /myth card) earns none.")
+    embed.set_footer(
+        text=f"{TIE_RULE} Points come from cohort posts, challenges and role-plays; "
+        "practice (/quiz, /revise, /myth card) earns none."
+    )
     return embed
 
 
 def weekly_embed(period_label: str, top: list[Ranked]) -> discord.Embed:
     lines = [_rank_line(r, None) for r in top] or ["Nobody is on the board for that week."]
-    embed = discord.Embed(title=f"🏆 Top three · {period_label}"[:256], colour=GOLD,
-                          description="\n".join(lines) + "\n\nWell done! A new week starts now: every point counts again.")
+    embed = discord.Embed(
+        title=f"🏆 Top three · {period_label}"[:256],
+        colour=GOLD,
+        description="\n".join(lines) + "\n\nWell done! A new week starts now: every point counts again.",
+    )
     embed.set_footer(text=f"{TIE_RULE} Learners who left the leaderboards are not shown.")
     return embed
 
@@ -93,14 +102,18 @@ def weekly_view(post_id: int) -> discord.ui.View:
 
 # --- a learner's stats ----------------------------------------------------------------------
 
+
 def _criterion_label(c) -> str:
     return f"{c.criterion_id} ({c.pack_id})"
 
 
 def stats_embed(s: Stats, name: str) -> discord.Embed:
     o = s.overall
-    desc = (f"**{o.answers}** answer{'s' if o.answers != 1 else ''} · **{o.percent}%** right" if o.answers else
-            "No answers yet: answer the daily question or try `/quiz`.")
+    desc = (
+        f"**{o.answers}** answer{'s' if o.answers != 1 else ''} · **{o.percent}%** right"
+        if o.answers
+        else "No answers yet: answer the daily question or try `/quiz`."
+    )
     embed = discord.Embed(title=_clip(f"📈 Progress · {name}", 256), description=desc, colour=INFO)
     embed.add_field(name="Streak", value=f"**{s.streak.current}** (best {s.streak.best})", inline=True)
     embed.add_field(name="Revision", value=f"**{s.cards_due}** card(s) due in `/revise`", inline=True)
@@ -110,16 +123,37 @@ def stats_embed(s: Stats, name: str) -> discord.Embed:
         board += "\nYou have left the leaderboards (`/privacy leaderboard show` to rejoin)."
     embed.add_field(name="Points", value=board, inline=False)
     if s.packs:
-        embed.add_field(name="By pack", inline=False, value=_lines(
-            [f"{_clip(p.title, 60)}: {_plural(p.tally.answers, 'answer')} · **{p.tally.percent}%**" for p in s.packs]))
+        embed.add_field(
+            name="By pack",
+            inline=False,
+            value=_lines(
+                [
+                    f"{_clip(p.title, 60)}: {_plural(p.tally.answers, 'answer')} · **{p.tally.percent}%**"
+                    for p in s.packs
+                ]
+            ),
+        )
     if s.criteria:
-        embed.add_field(name="By assessment criterion", value=_lines(
-            [f"`{c.tally.percent:>3}%` **{_criterion_label(c)}** {_plural(c.tally.answers, 'answer')} · "
-             f"{_clip(c.text, 60)}"
-             for c in s.criteria]), inline=False)
-    embed.add_field(name="Open misconceptions", value=_lines(
-        [f"“{_clip(m.statement, 120)}” (shown {n}×) · `/myth card` to bust it" for m, n in s.misconceptions])
-        if s.misconceptions else "None 🎉", inline=False)
+        embed.add_field(
+            name="By assessment criterion",
+            value=_lines(
+                [
+                    f"`{c.tally.percent:>3}%` **{_criterion_label(c)}** {_plural(c.tally.answers, 'answer')} · "
+                    f"{_clip(c.text, 60)}"
+                    for c in s.criteria
+                ]
+            ),
+            inline=False,
+        )
+    embed.add_field(
+        name="Open misconceptions",
+        value=_lines(
+            [f"“{_clip(m.statement, 120)}” (shown {n}×) · `/myth card` to bust it" for m, n in s.misconceptions]
+        )
+        if s.misconceptions
+        else "None 🎉",
+        inline=False,
+    )
     embed.set_image(url=f"attachment://{CARD_FILE}")
     return embed
 
@@ -179,8 +213,14 @@ def progress_card(s: Stats, name: str) -> bytes:
     text_width = badge[0] - PAD - 20
     d.text((PAD, PAD), _fit(d, name, big, text_width), font=big, fill=INK)
     o = s.overall
-    d.text((PAD, PAD + 60), _fit(d, f"{_plural(o.answers, 'answer')}, {o.percent}% right" if o.answers
-                                 else "No answers yet", mid, text_width), font=mid, fill=MUTED)
+    d.text(
+        (PAD, PAD + 60),
+        _fit(
+            d, f"{_plural(o.answers, 'answer')}, {o.percent}% right" if o.answers else "No answers yet", mid, text_width
+        ),
+        font=mid,
+        fill=MUTED,
+    )
     d.text((PAD, PAD + 100), "Mastery by criterion", font=mid, fill=INK)
 
     titles = {p.pack_id: p.title for p in s.packs}
@@ -209,8 +249,10 @@ def progress_card(s: Stats, name: str) -> bytes:
         y += ROW
     if len(s.criteria) > MAX_ROWS:
         d.text((PAD, y + 10), f"…and {len(s.criteria) - MAX_ROWS} more criteria in /stats", font=small, fill=MUTED)
-    footer = (f"{_plural(s.cards_due, 'card')} due · {_plural(len(s.misconceptions), 'open misconception')} · "
-              f"{_plural(s.roleplays_completed, 'role-play')} done")
+    footer = (
+        f"{_plural(s.cards_due, 'card')} due · {_plural(len(s.misconceptions), 'open misconception')} · "
+        f"{_plural(s.roleplays_completed, 'role-play')} done"
+    )
     d.text((PAD, height - FOOT + 24), _fit(d, footer, small, inner), font=small, fill=MUTED)
     out = io.BytesIO()
     img.save(out, format="PNG", optimize=True)
@@ -219,12 +261,15 @@ def progress_card(s: Stats, name: str) -> bytes:
 
 # --- tutors ---------------------------------------------------------------------------------
 
+
 def report_embed(r: Report) -> discord.Embed:
     p = r.participation
     embed = discord.Embed(title=f"📋 Cohort report · last {r.days} day{'s' if r.days != 1 else ''}", colour=INFO)
     share = f" ({round(100 * len(p.active) / p.seen)}%)" if p.seen else ""
-    embed.description = (f"**{len(p.active)}** of **{p.seen}** learners seen were active{share} · "
-                         f"**{r.answers}** answers since {discord.utils.format_dt(r.since, 'f')}.")
+    embed.description = (
+        f"**{len(p.active)}** of **{p.seen}** learners seen were active{share} · "
+        f"**{r.answers}** answers since {discord.utils.format_dt(r.since, 'f')}."
+    )
     hard = []
     for i, h in enumerate(r.hardest, start=1):
         line = f"{i}. **{h.tally.percent}%** right of {h.tally.answers} · {_clip(h.prompt, 90)}"
@@ -232,22 +277,46 @@ def report_embed(r: Report) -> discord.Embed:
             line += f"\n  Most chosen wrong: {_clip(h.common_wrong, 80)} ({h.common_wrong_count})"
         hard.append(line)
     embed.add_field(name="Hardest questions", value=_lines(hard) or "No answers in this period.", inline=False)
-    embed.add_field(name="Weakest criteria", value=_lines(
-        [f"**{c.tally.percent}%** of {c.tally.answers} · **{_criterion_label(c)}** {_clip(c.text, 70)}"
-         for c in r.weakest]) or "No answers in this period.", inline=False)
-    embed.add_field(name="Most common open misconceptions", value=_lines(
-        [f"“{_clip(text, 100)}” · {n} learner{'s' if n != 1 else ''}" for text, n in r.misconceptions])
-        or "None open 🎉", inline=False)
-    embed.add_field(name=f"Quiet learners ({len(p.quiet)})", value=_lines(
-        [f"<@{u}> · last active {discord.utils.format_dt(at, 'R')}" for u, at in p.quiet])
-        or "Nobody: everyone seen before was active.", inline=False)
-    embed.set_footer(text="Learners seen: anyone who has answered or earned points here. "
-                          "/cohort export gives the per-criterion CSV.")
+    embed.add_field(
+        name="Weakest criteria",
+        value=_lines(
+            [
+                f"**{c.tally.percent}%** of {c.tally.answers} · **{_criterion_label(c)}** {_clip(c.text, 70)}"
+                for c in r.weakest
+            ]
+        )
+        or "No answers in this period.",
+        inline=False,
+    )
+    embed.add_field(
+        name="Most common open misconceptions",
+        value=_lines([f"“{_clip(text, 100)}” · {n} learner{'s' if n != 1 else ''}" for text, n in r.misconceptions])
+        or "None open 🎉",
+        inline=False,
+    )
+    embed.add_field(
+        name=f"Quiet learners ({len(p.quiet)})",
+        value=_lines([f"<@{u}> · last active {discord.utils.format_dt(at, 'R')}" for u, at in p.quiet])
+        or "Nobody: everyone seen before was active.",
+        inline=False,
+    )
+    embed.set_footer(
+        text="Learners seen: anyone who has answered or earned points here. /cohort export gives the per-criterion CSV."
+    )
     return embed
 
 
-EXPORT_COLUMNS = ("user_id", "display_name", "pack", "criterion", "criterion_text", "answers", "correct",
-                  "accuracy_percent", "last_activity")
+EXPORT_COLUMNS = (
+    "user_id",
+    "display_name",
+    "pack",
+    "criterion",
+    "criterion_text",
+    "answers",
+    "correct",
+    "accuracy_percent",
+    "last_activity",
+)
 
 
 def _cell(value: object) -> object:
@@ -262,9 +331,22 @@ def export_csv(rows: list[ExportRow], names: dict[int, str]) -> bytes:
     w = csv.writer(out, lineterminator="\n")
     w.writerow(EXPORT_COLUMNS)
     for r in rows:
-        w.writerow([_cell(v) for v in (
-            str(r.user_id), names.get(r.user_id, ""), r.pack_id, r.criterion_id, r.criterion_text, r.tally.answers,
-            r.tally.right, r.tally.percent, r.tally.last.isoformat() if r.tally.last else "")])
+        w.writerow(
+            [
+                _cell(v)
+                for v in (
+                    str(r.user_id),
+                    names.get(r.user_id, ""),
+                    r.pack_id,
+                    r.criterion_id,
+                    r.criterion_text,
+                    r.tally.answers,
+                    r.tally.right,
+                    r.tally.percent,
+                    r.tally.last.isoformat() if r.tally.last else "",
+                )
+            ]
+        )
     return out.getvalue().encode("utf-8-sig")  # the BOM lets spreadsheet programs read accents right
 
 
@@ -274,6 +356,7 @@ def export_file(rows: list[ExportRow], names: dict[int, str], now: datetime) -> 
 
 # --- each learner's data --------------------------------------------------------------------
 
+
 def data_file(data: dict) -> discord.File:
     text = json.dumps(data, indent=2, default=str)
     return discord.File(io.BytesIO(text.encode()), filename="my-revision-bot-data.json")
@@ -282,18 +365,22 @@ def data_file(data: dict) -> discord.File:
 def data_summary(data: dict) -> str:
     counts = {t: len(rows) for t, rows in data["tables"].items() if rows}
     listed = ", ".join(f"{t} {n}" for t, n in counts.items()) or "nothing"
-    return (f"Here is everything this bot stores about you, in every server it serves "
-            f"({sum(counts.values())} rows: {listed}). Only you can see this message.")
+    return (
+        f"Here is everything this bot stores about you, in every server it serves "
+        f"({sum(counts.values())} rows: {listed}). Only you can see this message."
+    )
 
 
 def delete_embed() -> discord.Embed:
     return discord.Embed(
-        title="Delete all your data?", colour=discord.Colour.red(),
+        title="Delete all your data?",
+        colour=discord.Colour.red(),
         description="This deletes **everything this bot stores about you, in every server it serves**: your "
-                    "answers, points and leaderboard places, revision cards, misconceptions, myth answers, "
-                    "role-plays and reflections. Your streak and stats start again from zero, and you disappear "
-                    "from leaderboards and tutor reports.\n\n**This cannot be undone.** "
-                    "`/privacy export` first if you want a copy.")
+        "answers, points and leaderboard places, revision cards, misconceptions, myth answers, "
+        "role-plays and reflections. Your streak and stats start again from zero, and you disappear "
+        "from leaderboards and tutor reports.\n\n**This cannot be undone.** "
+        "`/privacy export` first if you want a copy.",
+    )
 
 
 def delete_view(user_id: int) -> discord.ui.View:
@@ -305,11 +392,14 @@ def delete_view(user_id: int) -> discord.ui.View:
 
 def deleted_text(counts: dict[str, int]) -> str:
     done = ", ".join(f"{t} {n}" for t, n in counts.items() if n) or "there was nothing to delete"
-    return (f"🗑️ Done: {sum(counts.values())} rows deleted ({done}). Nothing about you is left in the bot's "
-            "database. Messages already posted in channels, such as a weekly top three, are not changed.")
+    return (
+        f"🗑️ Done: {sum(counts.values())} rows deleted ({done}). Nothing about you is left in the bot's "
+        "database. Messages already posted in channels, such as a weekly top three, are not changed."
+    )
 
 
 # --- persistent components ------------------------------------------------------------------
+
 
 def _cog(interaction: discord.Interaction) -> ShowsProgress:
     return handler(interaction, ShowsProgress)
@@ -317,8 +407,11 @@ def _cog(interaction: discord.Interaction) -> ShowsProgress:
 
 class BoardButton(discord.ui.DynamicItem[discord.ui.Button], template=r"rb:board:p(?P<post>\d{1,19})"):
     def __init__(self, post_id: int) -> None:
-        super().__init__(discord.ui.Button(label="Where am I?", emoji="🔎", style=discord.ButtonStyle.secondary,
-                                           custom_id=f"rb:board:p{post_id}"))
+        super().__init__(
+            discord.ui.Button(
+                label="Where am I?", emoji="🔎", style=discord.ButtonStyle.secondary, custom_id=f"rb:board:p{post_id}"
+            )
+        )
         self.post_id = post_id
 
     @classmethod
@@ -331,8 +424,11 @@ class BoardButton(discord.ui.DynamicItem[discord.ui.Button], template=r"rb:board
 
 class ForgetButton(discord.ui.DynamicItem[discord.ui.Button], template=r"rb:forget:(?P<user>\d{1,20})"):
     def __init__(self, user_id: int) -> None:
-        super().__init__(discord.ui.Button(label="Delete everything", emoji="🗑️", style=discord.ButtonStyle.danger,
-                                           custom_id=f"rb:forget:{user_id}"))
+        super().__init__(
+            discord.ui.Button(
+                label="Delete everything", emoji="🗑️", style=discord.ButtonStyle.danger, custom_id=f"rb:forget:{user_id}"
+            )
+        )
         self.user_id = user_id
 
     @classmethod
@@ -345,8 +441,9 @@ class ForgetButton(discord.ui.DynamicItem[discord.ui.Button], template=r"rb:forg
 
 class KeepButton(discord.ui.DynamicItem[discord.ui.Button], template=r"rb:keep:(?P<user>\d{1,20})"):
     def __init__(self, user_id: int) -> None:
-        super().__init__(discord.ui.Button(label="Cancel", style=discord.ButtonStyle.secondary,
-                                           custom_id=f"rb:keep:{user_id}"))
+        super().__init__(
+            discord.ui.Button(label="Cancel", style=discord.ButtonStyle.secondary, custom_id=f"rb:keep:{user_id}")
+        )
         self.user_id = user_id
 
     @classmethod

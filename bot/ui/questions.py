@@ -17,8 +17,7 @@ import re
 
 import discord
 
-from bot.domain.questions import (LETTERS, Order, Tally, answer_text, choice_text, display_order, letter,
-                                  shown_order)
+from bot.domain.questions import LETTERS, Order, Tally, answer_text, choice_text, display_order, letter, shown_order
 from bot.packs.schema import MultipleQuestion, OrderQuestion, Pack, Question, SingleQuestion, TrueFalseQuestion
 from bot.services.answering import Feedback
 from bot.ui.handlers import AnswersQuestions, handler
@@ -46,15 +45,17 @@ def question_body(q: Question, order: Order = ()) -> str:
 
 
 def question_embed(q: Question, pack: Pack, source: str, footer: str = "", order: Order = ()) -> discord.Embed:
-    embed = discord.Embed(title=f"{SOURCE_TITLE[source]} · {pack.title}"[:256], description=question_body(q, order),
-                          colour=INFO)
+    embed = discord.Embed(
+        title=f"{SOURCE_TITLE[source]} · {pack.title}"[:256], description=question_body(q, order), colour=INFO
+    )
     embed.add_field(name="Assessment criteria", value=criteria_line(q, pack), inline=False)
     embed.set_footer(text=(footer or "Answer with the buttons: only you see your feedback.")[:2048])
     return embed
 
 
-def answer_view(q: Question, target: str, *, in_channel: bool, order: Order = (),
-                seed: str | None = None) -> discord.ui.View:
+def answer_view(
+    q: Question, target: str, *, in_channel: bool, order: Order = (), seed: str | None = None
+) -> discord.ui.View:
     """The components that answer ``q``, its options in ``order`` (a practice serve passes
     the ``seed`` that made the order). In a channel an order question gets one button that
     opens a private picker; in a private message the picker is inline."""
@@ -99,8 +100,11 @@ def feedback_embed(fb: Feedback) -> discord.Embed:
     else:
         title, colour = ("✅ Right!", RIGHT) if g.correct else ("❌ Not quite", WRONG)
     embed = discord.Embed(title=title, colour=colour)
-    embed.add_field(name="Your answer" if not fb.closed else "You chose",
-                    value=choice_text(q, fb.choice, fb.order)[:1024], inline=False)
+    embed.add_field(
+        name="Your answer" if not fb.closed else "You chose",
+        value=choice_text(q, fb.choice, fb.order)[:1024],
+        inline=False,
+    )
     if not g.correct or fb.closed or fb.already_answered:
         embed.add_field(name="The answer", value=answer_text(q, fb.order)[:1024], inline=False)
     embed.add_field(name="Why", value=q.explanation, inline=False)
@@ -134,10 +138,12 @@ def reveal_embed(q: Question, pack: Pack, t: Tally, closed_at_text: str, order: 
     embed.colour = discord.Colour.dark_grey()
     embed.add_field(name="Answer", value=answer_text(q, order)[:1024], inline=False)
     embed.add_field(name="Why", value=q.explanation, inline=False)
-    bars = "\n".join(f"`{bar(t.percent(i))}` {t.percent(i):>3}% · {label}"[:200]
-                     for i, label in enumerate(t.labels))
-    embed.add_field(name=f"How the cohort answered ({t.total} answer{'s' if t.total != 1 else ''})",
-                    value=bars[:1024] if t.total else "Nobody answered this one.", inline=False)
+    bars = "\n".join(f"`{bar(t.percent(i))}` {t.percent(i):>3}% · {label}"[:200] for i, label in enumerate(t.labels))
+    embed.add_field(
+        name=f"How the cohort answered ({t.total} answer{'s' if t.total != 1 else ''})",
+        value=bars[:1024] if t.total else "Nobody answered this one.",
+        inline=False,
+    )
     return embed
 
 
@@ -150,6 +156,7 @@ def bar(percent: int, width: int = 10) -> str:
 # Each callback hands the click to the Questions cog (bot/cogs/questions.py), so these
 # classes only build and parse custom_ids.
 
+
 async def _dispatch(interaction: discord.Interaction, target: str, choice, seed: str | None = None) -> None:
     await handler(interaction, AnswersQuestions).answer(interaction, target, choice, seed)
 
@@ -158,14 +165,16 @@ def _with_seed(custom_id: str, seed: str | None) -> str:
     return f"{custom_id}:{seed}" if seed else custom_id
 
 
-class AnswerButton(discord.ui.DynamicItem[discord.ui.Button],
-                   template=r"rb:ans:" + TARGET + r":(?P<value>[0-9]|t|f)" + SEED):
+class AnswerButton(
+    discord.ui.DynamicItem[discord.ui.Button], template=r"rb:ans:" + TARGET + r":(?P<value>[0-9]|t|f)" + SEED
+):
     def __init__(self, target: str, value: str, seed: str | None = None, label: str | None = None) -> None:
         # a tampered id may carry any digit: build the button anyway, so grading refuses it clearly
         label = label or {"t": "True", "f": "False"}.get(value) or (LETTERS + "GHIJ")[int(value)]
         style = discord.ButtonStyle.primary if value not in "tf" else discord.ButtonStyle.secondary
-        super().__init__(discord.ui.Button(label=label, style=style,
-                                           custom_id=_with_seed(f"rb:ans:{target}:{value}", seed)))
+        super().__init__(
+            discord.ui.Button(label=label, style=style, custom_id=_with_seed(f"rb:ans:{target}:{value}", seed))
+        )
         self.target, self.value, self.seed = target, value, seed
 
     @classmethod
@@ -178,13 +187,26 @@ class AnswerButton(discord.ui.DynamicItem[discord.ui.Button],
 
 
 class MultipleSelect(discord.ui.DynamicItem[discord.ui.Select], template=r"rb:sel:" + TARGET + SEED):
-    def __init__(self, target: str, q: MultipleQuestion | None = None, order: Order = (),
-                 seed: str | None = None) -> None:
-        options = [discord.SelectOption(label=f"{LETTERS[pos]}. {q.options[k]}"[:100], value=str(k))
-                   for pos, k in enumerate(shown_order(q, order))] if q else [discord.SelectOption(label="-", value="0")]
-        super().__init__(discord.ui.Select(custom_id=_with_seed(f"rb:sel:{target}", seed),
-                                           placeholder="Choose all that apply…",
-                                           min_values=1, max_values=len(options), options=options))
+    def __init__(
+        self, target: str, q: MultipleQuestion | None = None, order: Order = (), seed: str | None = None
+    ) -> None:
+        options = (
+            [
+                discord.SelectOption(label=f"{LETTERS[pos]}. {q.options[k]}"[:100], value=str(k))
+                for pos, k in enumerate(shown_order(q, order))
+            ]
+            if q
+            else [discord.SelectOption(label="-", value="0")]
+        )
+        super().__init__(
+            discord.ui.Select(
+                custom_id=_with_seed(f"rb:sel:{target}", seed),
+                placeholder="Choose all that apply…",
+                min_values=1,
+                max_values=len(options),
+                options=options,
+            )
+        )
         self.target, self.seed = target, seed
 
     @classmethod
@@ -192,9 +214,9 @@ class MultipleSelect(discord.ui.DynamicItem[discord.ui.Select], template=r"rb:se
         return cls(match["target"], seed=match["seed"])
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        values = (interaction.data or {}).get("values", [])
+        values = interaction.data.get("values", []) if interaction.data else []
         try:
-            choice = tuple(sorted(int(v) for v in values))
+            choice = tuple(sorted(int(v) for v in values)) if isinstance(values, list) else ()
         except (TypeError, ValueError):
             choice = ()
         await _dispatch(interaction, self.target, choice, self.seed)
@@ -202,8 +224,11 @@ class MultipleSelect(discord.ui.DynamicItem[discord.ui.Select], template=r"rb:se
 
 class OrderStart(discord.ui.DynamicItem[discord.ui.Button], template=r"rb:ordgo:" + TARGET):
     def __init__(self, target: str) -> None:
-        super().__init__(discord.ui.Button(label="Put in order", emoji="🔢", style=discord.ButtonStyle.primary,
-                                           custom_id=f"rb:ordgo:{target}"))
+        super().__init__(
+            discord.ui.Button(
+                label="Put in order", emoji="🔢", style=discord.ButtonStyle.primary, custom_id=f"rb:ordgo:{target}"
+            )
+        )
         self.target = target
 
     @classmethod
@@ -221,8 +246,9 @@ class OrderStep(discord.ui.DynamicItem[discord.ui.Button], template=r"rb:ord:" +
         new_seq = seq + str(index) if index is not None else ""
         label = LETTERS[index] if index is not None else "Start again"
         style = discord.ButtonStyle.primary if index is not None else discord.ButtonStyle.secondary
-        super().__init__(discord.ui.Button(label=label, style=style, disabled=disabled,
-                                           custom_id=f"rb:ord:{target}:{new_seq}"))
+        super().__init__(
+            discord.ui.Button(label=label, style=style, disabled=disabled, custom_id=f"rb:ord:{target}:{new_seq}")
+        )
         self.target, self.seq = target, new_seq
 
     @classmethod

@@ -1,12 +1,22 @@
 """Ranking and leaderboard periods."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.domain.leaderboard import Entry, Ranked, board, last_week, next_week_turn, period, period_from_key, rank, totals
+from bot.domain.leaderboard import (
+    Entry,
+    Ranked,
+    board,
+    last_week,
+    next_week_turn,
+    period,
+    period_from_key,
+    rank,
+    totals,
+)
 
-T0 = datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 
 
 def at(minutes: int) -> datetime:
@@ -70,38 +80,39 @@ def test_an_award_of_nothing_does_not_move_when_a_total_was_reached_whatever_the
 
 
 def test_a_week_starts_on_monday_midnight_local_time():
-    sunday_night = datetime(2026, 7, 5, 22, 30, tzinfo=timezone.utc)  # 23:30 Sunday in London (BST)
-    monday_early = datetime(2026, 7, 5, 23, 30, tzinfo=timezone.utc)  # 00:30 Monday in London
+    sunday_night = datetime(2026, 7, 5, 22, 30, tzinfo=UTC)  # 23:30 Sunday in London (BST)
+    monday_early = datetime(2026, 7, 5, 23, 30, tzinfo=UTC)  # 00:30 Monday in London
     assert period("week", sunday_night, "Europe/London").key == "w:2026-06-29"
     week = period("week", monday_early, "Europe/London")
     assert week.key == "w:2026-07-06"
-    assert week.start == datetime(2026, 7, 5, 23, 0, tzinfo=timezone.utc)
-    assert week.end == datetime(2026, 7, 12, 23, 0, tzinfo=timezone.utc)
+    assert week.start == datetime(2026, 7, 5, 23, 0, tzinfo=UTC)
+    assert week.end == datetime(2026, 7, 12, 23, 0, tzinfo=UTC)
     assert "Monday 6 July" in week.label
 
 
 def test_a_week_across_the_clock_change_is_seven_local_days():
     week = period_from_key("w:2026-03-23", "Europe/London")  # BST starts on Sunday 29 March
-    assert week.start == datetime(2026, 3, 23, 0, 0, tzinfo=timezone.utc)
-    assert week.end == datetime(2026, 3, 29, 23, 0, tzinfo=timezone.utc)
+    assert week.start == datetime(2026, 3, 23, 0, 0, tzinfo=UTC)
+    assert week.end == datetime(2026, 3, 29, 23, 0, tzinfo=UTC)
     assert week.end - week.start == timedelta(days=7, hours=-1)
 
 
 def test_months_and_all_time():
-    month = period("month", datetime(2026, 12, 31, 23, 30, tzinfo=timezone.utc), "Europe/London")
-    assert month.key == "m:2026-12" and month.end == datetime(2027, 1, 1, tzinfo=timezone.utc)
+    month = period("month", datetime(2026, 12, 31, 23, 30, tzinfo=UTC), "Europe/London")
+    assert month.key == "m:2026-12" and month.end == datetime(2027, 1, 1, tzinfo=UTC)
     assert period("all", T0, "UTC").key == "all" and period("all", T0, "UTC").start is None
-    assert period_from_key("m:2026-02", "UTC").end == datetime(2026, 3, 1, tzinfo=timezone.utc)
+    assert period_from_key("m:2026-02", "UTC").end == datetime(2026, 3, 1, tzinfo=UTC)
     with pytest.raises(ValueError):
         period("fortnight", T0, "UTC")
 
 
 def test_last_week_and_the_next_turn():
-    thursday = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    thursday = datetime(2026, 1, 1, tzinfo=UTC)
     assert last_week(thursday, "Europe/London").key == "w:2025-12-22"
-    assert next_week_turn(thursday, "Europe/London") == datetime(2026, 1, 5, tzinfo=timezone.utc)
-    monday = datetime(2026, 1, 5, 0, 0, 1, tzinfo=timezone.utc)
+    assert next_week_turn(thursday, "Europe/London") == datetime(2026, 1, 5, tzinfo=UTC)
+    monday = datetime(2026, 1, 5, 0, 0, 1, tzinfo=UTC)
     assert last_week(monday, "Europe/London").key == "w:2025-12-29"
-    assert next_week_turn(monday, "Europe/London") == datetime(2026, 1, 12, tzinfo=timezone.utc)
-    assert next_week_turn(datetime(2026, 1, 4, 23, 0, tzinfo=timezone.utc), "Europe/Paris") == \
-        datetime(2026, 1, 11, 23, 0, tzinfo=timezone.utc)  # Paris was already in Monday 5 January
+    assert next_week_turn(monday, "Europe/London") == datetime(2026, 1, 12, tzinfo=UTC)
+    assert next_week_turn(datetime(2026, 1, 4, 23, 0, tzinfo=UTC), "Europe/Paris") == datetime(
+        2026, 1, 11, 23, 0, tzinfo=UTC
+    )  # Paris was already in Monday 5 January

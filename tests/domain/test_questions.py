@@ -33,6 +33,7 @@ def test_the_example_pack_has_one_question_of_each_kind():
 
 # --- grade: single ---------------------------------------------------------------------------
 
+
 def test_single_right():
     assert grade(SINGLE, 1) == Grade(True, (), ())
 
@@ -58,6 +59,7 @@ def test_single_rejects_what_is_not_an_option(choice):
 
 
 # --- grade: multiple -------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("choice", [(0, 1), (1, 0)])
 def test_multiple_right_in_any_order(choice):
@@ -86,6 +88,7 @@ def test_multiple_wrong_and_missing_gives_both():
 
 def test_a_post_or_serve_shows_one_order_and_letters_follow_it():
     from bot.domain.questions import answer_text, choice_text, letter, option_order, tally
+
     order = option_order(MULTIPLE, "1234")
     assert order == option_order(MULTIPLE, "1234") and sorted(order) == [0, 1, 2, 3]
     assert option_order(MULTIPLE, None) == (0, 1, 2, 3)  # posts from before shuffling
@@ -107,6 +110,7 @@ def test_multiple_rejects_what_is_not_a_set_of_options(choice):
 
 # --- grade: true/false -------------------------------------------------------------------------
 
+
 def test_true_false_right():
     assert grade(TRUE_FALSE, False) == Grade(True, (), ())
 
@@ -126,6 +130,7 @@ def test_true_false_rejects_what_is_not_a_bool(choice):
 
 # --- grade: order ------------------------------------------------------------------------------
 
+
 def test_order_right():
     assert grade(ORDER, (0, 1, 2, 3)) == Grade(True, (), ())
 
@@ -138,8 +143,9 @@ def test_order_wrong_gives_feedback(choice):
     assert g.misconceptions == ()  # ex-q4 links no misconception
 
 
-@pytest.mark.parametrize("choice", [(0, 1, 2), (0, 1, 2, 3, 4), (0, 0, 1, 2), (1, 2, 3, 4), (-1, 0, 1, 2),
-                                    [0, 1, 2, 3], 0, None, ()])
+@pytest.mark.parametrize(
+    "choice", [(0, 1, 2), (0, 1, 2, 3, 4), (0, 0, 1, 2), (1, 2, 3, 4), (-1, 0, 1, 2), [0, 1, 2, 3], 0, None, ()]
+)
 def test_order_rejects_what_is_not_a_permutation(choice):
     with pytest.raises(InvalidChoice):
         grade(ORDER, choice)
@@ -147,9 +153,17 @@ def test_order_rejects_what_is_not_a_permutation(choice):
 
 # --- display_order -----------------------------------------------------------------------------
 
+
 def _order_question(qid: str, n: int) -> OrderQuestion:
-    return OrderQuestion(id=qid, kind="order", prompt="Put these in order.", explanation="Because.",
-                         criteria=["AC1"], steps=[f"Step {k}" for k in range(n)], wrong_feedback="No.")
+    return OrderQuestion(
+        id=qid,
+        kind="order",
+        prompt="Put these in order.",
+        explanation="Because.",
+        criteria=["AC1"],
+        steps=[f"Step {k}" for k in range(n)],
+        wrong_feedback="No.",
+    )
 
 
 def test_display_order_is_fixed_across_restarts():
@@ -183,6 +197,7 @@ def test_display_order_is_not_the_same_for_every_question():
 
 # --- answer_text and choice_text --------------------------------------------------------------
 
+
 def test_answer_text():
     assert answer_text(SINGLE) == "**B**. Listen without interrupting"
     assert answer_text(MULTIPLE) == "**A**. A calm, steady tone\n**B**. Open posture"
@@ -200,10 +215,14 @@ def test_choice_text():
 
 # --- tally ---------------------------------------------------------------------------------
 
+
 def test_tally_single():
     t = tally(SINGLE, [1, 1, 0, 2])
-    assert t.labels == ["A. Explain the delivery policy", "B. Listen without interrupting",
-                        "C. Offer a refund straight away"]
+    assert t.labels == [
+        "A. Explain the delivery policy",
+        "B. Listen without interrupting",
+        "C. Offer a refund straight away",
+    ]
     assert t.counts == [1, 2, 1]
     assert t.total == 4
     assert [t.percent(i) for i in range(3)] == [25, 50, 25]
@@ -266,7 +285,7 @@ def test_pick_question_no_repeat_until_the_pool_is_used_up(seed):
     used = _run(POOL, 3 * len(POOL), seed)
     ids = sorted(p.question_id for p in POOL)
     for cycle in range(3):
-        assert sorted(used[cycle * 7:(cycle + 1) * 7]) == ids
+        assert sorted(used[cycle * 7 : (cycle + 1) * 7]) == ids
 
 
 def test_pick_question_ignores_history_from_outside_the_pool():
@@ -282,9 +301,13 @@ def test_pick_question_a_new_cycle_is_not_forced_to_replay_the_last():
 
 @pytest.mark.parametrize("seed", range(20))
 def test_pick_question_changes_pack_and_kind_when_it_can(seed):
-    pool = [PoolItem("a-single", "a", "single"), PoolItem("a-order", "a", "order"),
-            PoolItem("b-single", "b", "single"), PoolItem("b-order", "b", "order"),
-            PoolItem("a-single-2", "a", "single")]
+    pool = [
+        PoolItem("a-single", "a", "single"),
+        PoolItem("a-order", "a", "order"),
+        PoolItem("b-single", "b", "single"),
+        PoolItem("b-order", "b", "order"),
+        PoolItem("a-single-2", "a", "single"),
+    ]
     assert pick_question(pool, ["a-single"], random.Random(seed)).question_id == "b-order"
 
 

@@ -13,45 +13,71 @@ from bot.packs import load_paths, read_pack_file
 from bot.packs.schema import Reply
 
 ROOT = Path(__file__).resolve().parents[2]
-SHIPPED_REPLIES = {f"{s.id}/{node_id}": node.reply
-                   for r in load_paths([ROOT / "content" / "packs"]) if r.pack
-                   for s in r.pack.scenarios for node_id, node in s.nodes.items() if node.reply}
+SHIPPED_REPLIES = {
+    f"{s.id}/{node_id}": node.reply
+    for r in load_paths([ROOT / "content" / "packs"])
+    if r.pack
+    for s in r.pack.scenarios
+    for node_id, node in s.nodes.items()
+    if node.reply
+}
 EXAMPLE = read_pack_file(ROOT / "tests" / "data" / "example_pack.yaml").pack.scenarios[0].nodes["n2"].reply
 
 
 def rubric(*ideas, avoid=()) -> Reply:
-    return Reply.model_validate({
-        "prompt": "Reply", "next": "end",
-        "rubric": [{"idea": name, "criterion": "AC1", "phrases": list(phrases)} for name, phrases in ideas],
-        "avoid": [{"idea": name, "criterion": "AC1", "phrases": list(phrases)} for name, phrases in avoid]})
+    return Reply.model_validate(
+        {
+            "prompt": "Reply",
+            "next": "end",
+            "rubric": [{"idea": name, "criterion": "AC1", "phrases": list(phrases)} for name, phrases in ideas],
+            "avoid": [{"idea": name, "criterion": "AC1", "phrases": list(phrases)} for name, phrases in avoid],
+        }
+    )
 
 
-APOLOGY = rubric(("apology", ["apologise", "sorry"]), ("listening", ["listen"]), ("refund", ["refund"]),
-                 avoid=[("dismissive", ["calm down", "not my problem"])])
+APOLOGY = rubric(
+    ("apology", ["apologise", "sorry"]),
+    ("listening", ["listen"]),
+    ("refund", ["refund"]),
+    avoid=[("dismissive", ["calm down", "not my problem"])],
+)
 
 
-@pytest.mark.parametrize("word", ["apologise", "apologises", "apologised", "apologising", "apologies", "apology",
-                                  "apologize", "apologized"])
+@pytest.mark.parametrize(
+    "word", ["apologise", "apologises", "apologised", "apologising", "apologies", "apology", "apologize", "apologized"]
+)
 def test_word_forms_match(word):
     assert stem(word) == stem("apologise")
     assert score_reply(APOLOGY, f"Please accept my {word} for the wait today.").found == ("apology",)
 
 
-@pytest.mark.parametrize("text", [
-    "I'm not going to apologise.", "I am not sorry.", "I won't apologise for that.", "I refuse to apologise.",
-    "I dont apologise for our policies.", "There is nothing to apologise for.", "I never apologise.",
-    "Honestly, no apology from me."])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm not going to apologise.",
+        "I am not sorry.",
+        "I won't apologise for that.",
+        "I refuse to apologise.",
+        "I dont apologise for our policies.",
+        "There is nothing to apologise for.",
+        "I never apologise.",
+        "Honestly, no apology from me.",
+    ],
+)
 def test_a_negated_phrase_earns_nothing(text):
     score = score_reply(APOLOGY, text)
     assert "apology" not in score.found
     assert score.discounted and score.discounted[0][0] == "apology"
 
 
-@pytest.mark.parametrize("text", [
-    "No, I'm sorry, that was our mistake.",  # the "no" is its own clause
-    "I can't apologise enough for this.",  # an apology, not a refusal
-    "That shouldn't have happened, but I'm sorry and I'll sort it.",  # a new clause after "but"
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "No, I'm sorry, that was our mistake.",  # the "no" is its own clause
+        "I can't apologise enough for this.",  # an apology, not a refusal
+        "That shouldn't have happened, but I'm sorry and I'll sort it.",  # a new clause after "but"
+    ],
+)
 def test_a_negation_elsewhere_does_not_discount_the_phrase(text):
     assert "apology" in score_reply(APOLOGY, text).found
 
@@ -77,28 +103,33 @@ def test_a_list_of_key_words_earns_nothing():
     assert (score.level, score.credit, score.keyword_list) == ("weak", {}, True)
 
 
-@pytest.mark.parametrize("text", ["Sorry, I'll listen and sort a refund.",
-                                  "I'm sorry. I want to listen. A refund is possible."])
+@pytest.mark.parametrize(
+    "text", ["Sorry, I'll listen and sort a refund.", "I'm sorry. I want to listen. A refund is possible."]
+)
 def test_a_short_reply_in_sentences_is_not_a_list(text):
     score = score_reply(APOLOGY, text)
     assert not score.keyword_list and score.level == "strong"
 
 
 def test_a_reply_with_the_same_words_in_sentences_earns_them():
-    score = score_reply(APOLOGY, "I'm so sorry about this. I want to listen properly, and if it's faulty "
-                                 "we can look at a refund today.")
+    score = score_reply(
+        APOLOGY, "I'm so sorry about this. I want to listen properly, and if it's faulty we can look at a refund today."
+    )
     assert score.found == ("apology", "listening", "refund") and score.level == "strong"
 
 
 # --- every shipped reply step -------------------------------------------------------------------
+
 
 def negated(reply: Reply) -> str:
     return " ".join(f"Honestly, not {idea.phrases[0]}." for idea in reply.rubric)
 
 
 def hostile(reply: Reply) -> str:
-    return " ".join(f"Look, there's no way {idea.phrases[0]}." for idea in reply.rubric) + \
-        " Calm down, that's your problem, not mine."
+    return (
+        " ".join(f"Look, there's no way {idea.phrases[0]}." for idea in reply.rubric)
+        + " Calm down, that's your problem, not mine."
+    )
 
 
 def stuffed(reply: Reply) -> str:
@@ -128,8 +159,29 @@ def test_every_shipped_example_scores_as_labelled(step):
 # --- the property -------------------------------------------------------------------------------
 
 RUBRICS = [EXAMPLE, APOLOGY, *SHIPPED_REPLIES.values()]
-FILLER = ["I", "you", "the", "order", "today", "really", "we", "can", "check", "this", "for", "and", "now", "then",
-          "properly", "Mrs", "Patel", "it", "will", "help", "."]
+FILLER = [
+    "I",
+    "you",
+    "the",
+    "order",
+    "today",
+    "really",
+    "we",
+    "can",
+    "check",
+    "this",
+    "for",
+    "and",
+    "now",
+    "then",
+    "properly",
+    "Mrs",
+    "Patel",
+    "it",
+    "will",
+    "help",
+    ".",
+]
 NEGATIONS = ["not", "don't", "won't", "never", "no"]
 
 

@@ -39,6 +39,7 @@ def test_there_are_shipped_scenarios():
 
 # --- every shipped scenario, every path -------------------------------------------------------
 
+
 def full_and_examples(reply) -> list[str]:
     """A reply earning the whole rubric, the same with each avoid phrase added (the most a
     reply going the weak way keeps), and the examples."""
@@ -111,10 +112,17 @@ def test_the_best_path_ends_well(scenario_id):
 
 # --- the engine's rules, on the example scenario ----------------------------------------------
 
+
 def test_start():
     state = rp.start(PARCEL)
-    assert (state.scenario_id, state.node, state.mood, state.credit, state.steps, state.finished) == \
-        ("ex-late-parcel", "n1", 7, {}, (), False)
+    assert (state.scenario_id, state.node, state.mood, state.credit, state.steps, state.finished) == (
+        "ex-late-parcel",
+        "n1",
+        7,
+        {},
+        (),
+        False,
+    )
 
 
 def test_choose_moves_on_and_records_the_step():
@@ -181,8 +189,15 @@ def test_a_strong_reply_calms_the_customer_and_earns_credit():
     state, score = rp.write_reply(PARCEL, at_reply, "I'll call you back by tomorrow.")
     assert score.strong
     assert (state.node, state.mood, state.credit) == ("n3", 3, {"AC1": 2, "AC2": 2})
-    assert state.steps[-1] == rp.Step("n2", None, rp.REPLY_FEEDBACK["strong"], reply="I'll call you back by tomorrow.",
-                                      found=("ownership", "next steps"), missing=("apology",), level="strong")
+    assert state.steps[-1] == rp.Step(
+        "n2",
+        None,
+        rp.REPLY_FEEDBACK["strong"],
+        reply="I'll call you back by tomorrow.",
+        found=("ownership", "next steps"),
+        missing=("apology",),
+        level="strong",
+    )
 
 
 def test_a_partial_reply_leaves_the_mood_as_it_was():
@@ -209,8 +224,16 @@ def test_a_negated_reply_is_discounted_and_the_step_says_so():
 
 
 def test_a_weak_reply_can_lead_elsewhere():
-    s = PARCEL.model_copy(update={"nodes": {**PARCEL.nodes, "n2": PARCEL.nodes["n2"].model_copy(update={
-        "reply": PARCEL.nodes["n2"].reply.model_copy(update={"next_if_weak": "lost"})})}})
+    s = PARCEL.model_copy(
+        update={
+            "nodes": {
+                **PARCEL.nodes,
+                "n2": PARCEL.nodes["n2"].model_copy(
+                    update={"reply": PARCEL.nodes["n2"].reply.model_copy(update={"next_if_weak": "lost"})}
+                ),
+            }
+        }
+    )
     at_reply = rp.choose(s, rp.start(s), 0)
     assert rp.write_reply(s, at_reply, "Please hold.")[0].node == "lost"
     assert rp.write_reply(s, at_reply, "Sorry about that.")[0].node == "n3"  # partial goes on
@@ -263,6 +286,7 @@ def test_score_reply_matches_whole_words_at_the_start_of_a_phrase():
 
 # --- best path, bounds and the report ----------------------------------------------------------
 
+
 def test_best_path_of_the_example():
     best = rp.best_path(PARCEL)
     assert best.moves == (("n1", 0), ("n2", None), ("n3", 1))
@@ -298,20 +322,32 @@ def test_report_before_the_end_raises():
 
 
 def test_mood_is_clamped_to_the_scale():
-    scenario = Scenario.model_validate({
-        "id": "clamp", "title": "Clamp", "setting": "retail",
-        "customer": {"name": "Alex", "situation": "Angry.", "opening_mood": 9},
-        "start": "a",
-        "nodes": {
-            "a": {"customer": "Grr", "choices": [
-                {"text": "Up", "next": "b", "mood": 5, "feedback": "Worse."},
-                {"text": "Down", "next": "b", "mood": -5, "feedback": "Better."}]},
-            "b": {"customer": "Hm", "choices": [
-                {"text": "Down", "next": "end", "mood": -5, "feedback": "Better."},
-                {"text": "Down more", "next": "end", "mood": -5, "feedback": "Better."}]},
-        },
-        "endings": {"end": {"outcome": "resolved", "text": "Done."}},
-    })
+    scenario = Scenario.model_validate(
+        {
+            "id": "clamp",
+            "title": "Clamp",
+            "setting": "retail",
+            "customer": {"name": "Alex", "situation": "Angry.", "opening_mood": 9},
+            "start": "a",
+            "nodes": {
+                "a": {
+                    "customer": "Grr",
+                    "choices": [
+                        {"text": "Up", "next": "b", "mood": 5, "feedback": "Worse."},
+                        {"text": "Down", "next": "b", "mood": -5, "feedback": "Better."},
+                    ],
+                },
+                "b": {
+                    "customer": "Hm",
+                    "choices": [
+                        {"text": "Down", "next": "end", "mood": -5, "feedback": "Better."},
+                        {"text": "Down more", "next": "end", "mood": -5, "feedback": "Better."},
+                    ],
+                },
+            },
+            "endings": {"end": {"outcome": "resolved", "text": "Done."}},
+        }
+    )
     up = rp.choose(scenario, rp.start(scenario), 0)
     assert up.mood == 10
     assert rp.choose(scenario, rp.choose(scenario, rp.start(scenario), 1), 0).mood == 0

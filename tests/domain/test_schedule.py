@@ -1,6 +1,6 @@
 """Schedule maths: parsing times and days, and slots across the UK clock changes."""
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
@@ -25,18 +25,22 @@ THREE_HOURS = timedelta(hours=3)
 
 
 def utc(*args) -> datetime:
-    return datetime(*args, tzinfo=timezone.utc)
+    return datetime(*args, tzinfo=UTC)
 
 
 # --- parse_time ----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("text, expected", [
-    ("09:00", time(9, 0)),
-    ("9:05", time(9, 5)),
-    ("23:59", time(23, 59)),
-    ("00:00", time(0, 0)),
-    (" 07:30 ", time(7, 30)),
-])
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("09:00", time(9, 0)),
+        ("9:05", time(9, 5)),
+        ("23:59", time(23, 59)),
+        ("00:00", time(0, 0)),
+        (" 07:30 ", time(7, 30)),
+    ],
+)
 def test_parse_time_accepts_24_hour_times(text, expected):
     assert parse_time(text) == expected
 
@@ -55,20 +59,24 @@ def test_schedule_error_is_a_value_error():
 
 # --- parse_days and format_days ----------------------------------------------------------
 
-@pytest.mark.parametrize("text, expected", [
-    ("mon-fri", {0, 1, 2, 3, 4}),
-    ("mon,wed,fri", {0, 2, 4}),
-    ("Mon, Wed, Fri", {0, 2, 4}),
-    ("daily", {0, 1, 2, 3, 4, 5, 6}),
-    ("weekdays", {0, 1, 2, 3, 4}),
-    ("weekends", {5, 6}),
-    ("sat-sun", {5, 6}),
-    ("fri-mon", {4, 5, 6, 0}),
-    ("sun-tue", {6, 0, 1}),
-    ("wed", {2}),
-    ("monday,thursday", {0, 3}),
-    ("mon-tue,sat", {0, 1, 5}),
-])
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("mon-fri", {0, 1, 2, 3, 4}),
+        ("mon,wed,fri", {0, 2, 4}),
+        ("Mon, Wed, Fri", {0, 2, 4}),
+        ("daily", {0, 1, 2, 3, 4, 5, 6}),
+        ("weekdays", {0, 1, 2, 3, 4}),
+        ("weekends", {5, 6}),
+        ("sat-sun", {5, 6}),
+        ("fri-mon", {4, 5, 6, 0}),
+        ("sun-tue", {6, 0, 1}),
+        ("wed", {2}),
+        ("monday,thursday", {0, 3}),
+        ("mon-tue,sat", {0, 1, 5}),
+    ],
+)
 def test_parse_days_understands_ranges_lists_and_words(text, expected):
     assert parse_days(text) == frozenset(expected)
 
@@ -86,13 +94,16 @@ def test_parse_days_reads_whole_day_names_and_rejects_lookalikes():
         parse_days("monsoon")
 
 
-@pytest.mark.parametrize("days, expected", [
-    (DAILY, "every day"),
-    (WEEKDAYS, "Monday to Friday"),
-    (frozenset({4, 0, 2}), "Mon, Wed, Fri"),
-    (frozenset({5, 6}), "Sat, Sun"),
-    (frozenset({3}), "Thu"),
-])
+@pytest.mark.parametrize(
+    "days, expected",
+    [
+        (DAILY, "every day"),
+        (WEEKDAYS, "Monday to Friday"),
+        (frozenset({4, 0, 2}), "Mon, Wed, Fri"),
+        (frozenset({5, 6}), "Sat, Sun"),
+        (frozenset({3}), "Thu"),
+    ],
+)
 def test_format_days(days, expected):
     assert format_days(days) == expected
 
@@ -106,12 +117,16 @@ def test_format_days_reads_back_as_the_same_days(text):
 # --- slots across the 2026 clock changes ---------------------------------------------------
 # BST starts Sunday 29 March 2026 at 01:00 UTC and ends Sunday 25 October 2026 at 01:00 UTC.
 
-@pytest.mark.parametrize("day, due", [
-    (date(2026, 3, 27), utc(2026, 3, 27, 9, 0)),   # Friday before spring forward: GMT
-    (date(2026, 3, 30), utc(2026, 3, 30, 8, 0)),   # Monday after: BST
-    (date(2026, 10, 23), utc(2026, 10, 23, 8, 0)),  # Friday before fall back: BST
-    (date(2026, 10, 26), utc(2026, 10, 26, 9, 0)),  # Monday after: GMT
-])
+
+@pytest.mark.parametrize(
+    "day, due",
+    [
+        (date(2026, 3, 27), utc(2026, 3, 27, 9, 0)),  # Friday before spring forward: GMT
+        (date(2026, 3, 30), utc(2026, 3, 30, 8, 0)),  # Monday after: BST
+        (date(2026, 10, 23), utc(2026, 10, 23, 8, 0)),  # Friday before fall back: BST
+        (date(2026, 10, 26), utc(2026, 10, 26, 9, 0)),  # Monday after: GMT
+    ],
+)
 def test_nine_local_is_nine_utc_in_winter_and_eight_utc_in_summer(day, due):
     just_before = due - timedelta(minutes=1)
     slot = next_slot(just_before, NINE, LONDON, WEEKDAYS)
@@ -169,11 +184,14 @@ def test_latest_slot_reaches_back_over_fall_back():
     assert (slot.local_date, slot.due) == (date(2026, 10, 23), utc(2026, 10, 23, 8, 0))
 
 
-@pytest.mark.parametrize("now, due", [
-    (utc(2026, 3, 30, 8, 0), utc(2026, 3, 30, 8, 0)),    # exactly due, BST
-    (utc(2026, 10, 26, 9, 0), utc(2026, 10, 26, 9, 0)),  # exactly due, GMT
-    (utc(2026, 3, 27, 20, 0), utc(2026, 3, 27, 9, 0)),
-])
+@pytest.mark.parametrize(
+    "now, due",
+    [
+        (utc(2026, 3, 30, 8, 0), utc(2026, 3, 30, 8, 0)),  # exactly due, BST
+        (utc(2026, 10, 26, 9, 0), utc(2026, 10, 26, 9, 0)),  # exactly due, GMT
+        (utc(2026, 3, 27, 20, 0), utc(2026, 3, 27, 9, 0)),
+    ],
+)
 def test_latest_slot_includes_a_slot_due_now(now, due):
     assert latest_slot(now, NINE, LONDON, WEEKDAYS).due == due
 
@@ -182,23 +200,29 @@ def test_latest_slot_none_without_days():
     assert latest_slot(utc(2026, 3, 30, 8, 0), NINE, LONDON, frozenset()) is None
 
 
-@pytest.mark.parametrize("now, due", [
-    (utc(2026, 3, 2, 10, 30), utc(2026, 3, 2, 9, 0)),   # 10:30 GMT
-    (utc(2026, 3, 30, 9, 30), utc(2026, 3, 30, 8, 0)),  # 10:30 BST
-    (utc(2026, 10, 23, 9, 30), utc(2026, 10, 23, 8, 0)),  # 10:30 BST
-    (utc(2026, 10, 26, 10, 30), utc(2026, 10, 26, 9, 0)),  # 10:30 GMT
-])
+@pytest.mark.parametrize(
+    "now, due",
+    [
+        (utc(2026, 3, 2, 10, 30), utc(2026, 3, 2, 9, 0)),  # 10:30 GMT
+        (utc(2026, 3, 30, 9, 30), utc(2026, 3, 30, 8, 0)),  # 10:30 BST
+        (utc(2026, 10, 23, 9, 30), utc(2026, 10, 23, 8, 0)),  # 10:30 BST
+        (utc(2026, 10, 26, 10, 30), utc(2026, 10, 26, 9, 0)),  # 10:30 GMT
+    ],
+)
 def test_due_slot_within_the_window_at_half_past_ten_local(now, due):
     slot = due_slot(now, NINE, LONDON, WEEKDAYS, THREE_HOURS)
     assert slot is not None and slot.due == due
 
 
-@pytest.mark.parametrize("now", [
-    utc(2026, 3, 2, 15, 0),    # 15:00 GMT
-    utc(2026, 3, 30, 14, 0),   # 15:00 BST
-    utc(2026, 10, 23, 14, 0),  # 15:00 BST
-    utc(2026, 10, 26, 15, 0),  # 15:00 GMT
-])
+@pytest.mark.parametrize(
+    "now",
+    [
+        utc(2026, 3, 2, 15, 0),  # 15:00 GMT
+        utc(2026, 3, 30, 14, 0),  # 15:00 BST
+        utc(2026, 10, 23, 14, 0),  # 15:00 BST
+        utc(2026, 10, 26, 15, 0),  # 15:00 GMT
+    ],
+)
 def test_due_slot_none_at_three_in_the_afternoon_local(now):
     assert due_slot(now, NINE, LONDON, WEEKDAYS, THREE_HOURS) is None
 
@@ -215,14 +239,18 @@ def test_due_slot_none_on_a_day_without_a_slot():
 
 # --- week_start ----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("now, monday", [
-    (utc(2026, 3, 4, 12, 0), utc(2026, 3, 2, 0, 0)),      # GMT: Monday 00:00 is 00:00 UTC
-    (utc(2026, 4, 1, 12, 0), utc(2026, 3, 29, 23, 0)),    # BST: Monday 00:00 is Sunday 23:00 UTC
-    (utc(2026, 3, 29, 12, 0), utc(2026, 3, 23, 0, 0)),    # the Sunday clocks go forward: week began in GMT
-    (utc(2026, 3, 29, 23, 30), utc(2026, 3, 29, 23, 0)),  # already Monday 00:30 BST
-    (utc(2026, 10, 25, 12, 0), utc(2026, 10, 18, 23, 0)),  # the Sunday clocks go back: week began in BST
-    (utc(2026, 10, 26, 0, 0), utc(2026, 10, 26, 0, 0)),   # Monday 00:00 GMT exactly
-])
+
+@pytest.mark.parametrize(
+    "now, monday",
+    [
+        (utc(2026, 3, 4, 12, 0), utc(2026, 3, 2, 0, 0)),  # GMT: Monday 00:00 is 00:00 UTC
+        (utc(2026, 4, 1, 12, 0), utc(2026, 3, 29, 23, 0)),  # BST: Monday 00:00 is Sunday 23:00 UTC
+        (utc(2026, 3, 29, 12, 0), utc(2026, 3, 23, 0, 0)),  # the Sunday clocks go forward: week began in GMT
+        (utc(2026, 3, 29, 23, 30), utc(2026, 3, 29, 23, 0)),  # already Monday 00:30 BST
+        (utc(2026, 10, 25, 12, 0), utc(2026, 10, 18, 23, 0)),  # the Sunday clocks go back: week began in BST
+        (utc(2026, 10, 26, 0, 0), utc(2026, 10, 26, 0, 0)),  # Monday 00:00 GMT exactly
+    ],
+)
 def test_week_start_is_monday_midnight_local_as_utc(now, monday):
     start = week_start(now, LONDON)
     assert start == monday
@@ -230,6 +258,7 @@ def test_week_start_is_monday_midnight_local_as_utc(now, monday):
 
 
 # --- time zones ----------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("name", ["Europe/London", "UTC", "America/New_York", "Asia/Kolkata"])
 def test_known_time_zones_are_valid(name):

@@ -2,7 +2,7 @@
 
 import json
 import zlib
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from bot.domain.srs import card_id, first_review, review
 
-NOW = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 CID = card_id(1, 2, "ex-q1")
 
 
@@ -79,11 +79,17 @@ def test_card_id_is_a_positive_int():
     assert all(isinstance(c, int) and c > 0 for c in (card_id(g, u, "q") for g in range(20) for u in range(20)))
 
 
-@given(st.datetimes(min_value=datetime(2020, 1, 1), max_value=datetime(2035, 1, 1), timezones=st.sampled_from(
-    [timezone.utc, ZoneInfo("Europe/London"), ZoneInfo("Pacific/Auckland")])), st.booleans(),
-    st.integers(min_value=1, max_value=2**32 - 1))
+@given(
+    st.datetimes(
+        min_value=datetime(2020, 1, 1),
+        max_value=datetime(2035, 1, 1),
+        timezones=st.sampled_from([UTC, ZoneInfo("Europe/London"), ZoneInfo("Pacific/Auckland")]),
+    ),
+    st.booleans(),
+    st.integers(min_value=1, max_value=2**32 - 1),
+)
 def test_first_review_is_the_schedulers_own_first_review(now, correct, cid):
-    utc = now.astimezone(timezone.utc)
+    utc = now.astimezone(UTC)
     fast_json, fast_due = first_review(cid, correct, utc, utc.isoformat())
     slow_json, slow_due = review(None, cid, correct, now)
     assert fast_due == slow_due.isoformat()

@@ -88,8 +88,11 @@ def oracle(posts: list[tuple[str, bool]], answered: set[str]) -> Streak:
 
 
 histories = hs.lists(hs.tuples(hs.booleans(), hs.booleans()), max_size=30).map(
-    lambda days: ([(d, False) for d in DAYS_LONG[:len(days)]],
-                  [d for d, (answered, _) in zip(DAYS_LONG, days) if answered]))
+    lambda days: (
+        [(d, False) for d in DAYS_LONG[: len(days)]],
+        [d for d, (answered, _) in zip(DAYS_LONG, days) if answered],
+    )
+)
 DAYS_LONG = [f"2026-{m:02d}-{d:02d}" for m in (1, 2) for d in range(1, 29)]
 
 
@@ -103,7 +106,7 @@ def test_a_run_kept_answer_by_answer_shows_what_the_history_says(history, last_o
     rnd.shuffle(order)  # answers may come in any order (long answer windows)
     run = None
     for i, slot in enumerate(order):
-        run = extend(run, slots, slot) or from_history(slots, set(order[:i + 1]))
+        run = extend(run, slots, slot) or from_history(slots, set(order[: i + 1]))
     assert shown(run, posts) == oracle(posts, set(answered)) == streak(posts, set(answered))
 
 

@@ -36,8 +36,9 @@ def button_labels(message) -> list[str]:
 
 def custom_ids(message) -> list[str]:
     message = _msg(message)
-    return [c.custom_id for row in message.components for c in getattr(row, "children", [])
-            if getattr(c, "custom_id", None)]
+    return [
+        c.custom_id for row in message.components for c in getattr(row, "children", []) if getattr(c, "custom_id", None)
+    ]
 
 
 def post_id_of(message) -> int:
@@ -54,7 +55,7 @@ def _button_with_index(message, kind: str, part: int, index: int) -> str:
     (buttons are shown shuffled, so their letters say nothing about the index)."""
     for cid in custom_ids(message):
         parts = cid.split(":")
-        if parts[:2] == ["rb", kind] and parts[part:part + 1] == [str(index)]:
+        if parts[:2] == ["rb", kind] and parts[part : part + 1] == [str(index)]:
             return cid
     raise AssertionError(f"no {kind} button for index {index} in {custom_ids(message)}")
 

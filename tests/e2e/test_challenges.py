@@ -30,8 +30,9 @@ async def test_a_challenge_from_post_to_summary(cohort, settings):
     env, (amira, ben, chloe, _) = cohort.env, cohort.learners
     channel = cohort.guild.create_text_channel("challenges")
     sc = scenario(cohort)
-    posted = await cohort.tutor.slash(cohort.channel, "challenge post", scenario=SCENARIO, channel=channel,
-                                      deadline="2d", points=20)
+    posted = await cohort.tutor.slash(
+        cohort.channel, "challenge post", scenario=SCENARIO, channel=channel, deadline="2d", points=20
+    )
     assert "Challenge posted" in reply(posted).content
     post = channel.last_message
     assert sc.title in post.embeds[0].title
@@ -45,8 +46,17 @@ async def test_a_challenge_from_post_to_summary(cohort, settings):
     assert "already attempted" in again.content
 
     shown = await amira.click(last, label="Add a STAR reflection")
-    sent = reply(await amira.submit_modal(shown, {"situation": "A third call about a fee", "task": "Keep her",
-                                                  "action": "Apologised, owned it", "result": "Escalated, logged"}))
+    sent = reply(
+        await amira.submit_modal(
+            shown,
+            {
+                "situation": "A third call about a fee",
+                "task": "Keep her",
+                "action": "Apologised, owned it",
+                "result": "Escalated, logged",
+            },
+        )
+    )
     assert "Reflection sent" in sent.content
 
     ben_start = reply(await ben.click(post, label="Attempt"))
@@ -57,11 +67,13 @@ async def test_a_challenge_from_post_to_summary(cohort, settings):
     assert results.ephemeral and "2 attempt(s)" in text
     assert "A third call about a fee" in text and f"{best.score}/{best.score}" in text
 
-    marked = await cohort.tutor.slash(cohort.channel, "challenge mark", learner=amira, decision="accept",
-                                      feedback="Clear STAR account", bonus=10)
+    marked = await cohort.tutor.slash(
+        cohort.channel, "challenge mark", learner=amira, decision="accept", feedback="Clear STAR account", bonus=10
+    )
     assert "accepted" in marked.response.content and "could not" not in marked.response.content
-    ledger = await cohort.inside.db.read(lambda c: c.execute(
-        "SELECT source, points FROM points WHERE user_id = ? ORDER BY id", (amira.id,)).fetchall())
+    ledger = await cohort.inside.db.read(
+        lambda c: c.execute("SELECT source, points FROM points WHERE user_id = ? ORDER BY id", (amira.id,)).fetchall()
+    )
     assert [tuple(r) for r in ledger] == [("challenge", 20), ("reflection", 10)]
 
     await cohort.restart(settings)  # the deadline is kept in the database
@@ -75,15 +87,17 @@ async def test_a_challenge_from_post_to_summary(cohort, settings):
 
 
 async def test_a_plain_member_cannot_post_a_challenge(cohort):
-    result = await cohort.learners[0].slash(cohort.channel, "challenge post", scenario=SCENARIO,
-                                            channel=cohort.channel, deadline="2d")
+    result = await cohort.learners[0].slash(
+        cohort.channel, "challenge post", scenario=SCENARIO, channel=cohort.channel, deadline="2d"
+    )
     simcord.assert_error(cohort.env, NotTutor)
     assert "tutor command" in result.response.content
     assert cohort.channel.last_message is None
 
 
 async def test_a_bad_deadline_is_explained(cohort):
-    result = await cohort.tutor.slash(cohort.channel, "challenge post", scenario=SCENARIO,
-                                      channel=cohort.channel, deadline="soon")
+    result = await cohort.tutor.slash(
+        cohort.channel, "challenge post", scenario=SCENARIO, channel=cohort.channel, deadline="soon"
+    )
     simcord.assert_error(cohort.env)
     assert "not a duration" in reply(result).content

@@ -1,7 +1,7 @@
 """Daily questions, driven as a tutor and learners would, on SimCord's virtual clock
 (it starts on Thursday 2026-01-01 00:00 UTC)."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import discord
 from discord.ext import commands
@@ -31,7 +31,7 @@ def bot_posts(channel):
 async def test_the_daily_question_is_posted_answered_and_revealed(cohort):
     env, (amira, ben, chloe, _) = cohort.env, cohort.learners
     await setup_daily(cohort)
-    await advance_to(env, datetime(2026, 1, 1, 9, 0, 1, tzinfo=timezone.utc))
+    await advance_to(env, datetime(2026, 1, 1, 9, 0, 1, tzinfo=UTC))
     posts = bot_posts(cohort.channel)
     assert len(posts) == 1
     post = posts[0]
@@ -67,9 +67,11 @@ async def test_the_daily_question_is_posted_answered_and_revealed(cohort):
 
     late = reply(await answer(cohort.learners[3], revealed, q, right=True))
     assert "closed" in late.embeds[0].title and "points" not in embed_text(late)
-    kept = await cohort.inside.db.read(lambda c: c.execute(
-        "SELECT COUNT(*) FROM answers WHERE post_id = ? AND user_id = ?",
-        (post_id_of(post), cohort.learners[3].id)).fetchone()[0])
+    kept = await cohort.inside.db.read(
+        lambda c: c.execute(
+            "SELECT COUNT(*) FROM answers WHERE post_id = ? AND user_id = ?", (post_id_of(post), cohort.learners[3].id)
+        ).fetchone()[0]
+    )
     assert kept == 0  # nothing recorded after the close
 
 
@@ -133,16 +135,18 @@ async def test_the_post_stays_at_nine_local_across_the_clock_changes(cohort):
     utc_hours = []
     # BST starts on Sun 29 March 2026 and ends on Sun 25 October 2026: check the Friday
     # before and the Monday after each change. The schedule is paused in between.
-    for friday, monday in ((datetime(2026, 3, 27), datetime(2026, 3, 30)),
-                           (datetime(2026, 10, 23), datetime(2026, 10, 26))):
-        await advance_to(env, (friday - timedelta(days=1)).replace(tzinfo=timezone.utc))
+    for friday, monday in (
+        (datetime(2026, 3, 27), datetime(2026, 3, 30)),
+        (datetime(2026, 10, 23), datetime(2026, 10, 26)),
+    ):
+        await advance_to(env, (friday - timedelta(days=1)).replace(tzinfo=UTC))
         if not utc_hours:
             await setup_daily(cohort, days="mon-fri")
         else:
             await cohort.tutor.slash(cohort.channel, "daily resume")
         for day in (friday, monday):
             summer = datetime(2026, 3, 29) < day < datetime(2026, 10, 25)
-            nine_local = day.replace(hour=8 if summer else 9, tzinfo=timezone.utc)
+            nine_local = day.replace(hour=8 if summer else 9, tzinfo=UTC)
             await advance_to(env, nine_local - timedelta(seconds=30))
             before = len(bot_posts(cohort.channel))
             await advance_to(env, nine_local + timedelta(seconds=1))
@@ -167,8 +171,12 @@ async def test_a_discord_error_on_the_first_attempt_is_retried_and_posts_once(co
 async def test_bad_setup_input_is_explained_and_nothing_is_saved(cohort):
     import simcord
 
-    cases = [({"time": "25:00"}, "24-hour HH:MM"), ({"timezone": "Mars/Olympus"}, "not a time zone"),
-             ({"days": "someday"}, "mon-fri"), ({"packs": "no-such-pack"}, "Unknown or disabled pack")]
+    cases = [
+        ({"time": "25:00"}, "24-hour HH:MM"),
+        ({"timezone": "Mars/Olympus"}, "not a time zone"),
+        ({"days": "someday"}, "mon-fri"),
+        ({"packs": "no-such-pack"}, "Unknown or disabled pack"),
+    ]
     for options, expected in cases:
         result = await setup_daily_raw(cohort, **options)
         simcord.assert_error(cohort.env)
@@ -187,4 +195,4 @@ async def test_status_shows_the_next_post_in_local_time(cohort):
     status = await cohort.tutor.slash(cohort.channel, "daily status")
     text = status.response.content
     assert "08:30" in text and "Monday to Friday" in text
-    assert f"<t:{int(datetime(2026, 1, 1, 8, 30, tzinfo=timezone.utc).timestamp())}:F>" in text
+    assert f"<t:{int(datetime(2026, 1, 1, 8, 30, tzinfo=UTC).timestamp())}:F>" in text

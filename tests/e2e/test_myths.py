@@ -5,7 +5,7 @@ from pathlib import Path
 import simcord
 
 from bot.ui.errors import NotTutor
-from tests.e2e.helpers import option_button, answer, button_labels, custom_ids, embed_text, reply
+from tests.e2e.helpers import answer, button_labels, custom_ids, embed_text, option_button, reply
 
 EXAMPLE = (Path(__file__).resolve().parents[1] / "data" / "example_pack.yaml").read_bytes()
 
@@ -98,8 +98,9 @@ async def test_a_plain_member_cannot_post_a_myth(cohort):
 
 async def test_the_weekly_myth_is_posted_once_on_its_day(cohort, settings):
     env = cohort.env
-    await cohort.tutor.slash(cohort.channel, "daily setup", channel=cohort.channel, time="09:00",
-                             timezone="Europe/London", days="mon-fri")
+    await cohort.tutor.slash(
+        cohort.channel, "daily setup", channel=cohort.channel, time="09:00", timezone="Europe/London", days="mon-fri"
+    )
     result = await cohort.tutor.slash(cohort.channel, "myth schedule", day=4)  # Friday 2 Jan 2026
     assert "every Friday" in result.response.content
     await env.advance_time(33 * 3600 + 1)  # Friday 09:00:01

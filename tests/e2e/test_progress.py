@@ -5,7 +5,7 @@ import csv
 import io
 import json
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import discord
 import simcord
@@ -24,7 +24,7 @@ HOUR = 3600
 
 
 def at(day: int, hour: int, minute: int = 0, second: int = 1) -> datetime:
-    return datetime(2026, 1, day, hour, minute, second, tzinfo=timezone.utc)
+    return datetime(2026, 1, day, hour, minute, second, tzinfo=UTC)
 
 
 def standings(message) -> list[tuple[int, int]]:
@@ -33,8 +33,9 @@ def standings(message) -> list[tuple[int, int]]:
 
 
 async def ledger(cohort) -> list[tuple[int, str, int]]:
-    return await cohort.inside.db.read(lambda c: sorted(tuple(r) for r in c.execute(
-        "SELECT user_id, source, points FROM points")))
+    return await cohort.inside.db.read(
+        lambda c: sorted(tuple(r) for r in c.execute("SELECT user_id, source, points FROM points"))
+    )
 
 
 async def todays_question(cohort):
@@ -63,6 +64,7 @@ async def leaderboard(member, cohort, **options):
 
 
 # --- points and the leaderboard ----------------------------------------------------------------
+
 
 async def test_points_from_daily_and_myth_posts_land_in_the_ledger_and_on_the_boards(cohort):
     env, (amira, ben, *_) = cohort.env, cohort.learners
@@ -135,7 +137,7 @@ async def test_the_caller_outside_the_top_ten_sees_their_rank(cohort):
 
     board = await leaderboard(last, cohort, period="week")
     assert standings(board) == [(m.id, 10) for m in order[:10]] + [(last.id, 2)]
-    assert "**12.** <@%d>" % last.id in board.embeds[0].description and "← you" in board.embeds[0].description
+    assert f"**12.** <@{last.id}>" in board.embeds[0].description and "← you" in board.embeds[0].description
     assert "You are **#12** of 12 with **2 pts**" in embed_text(board)
     eleventh = await leaderboard(order[10], cohort)
     assert "You are **#11** of 12 with **10 pts**" in embed_text(eleventh)
@@ -163,6 +165,7 @@ async def test_a_hidden_learner_is_absent_from_the_board_and_present_in_their_ow
 
 
 # --- the weekly turn -----------------------------------------------------------------------------
+
 
 def weekly_posts(channel):
     return [m for m in channel.history() if m.embeds and m.embeds[0].title.startswith("🏆 Top three")]
@@ -209,6 +212,7 @@ async def test_the_weekly_turn_posts_last_weeks_top_three_once_across_restarts(c
 
 # --- stats ----------------------------------------------------------------------------------------
 
+
 async def test_stats_attach_a_png_progress_card_of_the_stated_size(cohort):
     env, amira = cohort.env, cohort.learners[0]
     await setup_daily(cohort)
@@ -243,6 +247,7 @@ async def test_a_plain_member_cannot_see_another_members_stats_but_a_tutor_can(c
 
 
 # --- tutors ---------------------------------------------------------------------------------------
+
 
 async def test_cohort_export_rows_match_the_answers_given(cohort):
     env, (amira, ben, *_) = cohort.env, cohort.learners
@@ -299,6 +304,7 @@ async def test_the_cohort_report_shows_participation_hard_questions_and_quiet_le
 
 
 # --- each learner's data --------------------------------------------------------------------------
+
 
 async def rows_by_user(cohort) -> dict[int, dict[str, int]]:
     """For every table with a user_id column: rows per user."""

@@ -51,9 +51,13 @@ async def test_a_learner_plays_to_the_end_and_gets_the_report(cohort):
 async def test_a_written_reply_is_scored_shown_and_kept(cohort):
     learner, sc = cohort.learners[0], scenario(cohort)
     start = await learner.slash(cohort.channel, "roleplay start", scenario=SCENARIO)
-    message, i = await play_best_path(cohort, learner, start.response.message, sc,
-                                      stop_after=next(k for k, (_, c) in enumerate(engine.best_path(sc).moves)
-                                                      if c is None))
+    message, i = await play_best_path(
+        cohort,
+        learner,
+        start.response.message,
+        sc,
+        stop_after=next(k for k, (_, c) in enumerate(engine.best_path(sc).moves) if c is None),
+    )
     node_id = engine.best_path(sc).moves[i][0]
     shown = await learner.click(message, label="Write your reply")
     assert shown.modal is not None
@@ -104,13 +108,14 @@ async def test_choices_are_shown_in_a_shuffled_order_kept_for_the_session(cohort
     for _ in range(8):
         start = (await learner.slash(cohort.channel, "roleplay start", scenario=SCENARIO)).response
         button = choice_button(start, best_first)
-        letters.append(next(c.label for row in start.message.components for c in row.children
-                            if c.custom_id == button))
+        letters.append(next(c.label for row in start.message.components for c in row.children if c.custom_id == button))
         if len(letters) == 1:  # the same letters after a restart
             await cohort.restart(settings)
             resumed = (await learner.slash(cohort.channel, "roleplay resume")).response
-            assert next(c.label for row in resumed.message.components for c in row.children
-                        if c.custom_id == button) == letters[0]
+            assert (
+                next(c.label for row in resumed.message.components for c in row.children if c.custom_id == button)
+                == letters[0]
+            )
             text = sc.nodes[sc.start].choices[best_first].text[:60]
             assert f"**{letters[0]}.** {text}" in embed_text(resumed)
         await learner.slash(cohort.channel, "roleplay quit")

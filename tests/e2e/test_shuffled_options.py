@@ -4,7 +4,7 @@ learner sees one post's letters, and so does the bot after a restart."""
 
 import random
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from bot.domain.questions import LETTERS
 from tests.e2e.helpers import answer, custom_ids, embed_text, option_button, question_of, reply, shown_letter
@@ -29,7 +29,7 @@ def a_is_right_share(seen: list[tuple[str, set[str]]], kinds: set[str]) -> float
 async def test_forty_posts_and_forty_quizzes_spread_the_right_letter(cohort, settings):
     env, (amira, ben, _, _) = cohort.env, cohort.learners
     await setup_daily(cohort)
-    await advance_to(env, datetime(2026, 1, 1, 9, 0, 1, tzinfo=timezone.utc))
+    await advance_to(env, datetime(2026, 1, 1, 9, 0, 1, tzinfo=UTC))
     random.seed(2026)  # /quiz picks its question and order at random: make the run reproducible
     seen: list[tuple[str, set[str]]] = []
     moved: list[bool] = []

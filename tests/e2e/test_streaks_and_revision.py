@@ -1,6 +1,6 @@
 """Streaks over a week with a weekend and a paused day; spaced revision with /revise."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from tests.e2e.helpers import answer, embed_text, question_of, reply
 from tests.e2e.test_daily import advance_to, bot_posts, setup_daily
@@ -15,18 +15,18 @@ async def answer_today(cohort, learners):
 async def test_weekends_and_paused_days_do_not_break_a_streak_but_a_missed_post_does(cohort):
     env, (amira, ben, *_) = cohort.env, cohort.learners
     await setup_daily(cohort, days="mon-fri")
-    at = lambda d, h: datetime(2026, 1, d, h, 0, 1, tzinfo=timezone.utc)  # noqa: E731
-    await advance_to(env, at(1, 9))   # Thursday
+    at = lambda d, h: datetime(2026, 1, d, h, 0, 1, tzinfo=UTC)  # noqa: E731
+    await advance_to(env, at(1, 9))  # Thursday
     await answer_today(cohort, [amira, ben])
-    await advance_to(env, at(2, 9))   # Friday: Ben misses it
+    await advance_to(env, at(2, 9))  # Friday: Ben misses it
     await answer_today(cohort, [amira])
-    await advance_to(env, at(5, 9))   # Monday, after the weekend
+    await advance_to(env, at(5, 9))  # Monday, after the weekend
     await answer_today(cohort, [amira, ben])
     await cohort.tutor.slash(cohort.channel, "daily pause")
     await advance_to(env, at(6, 13))  # Tuesday: paused, no post
     await cohort.tutor.slash(cohort.channel, "daily resume")
     assert len(bot_posts(cohort.channel)) == 3
-    await advance_to(env, at(7, 9))   # Wednesday
+    await advance_to(env, at(7, 9))  # Wednesday
     amira_fb, ben_fb = await answer_today(cohort, [amira, ben])
     assert len(bot_posts(cohort.channel)) == 4
     assert "streak 4 (best 4)" in embed_text(amira_fb)

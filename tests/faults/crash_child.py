@@ -11,19 +11,19 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 GUILD, CHANNEL = 77, 88
-NOW = datetime(2026, 1, 5, 9, 0, 30, tzinfo=timezone.utc)
+NOW = datetime(2026, 1, 5, 9, 0, 30, tzinfo=UTC)
 WAVE = 40  # answers in flight at once
 
 
 async def main(db_path: str, content_dir: str) -> None:
-    from tests.inside import open_services
     from bot.packs.library import ContentLibrary
     from bot.packs.schema import SingleQuestion
     from bot.store.database import Database
+    from tests.inside import open_services
 
     db = await Database.open(Path(db_path))
     svc, inside = await open_services(db, ContentLibrary.from_folder(Path(content_dir)))

@@ -22,8 +22,12 @@ from tests.conftest import ROOT
 def run_and_kill(db: Path, kill_after: int) -> tuple[int, set[int]]:
     """Start the child, SIGKILL it once ``kill_after`` answers were acknowledged, and
     return the post id and every acknowledged user id (including lines already in the pipe)."""
-    proc = subprocess.Popen([sys.executable, "-m", "tests.faults.crash_child", str(db), str(ROOT / "content")],
-                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tests.faults.crash_child", str(db), str(ROOT / "content")],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     acked: set[int] = set()
     post_id = None
     deadline = time.monotonic() + 60
@@ -63,8 +67,9 @@ async def test_sigkill_mid_burst_loses_no_acknowledged_answer(tmp_path, settings
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
         answered = {r[0] for r in conn.execute("SELECT user_id FROM answers WHERE post_id = ?", (post_id,))}
-        ledger = {r[0]: r[1] for r in conn.execute(
-            "SELECT user_id, points FROM points WHERE ref = ?", (f"post:{post_id}",))}
+        ledger = {
+            r[0]: r[1] for r in conn.execute("SELECT user_id, points FROM points WHERE ref = ?", (f"post:{post_id}",))
+        }
         totals = {r[0]: r[1] for r in conn.execute("SELECT user_id, points FROM score_totals WHERE period = 'all'")}
         cards = {r[0] for r in conn.execute("SELECT user_id FROM cards")}
         periods = conn.execute("SELECT COUNT(DISTINCT period) FROM score_totals").fetchone()[0]

@@ -12,7 +12,6 @@ import discord
 import pytest
 
 from bot.ui.errors import SAVED_NOT_SHOWN
-
 from tests.e2e.helpers import answer, embed_text, post_id_of, question_of, reply
 from tests.e2e.test_daily import bot_posts, setup_daily
 
@@ -20,17 +19,29 @@ HOUR = 3600
 
 
 async def counts(inside, post_id: int, user_id: int) -> tuple[int, int]:
-    return await inside.db.read(lambda c: (
-        c.execute("SELECT COUNT(*) FROM answers WHERE post_id = ? AND user_id = ?", (post_id, user_id)).fetchone()[0],
-        c.execute("SELECT COUNT(*) FROM points WHERE user_id = ? AND ref = ?", (user_id, f"post:{post_id}")).fetchone()[0]))
+    return await inside.db.read(
+        lambda c: (
+            c.execute("SELECT COUNT(*) FROM answers WHERE post_id = ? AND user_id = ?", (post_id, user_id)).fetchone()[
+                0
+            ],
+            c.execute(
+                "SELECT COUNT(*) FROM points WHERE user_id = ? AND ref = ?", (user_id, f"post:{post_id}")
+            ).fetchone()[0],
+        )
+    )
 
 
 @pytest.mark.parametrize("status, times", [(500, 1), (429, 3)])
 async def test_posting_failures_are_retried_and_post_once(cohort, status, times):
     env = cohort.env
     await setup_daily(cohort)
-    env.inject_error("POST", f"/channels/{cohort.channel.id}/messages", status=status, times=times,
-                     message="You are being rate limited." if status == 429 else "Internal Server Error")
+    env.inject_error(
+        "POST",
+        f"/channels/{cohort.channel.id}/messages",
+        status=status,
+        times=times,
+        message="You are being rate limited." if status == 429 else "Internal Server Error",
+    )
     await env.advance_time(9 * HOUR + 1)
     assert bot_posts(cohort.channel) == []
     await env.advance_time(HOUR)  # retries: 30 s, 1 min, 2 min, ...
@@ -101,12 +112,21 @@ async def test_a_failed_feedback_message_loses_no_answer_and_never_counts_twice(
     assert first.acknowledged and reply(first).ephemeral  # never a silent failure
     assert reply(first).content == SAVED_NOT_SHOWN  # told it was saved, not to try again
     assert await counts(inside, pid, ben.id) == (1, 1)
-    totals = await inside.db.read(lambda c: c.execute(
-        "SELECT points FROM score_totals WHERE user_id = ? AND period = 'all'", (ben.id,)).fetchone()[0])
+    totals = await inside.db.read(
+        lambda c: c.execute(
+            "SELECT points FROM score_totals WHERE user_id = ? AND period = 'all'", (ben.id,)
+        ).fetchone()[0]
+    )
     assert totals == 2
 
     again = reply(await answer(ben, post, q, right=True))  # even a different button
     assert again.ephemeral and "already answered" in again.embeds[0].title
     assert await counts(inside, pid, ben.id) == (1, 1)
-    assert await inside.db.read(lambda c: c.execute(
-        "SELECT points FROM score_totals WHERE user_id = ? AND period = 'all'", (ben.id,)).fetchone()[0]) == 2
+    assert (
+        await inside.db.read(
+            lambda c: c.execute(
+                "SELECT points FROM score_totals WHERE user_id = ? AND period = 'all'", (ben.id,)
+            ).fetchone()[0]
+        )
+        == 2
+    )

@@ -3,27 +3,31 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
-from tests.inside import open_services
 from bot.packs.library import ContentLibrary
 from bot.packs.schema import SingleQuestion
 from bot.runner import run_loop
 from bot.store.database import Database
 from tests.e2e.helpers import answer, post_id_of, question_of, reply
 from tests.e2e.test_daily import bot_posts, setup_daily
+from tests.inside import open_services
 
 GUILD, LEARNER = 5, 6
-NOW = datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 
 
 async def open_daily(path, content_dir):
     db = await Database.open(path)
     svc, inside = await open_services(db, ContentLibrary.from_folder(content_dir))
-    q = next(q for lp in inside.library.packs(GUILD) for q in lp.pack.questions
-             if isinstance(q, SingleQuestion) and len(q.options) >= 3)
+    q = next(
+        q
+        for lp in inside.library.packs(GUILD)
+        for q in lp.pack.questions
+        if isinstance(q, SingleQuestion) and len(q.options) >= 3
+    )
     post = await inside.posts.claim(GUILD, "daily", "2026-01-05", q.id, 1, NOW)
     await inside.posts.mark_sent(post.id, 2, NOW)
     return svc, inside, post, q
@@ -37,15 +41,19 @@ async def daily(tmp_path, settings):
 
 
 async def rows(inside, post_id: int, user_id: int) -> dict[str, int]:
-    return await inside.db.read(lambda c: {
-        "answers": c.execute("SELECT COUNT(*) FROM answers WHERE post_id = ? AND user_id = ?",
-                             (post_id, user_id)).fetchone()[0],
-        "ledger": c.execute("SELECT COUNT(*) FROM points WHERE user_id = ?", (user_id,)).fetchone()[0],
-        "cards": c.execute("SELECT COUNT(*) FROM cards WHERE user_id = ?", (user_id,)).fetchone()[0],
-        "all_time": c.execute("SELECT points FROM score_totals WHERE user_id = ? AND period = 'all'",
-                              (user_id,)).fetchone()[0],
-        "periods": c.execute("SELECT COUNT(*) FROM score_totals WHERE user_id = ?", (user_id,)).fetchone()[0],
-    })
+    return await inside.db.read(
+        lambda c: {
+            "answers": c.execute(
+                "SELECT COUNT(*) FROM answers WHERE post_id = ? AND user_id = ?", (post_id, user_id)
+            ).fetchone()[0],
+            "ledger": c.execute("SELECT COUNT(*) FROM points WHERE user_id = ?", (user_id,)).fetchone()[0],
+            "cards": c.execute("SELECT COUNT(*) FROM cards WHERE user_id = ?", (user_id,)).fetchone()[0],
+            "all_time": c.execute(
+                "SELECT points FROM score_totals WHERE user_id = ? AND period = 'all'", (user_id,)
+            ).fetchone()[0],
+            "periods": c.execute("SELECT COUNT(*) FROM score_totals WHERE user_id = ?", (user_id,)).fetchone()[0],
+        }
+    )
 
 
 async def test_100_concurrent_clicks_by_one_learner_record_one_answer(daily):
@@ -59,8 +67,13 @@ async def test_100_concurrent_clicks_by_one_learner_record_one_answer(daily):
     first = firsts[0]
     assert all(fb.choice == first.choice for fb in feedback)  # every reply shows the one answer kept
     assert sum(fb.points for fb in feedback) == first.points == (10 if first.grade.correct else 2)
-    assert await rows(inside, post.id, LEARNER) == {"answers": 1, "ledger": 1, "cards": 1,
-                                                 "all_time": first.points, "periods": 3}
+    assert await rows(inside, post.id, LEARNER) == {
+        "answers": 1,
+        "ledger": 1,
+        "cards": 1,
+        "all_time": first.points,
+        "periods": 3,
+    }
 
 
 async def test_concurrent_clicks_by_many_learners_each_count_once(daily):
@@ -69,10 +82,13 @@ async def test_concurrent_clicks_by_many_learners_each_count_once(daily):
     calls = [svc.answering.answer_post(GUILD, u, post.id, q.answer, NOW) for u in learners for _ in range(4)]
     feedback = await asyncio.gather(*calls)
     assert sum(not fb.already_answered for fb in feedback) == len(learners)
-    counts = await inside.db.read(lambda c: (
-        c.execute("SELECT COUNT(*), COUNT(DISTINCT user_id) FROM answers WHERE post_id = ?", (post.id,)).fetchone(),
-        c.execute("SELECT COUNT(*) FROM points").fetchone()[0],
-        c.execute("SELECT SUM(points) FROM score_totals WHERE period = 'all'").fetchone()[0]))
+    counts = await inside.db.read(
+        lambda c: (
+            c.execute("SELECT COUNT(*), COUNT(DISTINCT user_id) FROM answers WHERE post_id = ?", (post.id,)).fetchone(),
+            c.execute("SELECT COUNT(*) FROM points").fetchone()[0],
+            c.execute("SELECT SUM(points) FROM score_totals WHERE period = 'all'").fetchone()[0],
+        )
+    )
     assert tuple(counts[0]) == (len(learners), len(learners))
     assert counts[1:] == (len(learners), 10 * len(learners))
 
@@ -83,8 +99,12 @@ def test_the_same_on_the_event_loop_the_bot_runs_on(tmp_path, settings):
     pytest.importorskip("uvloop")
 
     async def both() -> str:
-        for n, scenario in enumerate((test_100_concurrent_clicks_by_one_learner_record_one_answer,
-                                      test_concurrent_clicks_by_many_learners_each_count_once)):
+        for n, scenario in enumerate(
+            (
+                test_100_concurrent_clicks_by_one_learner_record_one_answer,
+                test_concurrent_clicks_by_many_learners_each_count_once,
+            )
+        ):
             daily = await open_daily(tmp_path / f"dupes{n}.sqlite3", settings.content_dir)
             try:
                 await scenario(daily)
@@ -98,7 +118,7 @@ def test_the_same_on_the_event_loop_the_bot_runs_on(tmp_path, settings):
 async def test_repeated_clicks_through_the_real_button_count_once(cohort):
     """The same through SimCord (its clicks run one after another): the first counts, the
     rest show the answer already given."""
-    env, svc, amira = cohort.env, cohort.svc, cohort.learners[0]
+    env, amira = cohort.env, cohort.learners[0]
     await setup_daily(cohort)
     await env.advance_time(9 * 3600 + 1)
     post = bot_posts(cohort.channel)[0]

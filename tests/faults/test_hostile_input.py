@@ -27,8 +27,11 @@ HOSTILE = "@everyone @here <@&{role}> <@{user}> **bold** __under__ ~~gone~~ ||sp
 
 
 async def stored(inside) -> tuple[int, int, int, int]:
-    return await inside.db.read(lambda c: tuple(
-        c.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in ("answers", "points", "cards", "score_totals")))
+    return await inside.db.read(
+        lambda c: tuple(
+            c.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in ("answers", "points", "cards", "score_totals")
+        )
+    )
 
 
 async def crafted(env, channel, components) -> discord.Message:
@@ -79,8 +82,10 @@ async def test_a_click_on_a_question_removed_from_its_pack_is_explained_and_stor
     data = yaml.safe_load(EXAMPLE)  # version 2 of the pack, without the posted question
     data["questions"] = [x for x in data["questions"] if x["id"] != q.id]
     v2 = yaml.safe_dump(data, sort_keys=False, allow_unicode=True).encode()
-    assert "(version 2)" in reply(await cohort.tutor.slash(cohort.channel, "content upload",
-                                                            file=("example.yaml", v2))).content
+    assert (
+        "(version 2)"
+        in reply(await cohort.tutor.slash(cohort.channel, "content upload", file=("example.yaml", v2))).content
+    )
     before = await stored(inside)
     if q.kind == "order":
         result = await amira.click(post, label="Put in order")
@@ -120,8 +125,11 @@ async def test_tampered_custom_ids_get_a_clear_private_message_and_store_nothing
         f"rb:ord:p{pid}:00": "out of date",  # order picker: a step twice
     }
     buttons = [discord.ui.Button(label=f"b{i}", custom_id=cid) for i, cid in enumerate(cases)]
-    select = discord.ui.Select(custom_id=f"rb:sel:p{pid}", options=[discord.SelectOption(label=v, value=v)
-                                                                     for v in ("0", "7", "x")], max_values=3)
+    select = discord.ui.Select(
+        custom_id=f"rb:sel:p{pid}",
+        options=[discord.SelectOption(label=v, value=v) for v in ("0", "7", "x")],
+        max_values=3,
+    )
     message = await crafted(env, cohort.channel, buttons[:5])
     message2 = await crafted(env, cohort.channel, [*buttons[5:], select])
     before = await stored(inside)
@@ -150,8 +158,11 @@ async def test_a_custom_id_of_ours_outside_every_template_is_explained_and_runs_
     post, _ = await posted_daily(cohort)
     pid = post_id_of(post)
     ours = [f"rb:ans:p{pid}:0x", f"rb:ans:p{pid}:10", f"rb:ans:p{pid}", "rb:ans:q<@&1>:0", "rb:gone:1"]
-    message = await crafted(env, cohort.channel, [discord.ui.Button(label=f"b{i}", custom_id=c)
-                                                  for i, c in enumerate([*ours, f"xx:ans:p{pid}:0"])])
+    message = await crafted(
+        env,
+        cohort.channel,
+        [discord.ui.Button(label=f"b{i}", custom_id=c) for i, c in enumerate([*ours, f"xx:ans:p{pid}:0"])],
+    )
     before = await stored(inside)
     for cid in ours:
         result = await cohort.learners[0].click(message, custom_id=cid)
@@ -161,13 +172,26 @@ async def test_a_custom_id_of_ours_outside_every_template_is_explained_and_runs_
     assert await stored(inside) == before
 
 
-@pytest.mark.parametrize("custom_id, matches", [
-    ("rb:ans:p12:0", True), ("rb:ans:p12:t", True), ("rb:ans:qex-q1:3", True),
-    ("rb:ans:p12:10", False), ("rb:ans:p12:x", False), ("rb:ans:p12345678901234567890:0", False),
-    ("rb:ans:q" + "a" * 41 + ":0", False), ("rb:ans:q@everyone:0", False), ("rb:ans:q-lead:0", False),
-    ("rb:ans:p12:0\n", False), ("rb:sel:p12", True), ("rb:sel:p12:1", False),
-    ("rb:ord:p12:0123", True), ("rb:ord:p12:012345", False), ("rb:ordgo:p12", True),
-])
+@pytest.mark.parametrize(
+    "custom_id, matches",
+    [
+        ("rb:ans:p12:0", True),
+        ("rb:ans:p12:t", True),
+        ("rb:ans:qex-q1:3", True),
+        ("rb:ans:p12:10", False),
+        ("rb:ans:p12:x", False),
+        ("rb:ans:p12345678901234567890:0", False),
+        ("rb:ans:q" + "a" * 41 + ":0", False),
+        ("rb:ans:q@everyone:0", False),
+        ("rb:ans:q-lead:0", False),
+        ("rb:ans:p12:0\n", False),
+        ("rb:sel:p12", True),
+        ("rb:sel:p12:1", False),
+        ("rb:ord:p12:0123", True),
+        ("rb:ord:p12:012345", False),
+        ("rb:ordgo:p12", True),
+    ],
+)
 def test_the_custom_id_templates_accept_only_well_formed_ids(custom_id, matches):
     items = (ui.AnswerButton, ui.MultipleSelect, ui.OrderStart, ui.OrderStep)
     assert any(i.__discord_ui_compiled_template__.fullmatch(custom_id) for i in items) is matches
@@ -192,8 +216,9 @@ async def test_mentions_and_markdown_in_uploaded_text_never_ping(cohort):
         assert_no_ping(env, start, control)
 
     # An invalid upload whose errors echo the hostile text back.
-    bad = EXAMPLE.replace("title: Calming an upset customer",
-                          f"title: Calming an upset customer\n{yaml.safe_dump({hostile: 1}).strip()}")
+    bad = EXAMPLE.replace(
+        "title: Calming an upset customer", f"title: Calming an upset customer\n{yaml.safe_dump({hostile: 1}).strip()}"
+    )
     start = len(env.http_requests)
     result = await tutor.slash(channel, "content upload", file=("bad.yaml", bad.encode()))
     shown = reply(result)

@@ -5,7 +5,7 @@ next click after storage recovers is saved."""
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -18,10 +18,15 @@ HOUR = 3600
 
 
 async def rows_for(inside, post_id: int, user_id: int) -> tuple[int, int, int]:
-    return await inside.db.read(lambda c: (
-        c.execute("SELECT COUNT(*) FROM answers WHERE post_id = ? AND user_id = ?", (post_id, user_id)).fetchone()[0],
-        c.execute("SELECT COUNT(*) FROM points WHERE user_id = ?", (user_id,)).fetchone()[0],
-        c.execute("SELECT COUNT(*) FROM cards WHERE user_id = ?", (user_id,)).fetchone()[0]))
+    return await inside.db.read(
+        lambda c: (
+            c.execute("SELECT COUNT(*) FROM answers WHERE post_id = ? AND user_id = ?", (post_id, user_id)).fetchone()[
+                0
+            ],
+            c.execute("SELECT COUNT(*) FROM points WHERE user_id = ?", (user_id,)).fetchone()[0],
+            c.execute("SELECT COUNT(*) FROM cards WHERE user_id = ?", (user_id,)).fetchone()[0],
+        )
+    )
 
 
 async def set_read_only(inside, on: bool) -> None:
@@ -31,7 +36,7 @@ async def set_read_only(inside, on: bool) -> None:
 
 
 async def test_a_click_while_storage_is_read_only_says_not_saved_and_a_later_click_is_saved(cohort):
-    env, svc, (amira, ben, *_) = cohort.env, cohort.svc, cohort.learners
+    env, (amira, ben, *_) = cohort.env, cohort.learners
     inside = cohort.inside
     await setup_daily(cohort)
     await env.advance_time(9 * HOUR + 1)
@@ -95,13 +100,13 @@ async def test_disk_full_fails_the_whole_batch_and_recovers(tmp_path):
 async def test_a_failed_answer_write_is_not_acknowledged_by_the_service(tmp_path, settings):
     """At the service level: answer_post raises StorageUnavailable (the cog shows NOT_SAVED)
     instead of returning feedback, and the retry after recovery counts once."""
-    from tests.inside import open_services
     from bot.packs.library import ContentLibrary
+    from tests.inside import open_services
 
     db = await Database.open(tmp_path / "svc.sqlite3")
     try:
         svc, inside = await open_services(db, ContentLibrary.from_folder(settings.content_dir))
-        now = datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc)
+        now = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
         q = next(q for lp in inside.library.packs(1) for q in lp.pack.questions if q.kind == "single")
         post = await inside.posts.claim(1, "daily", "2026-01-05", q.id, 2, now)
         await inside.posts.mark_sent(post.id, 3, now)

@@ -40,6 +40,7 @@ def test_the_packs_validate_together():
 
 # --- what each pack must hold ----------------------------------------------------------------
 
+
 @pytest.mark.parametrize("pack_id", sorted(PACKS))
 def test_each_pack_has_30_questions_of_all_four_kinds(pack_id):
     questions = PACKS[pack_id].questions
@@ -92,17 +93,28 @@ def test_ids_are_unique_across_packs():
 
 # --- python -m bot validate --json --------------------------------------------------------------
 
+
 def test_validate_json_prints_the_counts_of_the_five_packs():
     env = {k: v for k, v in os.environ.items() if k not in ("CONTENT_DIR", "DATABASE_PATH")}
-    done = subprocess.run([sys.executable, "-m", "bot", "validate", "--json"], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "validate", "--json"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
     assert set(report) - {"warnings"} == set(PACKS)
     for pack_id, pack in PACKS.items():
-        assert report[pack_id] == {"questions": len(pack.questions), "myths": len(pack.myths),
-                                   "scenarios": len(pack.scenarios), "terms": len(pack.terms),
-                                   "criteria": len(pack.criteria)}
+        assert report[pack_id] == {
+            "questions": len(pack.questions),
+            "myths": len(pack.myths),
+            "scenarios": len(pack.scenarios),
+            "terms": len(pack.terms),
+            "criteria": len(pack.criteria),
+        }
 
 
 def test_the_shipped_packs_pass_validate_strict():
@@ -110,8 +122,14 @@ def test_the_shipped_packs_pass_validate_strict():
     within or across them, no role-play whose credit, mood or endings disagree, every reply
     step calibrated."""
     env = {k: v for k, v in os.environ.items() if k not in ("CONTENT_DIR", "DATABASE_PATH")}
-    done = subprocess.run([sys.executable, "-m", "bot", "validate", "--strict"], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "validate", "--strict"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stdout[-3000:]
 
 
@@ -132,6 +150,7 @@ def test_each_scenario_has_a_calibrated_written_reply(pack_id):
 
 
 # --- the content library ---------------------------------------------------------------------
+
 
 @pytest.fixture
 def library() -> ContentLibrary:

@@ -42,8 +42,11 @@ def test_the_readme_example_pack_is_valid():
 
 
 yaml_scalars = st.one_of(st.text(max_size=20), st.integers(), st.booleans(), st.none(), st.floats(allow_nan=False))
-yaml_values = st.recursive(yaml_scalars, lambda inner: st.one_of(
-    st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=12), inner, max_size=4)), max_leaves=25)
+yaml_values = st.recursive(
+    yaml_scalars,
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=12), inner, max_size=4)),
+    max_leaves=25,
+)
 
 
 @settings(max_examples=300, deadline=None)
@@ -56,29 +59,78 @@ def test_arbitrary_text_never_crashes_the_validator(text):
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.dictionaries(st.sampled_from(["pack", "title", "awarding_body", "qualification", "criteria",
-                                        "questions", "myths", "scenarios", "terms", "other"]), yaml_values))
+@given(
+    st.dictionaries(
+        st.sampled_from(
+            [
+                "pack",
+                "title",
+                "awarding_body",
+                "qualification",
+                "criteria",
+                "questions",
+                "myths",
+                "scenarios",
+                "terms",
+                "other",
+            ]
+        ),
+        yaml_values,
+    )
+)
 def test_arbitrary_yaml_structures_never_crash_the_validator(data):
     import yaml
+
     text = yaml.safe_dump(data)
     result = parse_pack(text, "fuzz.yaml")
     assert result.pack is not None or result.errors
 
 
 # -- the loader's own walk builds what PyYAML would -------------------------------------------
-TRICKY = ["yes", "no", "on", "off", "True", "~", "null", "", "0x1F", "0o17", "017", "1_000", "1:30", "1e3", "-.inf",
-          ".nan", "2026-01-01", "2026-01-01 09:00:00", "'quoted'", '"double"', "!!str 5", "!!int '5'", "!!float 1",
-          "{<<: {a: 1}, b: 2}", "!!set {a, b}", "!!omap [a: 1, b: 2]", "!!binary aGVsbG8=", "[1, [2, {c: d}]]",
-          "{1: one, 2.5: two, null: three, true: four}", "|\n  block\n  text\n", ">\n  folded\n  text\n"]
+TRICKY = [
+    "yes",
+    "no",
+    "on",
+    "off",
+    "True",
+    "~",
+    "null",
+    "",
+    "0x1F",
+    "0o17",
+    "017",
+    "1_000",
+    "1:30",
+    "1e3",
+    "-.inf",
+    ".nan",
+    "2026-01-01",
+    "2026-01-01 09:00:00",
+    "'quoted'",
+    '"double"',
+    "!!str 5",
+    "!!int '5'",
+    "!!float 1",
+    "{<<: {a: 1}, b: 2}",
+    "!!set {a, b}",
+    "!!omap [a: 1, b: 2]",
+    "!!binary aGVsbG8=",
+    "[1, [2, {c: d}]]",
+    "{1: one, 2.5: two, null: three, true: four}",
+    "|\n  block\n  text\n",
+    ">\n  folded\n  text\n",
+]
 
 
 def _standard(text):
     import yaml
+
     return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 def _ours(text):
     from bot.packs.loader import _parse_yaml
+
     _, data, errors = _parse_yaml(text, "x.yaml")
     assert not errors
     return data
@@ -100,6 +152,7 @@ def test_values_mean_what_pyyaml_says_they_mean(scalar):
 @given(yaml_values)
 def test_any_document_builds_as_pyyaml_builds_it(data):
     import yaml
+
     text = yaml.safe_dump({"doc": data})
     assert _ours(text) == _standard(text)
 

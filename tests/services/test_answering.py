@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -11,7 +11,7 @@ from bot.domain.errors import UserError
 from bot.packs.schema import SingleQuestion
 
 G, CH, LEARNER = 31, 32, 33
-T0 = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
+T0 = datetime(2026, 3, 2, 9, tzinfo=UTC)
 
 
 def _single(services, pack_id: str | None = None) -> tuple[SingleQuestion, str]:
@@ -45,8 +45,9 @@ async def test_revision_offers_due_cards_and_skips_those_whose_question_left_the
     assert [found[0].id for found in revision.due] == [q.id]
 
     # The pack is revised and the question taken out: the learner's card stays, unoffered.
-    await inside.db.write(lambda c: c.execute("UPDATE cards SET question_id = 'retired-q' WHERE user_id = ?",
-                                              (LEARNER,)))
+    await inside.db.write(
+        lambda c: c.execute("UPDATE cards SET question_id = 'retired-q' WHERE user_id = ?", (LEARNER,))
+    )
     gone = await services.answering.revision(G, LEARNER, later)
     assert gone.due == [] and gone.next_due is not None  # the card is kept, its question not offered
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from bot.domain.schedule import MAX_SEND_ATTEMPTS, RETRY_FIRST, RETRY_MAX
 
 G, CH = 11, 12
-T0 = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
+T0 = datetime(2026, 3, 2, 9, tzinfo=UTC)
 
 
 async def test_a_failed_send_is_retried_later_each_time_and_then_given_up(built):

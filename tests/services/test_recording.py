@@ -4,7 +4,7 @@ streaks kept in step, and one bad click failing alone."""
 
 import asyncio
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -16,7 +16,7 @@ from bot.store.database import Database
 from bot.store.posts import PostRepo
 
 G, CH = 7, 70
-T0 = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
+T0 = datetime(2026, 3, 2, 9, tzinfo=UTC)
 
 
 def judge(post, guild_id, choice):
@@ -52,8 +52,11 @@ async def test_clicks_arriving_together_are_written_once_each_with_points_cards_
     assert results[-1].choice == "1" and results[-1].verdict.correct  # told what they answered first
     assert {r.points for r in results[:40]} == {10, 2}
     assert all(r.streak == st.Streak(1, 1) for r in results[:40])
-    counts = await db.read(lambda c: [c.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
-                                      for t in ("answers", "points", "cards", "streaks")])
+    counts = await db.read(
+        lambda c: [
+            c.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in ("answers", "points", "cards", "streaks")
+        ]
+    )
     assert counts == [40, 40, 40, 40]
     wrong = await db.read(lambda c: c.execute("SELECT COUNT(*) FROM misconceptions").fetchone()[0])
     assert wrong == 20
@@ -110,8 +113,11 @@ async def _burst_of_two_posts(path, learners: int) -> dict[str, list[tuple]]:
         posts, record = PostRepo(db), click_recorder(AnswerRepo(db), judge)
         both = [await open_post(posts, "2026-03-02", T0), await open_post(posts, "2026-03-03", T0 + timedelta(days=1))]
         at = T0 + timedelta(days=1, hours=1)
-        clicks = [Click(G, u, p.id, "1" if u % 2 else "0", at + timedelta(microseconds=u)) for p in both
-                  for u in range(1, learners + 1)]
+        clicks = [
+            Click(G, u, p.id, "1" if u % 2 else "0", at + timedelta(microseconds=u))
+            for p in both
+            for u in range(1, learners + 1)
+        ]
         assert all(r.first for r in await asyncio.gather(*(record(k) for k in clicks)))
 
         def everything(c):
@@ -123,8 +129,9 @@ async def _burst_of_two_posts(path, learners: int) -> dict[str, list[tuple]]:
         await db.close()
 
 
-async def test_a_burst_written_a_hundred_rows_to_a_statement_leaves_what_one_row_statements_leave(tmp_path,
-                                                                                                 monkeypatch):
+async def test_a_burst_written_a_hundred_rows_to_a_statement_leaves_what_one_row_statements_leave(
+    tmp_path, monkeypatch
+):
     """150 learners answer two posts in one batch: every table the answer path writes gets
     100 rows or more in one call (so the hundred-row statements are used for each), and a
     learner's totals and misconception repeat within one statement."""
@@ -156,9 +163,12 @@ async def test_a_click_stamped_in_local_time_is_stored_in_utc(store):
     post = await open_post(posts, "2026-07-01", T0.replace(month=7, day=1))
     local = datetime(2026, 7, 1, 10, 30, tzinfo=ZoneInfo("Europe/London"))  # 09:30 UTC
     await record(Click(G, 1, post.id, "0", local))
-    answered_at, created_at, due, card = await db.read(lambda c: c.execute(
-        "SELECT a.answered_at, p.created_at, k.due, k.card FROM answers a JOIN points p ON p.user_id = a.user_id "
-        "JOIN cards k ON k.user_id = a.user_id").fetchone())
+    answered_at, created_at, due, card = await db.read(
+        lambda c: c.execute(
+            "SELECT a.answered_at, p.created_at, k.due, k.card FROM answers a JOIN points p ON p.user_id = a.user_id "
+            "JOIN cards k ON k.user_id = a.user_id"
+        ).fetchone()
+    )
     assert answered_at == created_at == "2026-07-01T09:30:00+00:00"
     assert due == "2026-07-01T09:40:00+00:00"  # wrong: due again after the 10-minute learning step
     assert json.loads(card)["last_review"] == answered_at and json.loads(card)["due"] == due

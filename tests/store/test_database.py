@@ -1,12 +1,21 @@
 import asyncio
 import sqlite3
 import threading
+import time
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as hs
 
-from bot.store.database import ROWS_PER_STATEMENT, Database, StorageUnavailable, StoreError, insert_rows, migrations
+from bot.store.database import (
+    ROWS_PER_STATEMENT,
+    Database,
+    StorageUnavailable,
+    StoreError,
+    Worker,
+    insert_rows,
+    migrations,
+)
 
 
 async def test_migrations_apply_from_empty(tmp_path):
@@ -41,11 +50,13 @@ async def test_a_newer_database_is_refused(tmp_path):
 
 async def test_wal_and_pragmas(tmp_path):
     db = await Database.open(tmp_path / "bot.sqlite3")
-    mode, fks, sync = await db.read(lambda c: (
-        c.execute("PRAGMA journal_mode").fetchone()[0],
-        c.execute("PRAGMA foreign_keys").fetchone()[0],
-        c.execute("PRAGMA synchronous").fetchone()[0],
-    ))
+    mode, fks, sync = await db.read(
+        lambda c: (
+            c.execute("PRAGMA journal_mode").fetchone()[0],
+            c.execute("PRAGMA foreign_keys").fetchone()[0],
+            c.execute("PRAGMA synchronous").fetchone()[0],
+        )
+    )
     await db.close()
     assert (mode, fks, sync) == ("wal", 1, 1)  # synchronous 1 = NORMAL
 
@@ -72,6 +83,7 @@ async def test_concurrent_writes_each_commit_once_and_a_failing_job_is_undone_al
             if i == 7:
                 raise ValueError("job 7 fails after writing")
             return i
+
         return job
 
     results = await asyncio.gather(*(db.write(insert(i)) for i in range(50)), return_exceptions=True)
@@ -134,8 +146,11 @@ async def test_plain_jobs_between_batched_items_keep_their_order(tmp_path):
 
 async def test_the_log_is_checkpointed_by_the_second_connection_once_writes_drain(tmp_path):
     db = await Database.open(tmp_path / "bot.sqlite3")
-    await db.write(lambda c: c.executemany("INSERT INTO meta (key, value) VALUES (?, ?)",
-                                           [(f"k{i}", "x" * 500) for i in range(2000)]))
+    await db.write(
+        lambda c: c.executemany(
+            "INSERT INTO meta (key, value) VALUES (?, ?)", [(f"k{i}", "x" * 500) for i in range(2000)]
+        )
+    )
     await db.settle()
     in_file = (tmp_path / "bot.sqlite3").stat().st_size
     autocheckpoint = await db._run(lambda c: c.execute("PRAGMA wal_autocheckpoint").fetchone()[0])  # the writer's
@@ -215,8 +230,41 @@ async def test_a_read_that_fails_half_way_leaves_later_reads_seeing_new_writes(t
         await db.close()
 
 
-UPSERT = ("INSERT INTO t (k, n, note) VALUES (?, ?, ?) "
-          "ON CONFLICT (k) DO UPDATE SET n = n + excluded.n, note = excluded.note")
+async def test_a_database_that_cannot_be_opened_says_so(tmp_path):
+    (tmp_path / "bot.sqlite3").mkdir()  # a folder where the file should be
+    with pytest.raises(StoreError, match="cannot open the database"):
+        await Database.open(tmp_path / "bot.sqlite3")
+
+
+def _db_threads() -> set[str]:
+    return {t.name.rsplit("_", 1)[0] for t in threading.enumerate() if t.name.startswith("db-")}
+
+
+async def test_each_connection_has_its_own_thread_and_close_ends_them(tmp_path):
+    db = await Database.open(tmp_path / "bot.sqlite3")
+    writer_thread = await db._run(lambda c: threading.current_thread().name)
+    reader_thread = await db.read(lambda c: threading.current_thread().name)
+    assert _db_threads() >= {"db-writer", "db-reader", "db-checkpoint"}
+    await db.close()
+    assert writer_thread.startswith("db-writer") and reader_thread.startswith("db-reader")
+    deadline = time.monotonic() + 5
+    while _db_threads() and time.monotonic() < deadline:
+        await asyncio.sleep(0.01)
+    assert not _db_threads()
+
+
+async def test_a_closed_worker_refuses_work_and_closes_once(tmp_path):
+    worker = await Worker.connect(tmp_path / "w.sqlite3", "db-test")
+    assert await worker.run(lambda c, x: c.execute("SELECT ?", (x,)).fetchone()[0], 7) == 7
+    await worker.close()
+    await worker.close()
+    with pytest.raises(StorageUnavailable):
+        await worker.run(lambda c: c.execute("SELECT 1"))
+
+
+UPSERT = (
+    "INSERT INTO t (k, n, note) VALUES (?, ?, ?) ON CONFLICT (k) DO UPDATE SET n = n + excluded.n, note = excluded.note"
+)
 
 
 def _table_after(write, rows) -> list[tuple]:
@@ -227,13 +275,16 @@ def _table_after(write, rows) -> list[tuple]:
 
 
 @settings(max_examples=200, deadline=None)
-@given(rows=hs.lists(hs.tuples(hs.integers(0, 6), hs.integers(-5, 5), hs.text(max_size=2)), max_size=40),
-       per=hs.integers(1, 8))
+@given(
+    rows=hs.lists(hs.tuples(hs.integers(0, 6), hs.integers(-5, 5), hs.text(max_size=2)), max_size=40),
+    per=hs.integers(1, 8),
+)
 def test_insert_rows_writes_what_executemany_writes_in_the_same_order(rows, per):
     """Keys repeat within one statement's rows and across statements: each row must still
     see the rows before it, as executemany's do (the upsert adds up in order)."""
-    assert _table_after(lambda c, r: insert_rows(c, UPSERT, r, per), rows) == \
-        _table_after(lambda c, r: c.executemany(UPSERT, r), rows)
+    assert _table_after(lambda c, r: insert_rows(c, UPSERT, r, per), rows) == _table_after(
+        lambda c, r: c.executemany(UPSERT, r), rows
+    )
 
 
 @pytest.mark.parametrize("count", [0, 1, ROWS_PER_STATEMENT - 1, ROWS_PER_STATEMENT, ROWS_PER_STATEMENT + 1, 250])

@@ -1,7 +1,7 @@
 """The list of tables holding a learner's data stays complete, a deleted learner leaves the
 maintained counts, and leaderboard ranks from those counts agree with ranking every learner."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from hypothesis import given, settings
@@ -39,16 +39,25 @@ async def test_a_referencing_table_is_deleted_before_the_table_it_references(tmp
 
 
 G = 9
-T0 = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
+T0 = datetime(2026, 3, 2, 9, tzinfo=UTC)
 
 
 def counts_and_recount(c) -> tuple[list[tuple], list[tuple]]:
     """score_counts as kept (every bucket not at 0: one counted out twice shows as -1), and
     counted again from score_totals."""
-    return (sorted(tuple(r) for r in c.execute("SELECT guild_id, period, points, learners FROM score_counts "
-                                               "WHERE learners != 0")),
-            sorted(tuple(r) for r in c.execute("SELECT guild_id, period, points, COUNT(*) FROM score_totals "
-                                               "WHERE points > 0 GROUP BY guild_id, period, points")))
+    return (
+        sorted(
+            tuple(r)
+            for r in c.execute("SELECT guild_id, period, points, learners FROM score_counts WHERE learners != 0")
+        ),
+        sorted(
+            tuple(r)
+            for r in c.execute(
+                "SELECT guild_id, period, points, COUNT(*) FROM score_totals "
+                "WHERE points > 0 GROUP BY guild_id, period, points"
+            )
+        ),
+    )
 
 
 # -- a deleted learner leaves the counts --------------------------------------------------------
@@ -60,12 +69,23 @@ async def test_a_deleted_learners_totals_leave_the_counts_in_the_same_transactio
     # has 5; learner 4 has nothing (counted nowhere), and a 0 award for 2 changes nothing.
     awards = [(G, 1, 10), (G, 2, 10), (G, 3, 5), (G, 4, 0), (G + 1, 2, 7), (G + 1, 3, 7), (G, 2, 0)]
     try:
-        await db.write(lambda c: add_new_points(c, [
-            (Award(g, user, "daily", f"post:{n}", pts, "test", periods, "pack"), iso(T0 + timedelta(minutes=n)))
-            for n, (g, user, pts) in enumerate(awards)]))
+        await db.write(
+            lambda c: add_new_points(
+                c,
+                [
+                    (Award(g, user, "daily", f"post:{n}", pts, "test", periods, "pack"), iso(T0 + timedelta(minutes=n)))
+                    for n, (g, user, pts) in enumerate(awards)
+                ],
+            )
+        )
         kept, recount = await db.read(counts_and_recount)
-        assert kept == recount == sorted([(G, p, 10, 2) for p in periods] + [(G, p, 5, 1) for p in periods]
-                                         + [(G + 1, p, 7, 2) for p in periods])
+        assert (
+            kept
+            == recount
+            == sorted(
+                [(G, p, 10, 2) for p in periods] + [(G, p, 5, 1) for p in periods] + [(G + 1, p, 7, 2) for p in periods]
+            )
+        )
 
         def delete_then_fail(c):
             delete_user(c, 2)
@@ -78,8 +98,13 @@ async def test_a_deleted_learners_totals_leave_the_counts_in_the_same_transactio
         deleted = await repo.delete_user(2)
         assert deleted["score_totals"] == 4
         kept, recount = await db.read(counts_and_recount)
-        assert kept == recount == sorted([(G, p, 10, 1) for p in periods] + [(G, p, 5, 1) for p in periods]
-                                         + [(G + 1, p, 7, 1) for p in periods])
+        assert (
+            kept
+            == recount
+            == sorted(
+                [(G, p, 10, 1) for p in periods] + [(G, p, 5, 1) for p in periods] + [(G + 1, p, 7, 1) for p in periods]
+            )
+        )
         await repo.delete_user(4)  # totals of 0: in no bucket, so none changes
         await repo.delete_user(99)  # nothing about them at all
         assert await db.read(counts_and_recount) == (kept, kept)
@@ -88,19 +113,29 @@ async def test_a_deleted_learners_totals_leave_the_counts_in_the_same_transactio
 
 
 # -- ranks from the maintained counts agree with ranking everyone ------------------------------
-awards_strategy = hs.lists(hs.tuples(hs.integers(1, 12), hs.sampled_from([0, 1, 2, 5, 10]), hs.integers(0, 5)),
-                           min_size=1, max_size=40)
+awards_strategy = hs.lists(
+    hs.tuples(hs.integers(1, 12), hs.sampled_from([0, 1, 2, 5, 10]), hs.integers(0, 5)), min_size=1, max_size=40
+)
 
 
 @settings(max_examples=25, deadline=None)
-@given(awards=awards_strategy, hidden=hs.sets(hs.integers(1, 12), max_size=3),
-       deleted=hs.sets(hs.integers(1, 12), max_size=2), batched=hs.booleans())
+@given(
+    awards=awards_strategy,
+    hidden=hs.sets(hs.integers(1, 12), max_size=3),
+    deleted=hs.sets(hs.integers(1, 12), max_size=2),
+    batched=hs.booleans(),
+)
 async def test_ranks_and_board_sizes_match_ranking_every_learner(tmp_path_factory, awards, hidden, deleted, batched):
     db = await Database.open(tmp_path_factory.mktemp("ranks") / "bot.sqlite3")
     repo = ProgressRepo(db)
     try:
-        given_awards = [(Award(G, user, "daily", f"post:{n}", pts, "test", ("all", "w:2026-03-02"), "pack"),
-                         T0 + timedelta(minutes=minute + n)) for n, (user, pts, minute) in enumerate(awards)]
+        given_awards = [
+            (
+                Award(G, user, "daily", f"post:{n}", pts, "test", ("all", "w:2026-03-02"), "pack"),
+                T0 + timedelta(minutes=minute + n),
+            )
+            for n, (user, pts, minute) in enumerate(awards)
+        ]
         if batched:
             await db.write(lambda c: add_new_points(c, [(a, iso(at)) for a, at in given_awards]))
         else:
@@ -112,8 +147,9 @@ async def test_ranks_and_board_sizes_match_ranking_every_learner(tmp_path_factor
             await repo.delete_user(user)
         counts, grouped = await db.read(counts_and_recount)
         assert counts == grouped
-        totals = await db.read(lambda c: [tuple(r) for r in c.execute(
-            "SELECT period, user_id, points, reached_at FROM score_totals")])
+        totals = await db.read(
+            lambda c: [tuple(r) for r in c.execute("SELECT period, user_id, points, reached_at FROM score_totals")]
+        )
         for period in ("all", "w:2026-03-02"):
             board = sorted(((-p, r, u) for per, u, p, r in totals if per == period and p > 0 and u not in hidden))
             expected_rank = {u: i for i, (_, _, u) in enumerate(board, start=1)}
@@ -128,28 +164,46 @@ async def test_ranks_and_board_sizes_match_ranking_every_learner(tmp_path_factor
 
 # -- a pack's board ranked by SQLite agrees with ranking the summed awards --------------------------
 # Few learners and few scores, so equal totals (ranked by who reached them first) are common.
-pack_awards = hs.lists(hs.tuples(hs.integers(1, 6), hs.sampled_from([0, 5, 10]), hs.integers(0, 600),
-                                 hs.sampled_from(["p1", "p2", None]), hs.booleans()), min_size=1, max_size=40)
+pack_awards = hs.lists(
+    hs.tuples(
+        hs.integers(1, 6),
+        hs.sampled_from([0, 5, 10]),
+        hs.integers(0, 600),
+        hs.sampled_from(["p1", "p2", None]),
+        hs.booleans(),
+    ),
+    min_size=1,
+    max_size=40,
+)
 
 
 @settings(max_examples=50, deadline=None)
-@given(awards=pack_awards, window=hs.tuples(hs.integers(0, 200), hs.integers(400, 601)),
-       hidden=hs.sets(hs.integers(1, 6), max_size=2), top=hs.integers(1, 4))
+@given(
+    awards=pack_awards,
+    window=hs.tuples(hs.integers(0, 200), hs.integers(400, 601)),
+    hidden=hs.sets(hs.integers(1, 6), max_size=2),
+    top=hs.integers(1, 4),
+)
 async def test_a_packs_board_matches_ranking_the_sums_of_its_awards(tmp_path_factory, awards, window, hidden, top):
     db = await Database.open(tmp_path_factory.mktemp("packs") / "bot.sqlite3")
     repo = ProgressRepo(db)
     start, end = T0 + timedelta(minutes=window[0]), T0 + timedelta(minutes=window[1])
     # Some moments carry microseconds and some do not: the stored text must still sort as time.
-    given_awards = [(Award(G, user, "daily", f"post:{n}", pts, "test", ("all",), pack),
-                     T0 + timedelta(minutes=minute, microseconds=7 if odd else 0))
-                    for n, (user, pts, minute, pack, odd) in enumerate(awards)]
+    given_awards = [
+        (
+            Award(G, user, "daily", f"post:{n}", pts, "test", ("all",), pack),
+            T0 + timedelta(minutes=minute, microseconds=7 if odd else 0),
+        )
+        for n, (user, pts, minute, pack, odd) in enumerate(awards)
+    ]
     try:
         await db.write(lambda c: add_new_points(c, [(a, iso(at)) for a, at in given_awards]))
         for user in hidden:
             await repo.set_hidden(G, user, True)
         for pack in ("p1", "p2"):
-            entries = lb.totals((a.user_id, a.points, at) for a, at in given_awards
-                                if a.pack_id == pack and start <= at < end)
+            entries = lb.totals(
+                (a.user_id, a.points, at) for a, at in given_awards if a.pack_id == pack and start <= at < end
+            )
             for caller in range(1, 7):
                 expected = lb.board(entries, hidden, caller, top)
                 found, me, size, mine = await repo.pack_ranked(G, pack, start, end, caller, top)
