@@ -154,7 +154,7 @@ def print_profile(b: dict) -> None:
         return
     print("\nWhere the answer burst's time goes (a second, instrumented burst):")
     print(
-        f"  elapsed {p['elapsed_ms']:.0f} ms; aiosqlite worker thread busy {p['worker_thread_busy_ms']:.0f} ms "
+        f"  elapsed {p['elapsed_ms']:.0f} ms; writer thread busy {p['worker_thread_busy_ms']:.0f} ms "
         f"in {sum(h['calls'] for n, h in p['handoffs'].items() if not n.startswith('_hop_cost')):,} "
         f"hand-offs; "
         f"{p['write_batches']} group-commit batch(es), largest {p['largest_batch']} jobs"

@@ -15,7 +15,7 @@ before the burst (same schema and pragmas). The bot writes those rows a hundred 
 statement (``insert_rows``), which is faster than one-row ``executemany``, so the same
 rows written that way are timed too: the ceiling for SQLite's own share.
 
-``--profile`` adds where the time goes: hand-offs to aiosqlite's worker thread and the
+``--profile`` adds where the time goes: hand-offs to the database's writer thread and the
 time spent in them, the write batches, and FSRS reviews.
 """
 
@@ -140,7 +140,7 @@ def _history(c: sqlite3.Connection, users: range, days: int) -> None:
 
 
 class Instrument:
-    """Counts hand-offs to aiosqlite's worker thread and the time spent inside them."""
+    """Counts hand-offs to the database's writer thread and the time spent inside them."""
 
     def __init__(self, db) -> None:
         self.calls: dict[str, list] = defaultdict(lambda: [0, 0.0])
@@ -232,7 +232,7 @@ def _ceiling(before: Path, folder: Path, rows: dict[str, list[tuple]], hundred_t
 
 
 async def _hop_cost(db, n: int = 2000) -> dict[str, float]:
-    """What one hand-off to the writer's aiosqlite thread costs: in sequence, and n at once."""
+    """What one hand-off to the writer's thread costs: in sequence, and n at once."""
     t = time.perf_counter()
     for _ in range(n):
         await db._run(lambda c: None)

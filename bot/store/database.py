@@ -1,10 +1,11 @@
 """The SQLite connections, the migrations, and the single writer.
 
-Every read and write is a plain function over a ``sqlite3.Connection`` that runs in an
-aiosqlite worker thread in one hand-off. Reads have a connection of their own (the
-write-ahead log lets them run while the writer writes), so a slow read (a pack's board on
-a big server, a report) never holds up anyone's answer, and each read sees one committed
-state from start to end. Writes go through a queue: whatever has
+Every read and write is a plain function over a ``sqlite3.Connection`` that runs in a
+database thread in one hand-off (``Worker``: a thread of this module's own with one
+connection, opened and closed in that thread). Reads have a thread and connection of
+their own (the write-ahead log lets them run while the writer writes), so a slow read (a
+pack's board on a big server, a report) never holds up anyone's answer, and each read
+sees one committed state from start to end. Writes go through a queue: whatever has
 queued up while the previous batch was committing is written in one transaction
 (group commit), each job inside its own SAVEPOINT so one failing job rolls back only
 itself. A caller's ``await write(...)`` returns only after the COMMIT, so nothing is
@@ -24,25 +25,25 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import queue
 import re
 import sqlite3
+import threading
 import traceback
 from collections.abc import Awaitable, Callable, Iterator, Sequence, Sized
 from functools import cache, partial
 from itertools import chain
 from pathlib import Path
-from typing import Any, TypeVar
-
-import aiosqlite
+from typing import Any, TypeVar, cast
 
 from bot.domain.errors import StorageUnavailable, StoreError
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-I = TypeVar("I")
+Item = TypeVar("Item")
 Job = Callable[[sqlite3.Connection], Any]
 # Writes many items in the caller's transaction; returns one result per item, in order.
-Batch = Callable[[sqlite3.Connection, list[I]], list[T]]
+Batch = Callable[[sqlite3.Connection, list[Item]], list[T]]
 
 CACHE_KIB = 64 * 1024  # SQLite's page cache (the default is 2 MiB)
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "db" / "migrations"
@@ -55,7 +56,7 @@ IN_CHUNK = 500  # ids per "IN (...)" list, well inside SQLite's limit on variabl
 def chunks(ids: Sequence[T], size: int = IN_CHUNK) -> Iterator[Sequence[T]]:
     """``ids`` in slices short enough for one ``IN (...)`` list each."""
     for i in range(0, len(ids), size):
-        yield ids[i:i + size]
+        yield ids[i : i + size]
 
 
 def marks(ids: Sized) -> str:
@@ -67,8 +68,7 @@ ROWS_PER_STATEMENT = 100  # at most 9 columns: 900 variables, under even old SQL
 _ONE_ROW = re.compile(r"\bVALUES\s*(\(\s*\?(?:\s*,\s*\?)*\s*\))", re.IGNORECASE)
 
 
-def insert_rows(c: sqlite3.Connection, statement: str, rows: Sequence[Sequence[Any]],
-                per: int | None = None) -> None:
+def insert_rows(c: sqlite3.Connection, statement: str, rows: Sequence[Sequence[Any]], per: int | None = None) -> None:
     """``c.executemany(statement, rows)`` for an ``INSERT ... VALUES (?, ...) [ON CONFLICT
     ...]`` statement, with ``per`` (``ROWS_PER_STATEMENT``) rows to each execution
     (``VALUES (...), (...), ...``). SQLite still takes the rows one after another, in order
@@ -82,7 +82,7 @@ def insert_rows(c: sqlite3.Connection, statement: str, rows: Sequence[Sequence[A
         raise sqlite3.ProgrammingError(f"every row must have {width} values for: {statement[:60]}")
     whole = len(rows) - len(rows) % per
     for i in range(0, whole, per):
-        c.execute(many, list(chain.from_iterable(rows[i:i + per])))
+        c.execute(many, list(chain.from_iterable(rows[i : i + per])))
     if whole < len(rows):
         c.executemany(statement, rows[whole:])  # the rest one by one: one statement text, always cached
 
@@ -94,7 +94,7 @@ def _many_rows(statement: str, per: int) -> tuple[str, int]:
     if found is None:
         raise ValueError(f"not an INSERT ... VALUES (?, ...) statement: {statement[:80]}")
     row = found.group(1)
-    return statement[:found.start(1)] + ", ".join([row] * per) + statement[found.end(1):], row.count("?")
+    return statement[: found.start(1)] + ", ".join([row] * per) + statement[found.end(1) :], row.count("?")
 
 
 def migrations(folder: Path = MIGRATIONS_DIR) -> list[tuple[int, Path]]:
@@ -147,19 +147,111 @@ def _statements(script: str) -> list[str]:
     return out
 
 
+class Worker:
+    """One thread and the one SQLite connection used in it: ``run(fn, *args)`` calls
+    ``fn(conn, *args)`` in that thread, one function at a time in the order they were
+    handed over, and awaits its result. Handing over a whole function costs one thread hop
+    instead of one per statement; the result comes back with one ``call_soon_threadsafe``
+    (an executor's future would cost three times as much when many reads queue at once)."""
+
+    def __init__(self, name: str) -> None:
+        self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._serve, name=name, daemon=True)
+        self._conn: sqlite3.Connection | None = None
+        self._closed = False
+
+    @classmethod
+    async def connect(cls, path: Path, name: str) -> Worker:
+        """Start a thread named ``name`` and open ``path`` in it (autocommit: the callers
+        write their own BEGIN and COMMIT). sqlite3's errors are raised as they are."""
+        worker = cls(name)
+        worker._thread.start()
+        try:
+            await worker._hand_over(worker._open, path)
+        except BaseException:
+            worker._jobs.put(None)
+            raise
+        return worker
+
+    def _open(self, _: None, path: Path) -> None:
+        self._conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+
+    def _serve(self) -> None:
+        while (job := self._jobs.get()) is not None:
+            fn, args, loop, fut = job
+            try:
+                result = fn(self._conn, *args)
+            except BaseException as exc:  # noqa: BLE001 - raised to the awaiting caller
+                loop.call_soon_threadsafe(_settle, fut, None, exc)
+            else:
+                loop.call_soon_threadsafe(_settle, fut, result, None)
+
+    def _hand_over(self, fn: Callable[..., T], *args: Any) -> asyncio.Future[T]:
+        loop = asyncio.get_running_loop()
+        fut: asyncio.Future[T] = loop.create_future()
+        self._jobs.put((fn, args, loop, fut))
+        return fut
+
+    async def run(self, fn: Callable[..., T], *args: Any) -> T:
+        if self._closed:
+            raise StorageUnavailable("the database is closed")
+        return await self._hand_over(fn, *args)
+
+    async def close(self) -> None:
+        """Close the connection in its thread, after whatever was handed over before, then
+        end the thread. Later ``run`` calls are refused; closing again does nothing."""
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            await self._hand_over(_close)
+        finally:
+            self._jobs.put(None)
+            self._thread.join()  # it has nothing left to do but return
+
+
+# A job for a Worker: the function, its arguments after the connection, and where its result goes.
+_Job = tuple[Callable[..., Any], tuple[Any, ...], asyncio.AbstractEventLoop, "asyncio.Future[Any]"]
+
+
+def _close(conn: sqlite3.Connection | None) -> None:
+    if conn is not None:
+        conn.close()
+
+
+def _settle(fut: asyncio.Future[Any], result: Any, exc: BaseException | None) -> None:
+    if fut.cancelled():
+        return
+    if exc is not None:
+        fut.set_exception(exc)
+    else:
+        fut.set_result(result)
+
+
+async def _connect(path: Path, name: str) -> Worker:
+    try:
+        return await Worker.connect(path, name)
+    except sqlite3.Error as exc:
+        raise StoreError(f"cannot open the database {path}: {exc}") from exc
+
+
+def _checkpoint_log(conn: sqlite3.Connection) -> None:
+    conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+
+
 class Database:
-    def __init__(self, conn: aiosqlite.Connection, path: Path) -> None:
+    def __init__(self, conn: Worker, path: Path) -> None:
         self._conn = conn  # the writer's: every write, in queue order
-        self._reader: aiosqlite.Connection | None = None
+        self._reader: Worker | None = None
         self.path = path
         self._queue: list[tuple[Batch | None, Any, asyncio.Future]] = []
         self._writer: asyncio.Task | None = None
         self._closed = False
         # Checkpoints (copying the write-ahead log into the database file, with an fsync)
-        # run on a second connection in its own thread once the writer has drained,
+        # run on a connection of their own, in its own thread, once the writer has drained,
         # instead of inside whichever commit crossed SQLite's threshold: a burst's commit
         # then only appends to the log.
-        self._checkpointer: aiosqlite.Connection | None = None
+        self._checkpointer: Worker | None = None
         self._checkpointing: asyncio.Task | None = None
         self._checkpoint_wanted = False
 
@@ -167,17 +259,13 @@ class Database:
     async def open(cls, path: Path, migrations_dir: Path = MIGRATIONS_DIR) -> Database:
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            conn = await aiosqlite.connect(path, isolation_level=None)
-        except sqlite3.Error as exc:
-            raise StoreError(f"cannot open the database {path}: {exc}") from exc
-        db = cls(conn, path)
+        db = cls(await _connect(path, "db-writer"), path)
         try:
             await db._run(_configure)
             await db._run(lambda c: _migrate(c, migrations_dir))
-            db._reader = await aiosqlite.connect(path, isolation_level=None)
-            await db._reader._execute(_configure, db._reader._conn)
-            db._checkpointer = await aiosqlite.connect(path, isolation_level=None)
+            db._reader = await _connect(path, "db-reader")
+            await db._reader.run(_configure)
+            db._checkpointer = await _connect(path, "db-checkpoint")
             await db._run(lambda c: c.execute("PRAGMA wal_autocheckpoint=0"))
         except Exception:
             await db.close()
@@ -185,24 +273,22 @@ class Database:
         return db
 
     async def _run(self, fn: Callable[[sqlite3.Connection], T]) -> T:
-        """Run ``fn`` on the writer's connection. aiosqlite runs one function at a time in
-        its worker thread; handing it a whole function costs one thread hop instead of
-        one per statement."""
-        return await self._conn._execute(fn, self._conn._conn)
+        """Run ``fn`` on the writer's connection, in the writer's thread."""
+        return await self._conn.run(fn)
 
     async def read(self, fn: Callable[[sqlite3.Connection], T]) -> T:
         """Run ``fn`` on the reading connection, in one read transaction: every query in it
         sees the same committed state, including every write already acknowledged."""
         if self._reader is None:
             raise StorageUnavailable("the database is closed")
-        return await self._reader._execute(_in_snapshot, self._reader._conn, fn)
+        return await self._reader.run(_in_snapshot, fn)
 
     def write(self, fn: Callable[[sqlite3.Connection], T]) -> Awaitable[T]:
         """Run ``fn`` in a transaction; await it for ``fn``'s result once it has committed.
         Writes are queued in the order they are called."""
         return self._enqueue(None, fn)
 
-    def write_many(self, batch: Batch[I, T], item: I) -> Awaitable[T]:
+    def write_many(self, batch: Batch[Item, T], item: Item) -> Awaitable[T]:
         """Write ``item`` together with the other items queued for ``batch``; await it for
         the item's result once the transaction has committed (an exception the batch
         returned for the item is raised instead). A plain future, not a coroutine: a burst
@@ -234,11 +320,11 @@ class Database:
             self._checkpointing = asyncio.create_task(self._checkpoint(), name="db-checkpoint")
 
     async def _checkpoint(self) -> None:
-        while self._checkpoint_wanted:
+        checkpointer = self._checkpointer
+        while checkpointer is not None and self._checkpoint_wanted:
             self._checkpoint_wanted = False
             try:
-                cursor = await self._checkpointer.execute("PRAGMA wal_checkpoint(PASSIVE)")
-                await cursor.close()
+                await checkpointer.run(_checkpoint_log)
             except sqlite3.Error as exc:  # the log keeps everything; the next drain tries again
                 log.warning("could not checkpoint the write-ahead log: %s", exc)
                 return
@@ -341,7 +427,7 @@ def _run_group(conn: sqlite3.Connection, batch: Batch | None, items: list[Any]) 
         return [(ok, value)]
     ok, values = _in_savepoint(conn, lambda: _checked(batch(conn, items), len(items)))
     if ok:
-        return [(True, v) for v in values]
+        return [(True, v) for v in cast(list[Any], values)]  # ok: the batch's results
     if len(items) == 1:
         return [(False, values)]
     # Something in the group failed (and was rolled back): retry each item alone so only

@@ -1,7 +1,6 @@
 import asyncio
 import sqlite3
 import threading
-import time
 
 import pytest
 from hypothesis import given, settings
@@ -236,21 +235,22 @@ async def test_a_database_that_cannot_be_opened_says_so(tmp_path):
         await Database.open(tmp_path / "bot.sqlite3")
 
 
-def _db_threads() -> set[str]:
-    return {t.name.rsplit("_", 1)[0] for t in threading.enumerate() if t.name.startswith("db-")}
+def _db_threads() -> dict[threading.Thread, str]:
+    return {t: t.name.rsplit("_", 1)[0] for t in threading.enumerate() if t.name.startswith("db-")}
 
 
 async def test_each_connection_has_its_own_thread_and_close_ends_them(tmp_path):
+    before = _db_threads()
     db = await Database.open(tmp_path / "bot.sqlite3")
     writer_thread = await db._run(lambda c: threading.current_thread().name)
     reader_thread = await db.read(lambda c: threading.current_thread().name)
-    assert _db_threads() >= {"db-writer", "db-reader", "db-checkpoint"}
+    mine = {t: name for t, name in _db_threads().items() if t not in before}
     await db.close()
+    assert sorted(mine.values()) == ["db-checkpoint", "db-reader", "db-writer"]
     assert writer_thread.startswith("db-writer") and reader_thread.startswith("db-reader")
-    deadline = time.monotonic() + 5
-    while _db_threads() and time.monotonic() < deadline:
-        await asyncio.sleep(0.01)
-    assert not _db_threads()
+    for thread in mine:
+        await asyncio.to_thread(thread.join, 5)
+        assert not thread.is_alive()
 
 
 async def test_a_closed_worker_refuses_work_and_closes_once(tmp_path):
