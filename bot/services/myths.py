@@ -71,7 +71,9 @@ class MythService:
     async def answer_card(self, guild_id: int, user_id: int, myth_id: str, verdict: str, now: datetime) -> MythFeedback:
         myth, pack = self._myth(guild_id, myth_id)
         correct = verdict == myth.verdict
-        rec = await self._repo.record(guild_id, user_id, myth.id, pack.pack, None, verdict, correct, now, None)
+        rec = await self._repo.record(
+            guild_id, user_id, myth.id, pack.pack, None, verdict, correct, now, None, bust=correct
+        )  # a right answer busts the misconception, if the learner had shown it
         return MythFeedback(myth, pack, verdict, correct, cleared=rec.cleared)
 
     async def answer_post(self, guild_id: int, user_id: int, post_id: int, verdict: str, now: datetime) -> MythFeedback:
@@ -96,7 +98,9 @@ class MythService:
             pts.periods(now, tz),
             pack.pack,
         )
-        rec = await self._repo.record(guild_id, user_id, myth.id, pack.pack, post_id, verdict, correct, now, award)
+        rec = await self._repo.record(
+            guild_id, user_id, myth.id, pack.pack, post_id, verdict, correct, now, award, bust=correct
+        )
         if not rec.first:
             # Not recorded: the learner's answer to this post stands, and a kept answer has a
             # verdict (myth_answers.verdict is NOT NULL).

@@ -31,7 +31,10 @@ def record_myth_answer(
     correct: bool,
     now: datetime,
     award: Award | None,
+    bust: bool,
 ) -> MythRecorded:
+    """Keep a myth answer, unless the learner already answered this post (the table's key):
+    with ``award`` given, and with ``bust``, the learner's misconception marked busted."""
     cur = c.execute(
         "INSERT OR IGNORE INTO myth_answers (guild_id, user_id, myth_id, pack_id, post_id, verdict, correct, "
         "answered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -44,7 +47,7 @@ def record_myth_answer(
         return MythRecorded(False, row[0], 0, False)
     points = award.points if award and add_points(c, award, now) else 0
     cleared = False
-    if correct:
+    if bust:
         cleared = (
             c.execute(
                 "UPDATE misconceptions SET busted_at = ? WHERE guild_id = ? AND user_id = ? AND myth_id = ? "
@@ -71,9 +74,12 @@ class MythRepo:
         correct: bool,
         now: datetime,
         award: Award | None,
+        bust: bool,
     ) -> MythRecorded:
         return await self.db.write(
-            lambda c: record_myth_answer(c, guild_id, user_id, myth_id, pack_id, post_id, verdict, correct, now, award)
+            lambda c: record_myth_answer(
+                c, guild_id, user_id, myth_id, pack_id, post_id, verdict, correct, now, award, bust
+            )
         )
 
     async def previous(self, post_id: int, user_id: int) -> str | None:
