@@ -53,13 +53,7 @@ class Challenges(commands.GroupCog, group_name="challenge", group_description="R
         await interaction.response.defer(ephemeral=True, thinking=True)
         now = utcnow()
         post = await self.svc.create(guild_id(interaction), scenario, channel.id, deadline, points, now)
-        message = await self.bot.cog(Scheduler).publish(post, now)
-        await interaction.followup.send(
-            f"Challenge posted: {message.jump_url}"
-            if message
-            else "Discord did not accept the post; I will keep trying for a while.",
-            ephemeral=True,
-        )
+        await self.bot.cog(Scheduler).post_now(interaction, post, now, done="Challenge posted")
 
     @post.autocomplete("scenario")
     async def _scenario(self, interaction: discord.Interaction, current: str):

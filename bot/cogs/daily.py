@@ -94,13 +94,7 @@ class Daily(commands.GroupCog, group_name="daily", group_description="The cohort
         await interaction.response.defer(ephemeral=True, thinking=True)
         now = utcnow()
         post = await self.bot.svc.daily.claim_now(guild_id(interaction), now)
-        message = await self.bot.cog(Scheduler).publish(post, now)
-        text = (
-            f"Posted: {message.jump_url}"
-            if message
-            else "Discord did not accept the post; I will keep trying for a while."
-        )
-        await interaction.followup.send(text, ephemeral=True)
+        await self.bot.cog(Scheduler).post_now(interaction, post, now)
 
 
 def _post_kind(bot: RevisionBot) -> PostKind:

@@ -113,13 +113,7 @@ class Myths(
         claimed = await self.bot.svc.myths.claim_post(guild_id(interaction), target.id, pack, hours, now)
         if claimed is None:  # another myth post took the same manual slot at the same moment
             raise UserError("Another myth post was being made at the same moment. Please try again.")
-        message = await self.bot.cog(Scheduler).publish(claimed, now)
-        await interaction.followup.send(
-            f"Posted: {message.jump_url}"
-            if message
-            else "Discord did not accept the post; I will keep trying for a while.",
-            ephemeral=True,
-        )
+        await self.bot.cog(Scheduler).post_now(interaction, claimed, now)
 
     @post.autocomplete("pack")
     @card.autocomplete("pack")

@@ -108,6 +108,19 @@ class Scheduler(commands.Cog):
         for post in await self.bot.svc.posting.to_close(now):
             await self.close(post, now)
 
+    async def post_now(
+        self, interaction: discord.Interaction, post: Post, now: datetime, *, done: str = "Posted"
+    ) -> None:
+        """Send a post a tutor asked for now, and tell them privately how it went (the
+        interaction is deferred already)."""
+        message = await self.publish(post, now)
+        text = (
+            f"{done}: {message.jump_url}"
+            if message
+            else "Discord did not accept the post; I will keep trying for a while."
+        )
+        await interaction.followup.send(text, ephemeral=True)
+
     async def publish(self, post: Post, now: datetime) -> discord.Message | None:
         posting = self.bot.svc.posting
         kind = self.kinds.get(post.kind)
