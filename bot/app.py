@@ -116,7 +116,7 @@ class RevisionBot(commands.Bot):
         self.settings = settings
         self._library = library
         self.services: Services | None = None
-        self._store: Store | None = None  # the services' store; tests reach it through tests/e2e/helpers.py
+        self._store: Store | None = None  # the services' store; tests reach it through tests/inside.py
         self.tree.error(report_app_command_error)  # every slash command's errors reach the user privately
         self._item_classes: list[type[discord.ui.DynamicItem]] = []
 

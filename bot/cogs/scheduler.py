@@ -132,8 +132,9 @@ class Scheduler(commands.Cog):
         attempt = await posting.start_attempt(post)
         try:
             channel = await self._channel(post.channel_id)
-            if channel is None:
-                await self._failed(post, attempt, now, "it is not a channel I can post in")
+            if channel is None:  # not a text channel or thread: trying again will not help
+                log.error("post %d: channel %d cannot take a post; giving up on it", post.id, post.channel_id)
+                await posting.give_up(post)
                 return None
             message = await self._already_sent(channel, post) if attempt > 1 else None
             if message is None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
-MANUAL = "manual:"  # the slot prefix of a post a tutor sent by hand (/daily post-now)
+MANUAL = "manual:"  # the slot prefix of a post a tutor sent by hand (/daily post, /myth post, a challenge)
 
 
 def counts_for_streak(slot: str) -> bool:

@@ -145,9 +145,10 @@ class ChallengeService:
                 pts.periods(now, tz),
                 attempt.session.pack_id,
             )
-        await self._repo.mark(
+        if not await self._repo.mark(
             attempt.session.id, "accepted" if accept else "returned", feedback, bonus, tutor_id, now, award
-        )
+        ):  # another tutor accepted it a moment ago
+            raise UserError("That reflection has already been accepted.")
         refreshed = (await self._repo.reflections(post.id))[attempt.session.id]
         return post, refreshed
 

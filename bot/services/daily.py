@@ -167,9 +167,12 @@ class DailyService:
         s = await self._schedules.get(guild_id)
         if s is None:
             raise UserError("Set up the daily question first with `/daily setup`.")
-        post = await self._claim(s, await self._posts.next_manual_slot(guild_id, "daily"), now)
-        if post is None:
+        slot = await self._posts.next_manual_slot(guild_id, "daily")
+        if not (self._pool(guild_id, s.packs) or self._pool(guild_id, ())):
             raise UserError("There are no questions to post: enable a pack with `/content enable`.")
+        post = await self._claim(s, slot, now)
+        if post is None:  # another /daily post took the same manual slot at the same moment
+            raise UserError("Another daily question was being posted at the same moment. Please try again.")
         return post
 
     def question_for(self, post: Post) -> tuple[Question, Pack, Order] | None:

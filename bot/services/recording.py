@@ -6,8 +6,8 @@ counted answer earns its points, reviews the learner's revision card (FSRS) and 
 their streak (scheduled posts only). A practice answer (/quiz, /revise) is kept and
 reviews the card, with no points.
 
-These functions read and write through ``AnswerTx`` and hold no SQL, so a second store
-needs only a second ``AnswerTx``. They run inside one write: a burst of clicks is decided
+These functions read and write through ``AnswerTx`` and hold no SQL: a second store
+gives them an ``AnswerTx`` of its own (docs/architecture.md). They run inside one write: a burst of clicks is decided
 together, with a few reads per post and per server, and nothing is acknowledged to a
 learner before the commit.
 """
@@ -130,7 +130,9 @@ def record_clicks(tx: AnswerTx, clicks: list[Click], judge: Judge) -> list[Recor
             elif k.user_id in given:
                 earlier = judged(post, k.guild_id, given[k.user_id])
                 results[i] = earlier if isinstance(earlier, Exception) else Recorded(False, earlier, given[k.user_id])
-            elif post is None or post.closed_at_time(k.now):
+            elif post is None:  # a judge lets no missing post through; if one did, record nothing
+                results[i] = LookupError(f"post {post_id} does not exist")
+            elif post.closed_at_time(k.now):
                 results[i] = Recorded(False, verdict, k.choice, closed=True)
             else:
                 given[k.user_id] = k.choice  # a second click in this batch sees the first
@@ -236,7 +238,7 @@ def _keep_streaks(
         run = st.extend(runs.get(user_id), slots, slot)
         if run is None:  # answered out of order: rebuild from the history
             run = st.from_history(slots, tx.answered_slots(guild_id, user_id))
-        if run is not None:
+        if run is not None:  # None: the post is not among those sent (still pending): the run stands
             runs[user_id] = changed[user_id] = run
     tx.save_runs(guild_id, changed)
     return runs, posts

@@ -9,7 +9,7 @@ sees one committed state from start to end. Writes go through a queue: whatever 
 queued up while the previous batch was committing is written in one transaction
 (group commit), each job inside its own SAVEPOINT so one failing job rolls back only
 itself. A caller's ``await write(...)`` returns only after the COMMIT, so nothing is
-acknowledged to a learner before it is on disk, and no two jobs' statements ever
+acknowledged to a learner before it is committed, and no two jobs' statements ever
 interleave inside one job.
 
 A hot path can go further with ``write_many(batch, item)``: consecutive queued items for
@@ -41,7 +41,6 @@ from bot.domain.errors import StorageUnavailable, StoreError
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 Item = TypeVar("Item")
-Job = Callable[[sqlite3.Connection], Any]
 # Writes many items in the caller's transaction; returns one result per item, in order.
 Batch = Callable[[sqlite3.Connection, list[Item]], list[T]]
 
@@ -174,17 +173,21 @@ class Worker:
         return worker
 
     def _open(self, _: None, path: Path) -> None:
-        self._conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        self._conn = sqlite3.connect(path, isolation_level=None)  # used in this thread only
 
     def _serve(self) -> None:
         while (job := self._jobs.get()) is not None:
             fn, args, loop, fut = job
             try:
-                result = fn(self._conn, *args)
+                outcome: tuple[Any, BaseException | None] = (fn(self._conn, *args), None)
             except BaseException as exc:  # noqa: BLE001 - raised to the awaiting caller
-                loop.call_soon_threadsafe(_settle, fut, None, exc)
-            else:
-                loop.call_soon_threadsafe(_settle, fut, result, None)
+                outcome = (None, exc)
+            try:
+                loop.call_soon_threadsafe(_settle, fut, *outcome)
+            except RuntimeError:  # the loop has closed: nobody is waiting any more
+                pass
+            del job, fut, outcome  # an idle thread holds no result (a big export) until its next job
+        _close(self._conn)  # also after a loop that closed before close() ran
 
     def _hand_over(self, fn: Callable[..., T], *args: Any) -> asyncio.Future[T]:
         loop = asyncio.get_running_loop()
@@ -193,7 +196,7 @@ class Worker:
         return fut
 
     async def run(self, fn: Callable[..., T], *args: Any) -> T:
-        if self._closed:
+        if self._closed or not self._thread.is_alive():
             raise StorageUnavailable("the database is closed")
         return await self._hand_over(fn, *args)
 
@@ -203,11 +206,8 @@ class Worker:
         if self._closed:
             return
         self._closed = True
-        try:
-            await self._hand_over(_close)
-        finally:
-            self._jobs.put(None)
-            self._thread.join()  # it has nothing left to do but return
+        self._jobs.put(None)  # after whatever was handed over before; the thread then closes the connection
+        await asyncio.to_thread(self._thread.join)
 
 
 # A job for a Worker: the function, its arguments after the connection, and where its result goes.

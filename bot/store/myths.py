@@ -6,10 +6,11 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.domain.records import Award
 from bot.domain.timestamps import iso
 
 from .database import Database
-from .points import Award, add_points
+from .points import add_points
 
 
 @dataclass(frozen=True)

@@ -115,7 +115,7 @@ class AttemptButton(discord.ui.DynamicItem[discord.ui.Button], template=r"rb:cha
         await _cog(interaction).attempt(interaction, self.post_id)
 
 
-class ReflectButton(discord.ui.DynamicItem[discord.ui.Button], template=r"rb:refl:(?P<sid>\d{1,19})"):
+class ReflectButton(discord.ui.DynamicItem[discord.ui.Button], template=r"rb:refl:(?P<sid>\d{1,18})"):
     def __init__(self, session_id: int) -> None:
         super().__init__(
             discord.ui.Button(

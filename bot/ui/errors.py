@@ -120,7 +120,9 @@ def reports_errors(handler: Callable[P, Awaitable[None]]) -> Callable[P, Corouti
         try:
             await handler(*args, **kwargs)
         except Exception as exc:  # noqa: BLE001 - shown to the user, logged if unexpected
-            interaction = next(a for a in args if isinstance(a, discord.Interaction))
-            await report(interaction, exc)
+            found = [a for a in (*args, *kwargs.values()) if isinstance(a, discord.Interaction)]
+            if not found:
+                raise
+            await report(found[0], exc)
 
     return reporting

@@ -144,7 +144,7 @@ def _cog(interaction: discord.Interaction) -> PlaysRoleplays:
 
 
 class ChoiceButton(
-    discord.ui.DynamicItem[discord.ui.Button], template=r"rb:rp:(?P<sid>\d{1,19}):(?P<step>\d{1,3}):(?P<k>[0-3])"
+    discord.ui.DynamicItem[discord.ui.Button], template=r"rb:rp:(?P<sid>\d{1,18}):(?P<step>\d{1,3}):(?P<k>[0-3])"
 ):
     def __init__(self, session_id: int, step: int, k: int, label: str | None = None) -> None:
         # k is the choice's index in the pack; the label is the letter it is shown under
@@ -164,7 +164,7 @@ class ChoiceButton(
 
 
 class WriteReplyButton(
-    discord.ui.DynamicItem[discord.ui.Button], template=r"rb:rpw:(?P<sid>\d{1,19}):(?P<step>\d{1,3})"
+    discord.ui.DynamicItem[discord.ui.Button], template=r"rb:rpw:(?P<sid>\d{1,18}):(?P<step>\d{1,3})"
 ):
     def __init__(self, session_id: int, step: int) -> None:
         super().__init__(

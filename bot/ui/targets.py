@@ -14,7 +14,6 @@ from bot.domain.errors import UserError
 
 Source = Literal["post", "quiz", "revise", "myth"]
 _SOURCES: dict[str, Source] = {"p": "post", "q": "quiz", "r": "revise", "m": "myth"}
-_PREFIX = {source: prefix for prefix, source in _SOURCES.items()}
 
 
 @dataclass(frozen=True)
@@ -33,6 +32,3 @@ class Target:
     def post_id(self) -> int:
         """The cohort post's id (the services refuse one out of range); 0 if not a post."""
         return int(self.ref) if self.source == "post" else 0
-
-    def __str__(self) -> str:
-        return _PREFIX[self.source] + self.ref

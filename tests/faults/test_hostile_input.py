@@ -143,6 +143,14 @@ async def test_tampered_custom_ids_get_a_clear_private_message_and_store_nothing
         result = await amira.select(message2, values, custom_id=f"rb:sel:p{pid}")
         assert result.acknowledged and reply(result).ephemeral
         assert "does not fit this question" in reply(result).content
+    # Role-play and reflection ids past SQLite's integers: out of date, not an error.
+    huge = ["rb:rp:9223372036854775808:0:0", "rb:rpw:9999999999999999999:0", "rb:refl:9223372036854775808"]
+    message3 = await crafted(
+        env, cohort.channel, [discord.ui.Button(label=f"h{i}", custom_id=cid) for i, cid in enumerate(huge)]
+    )
+    for cid in huge:
+        shown = reply(await amira.click(message3, custom_id=cid))
+        assert "out of date" in shown.content and "something went wrong" not in shown.content, cid
     assert await stored(inside) == before
 
     # The real button still works afterwards.
