@@ -11,7 +11,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="revision-bot", description="The cohort revision bot for Discord.")
     sub = parser.add_subparsers(dest="command")
     sub.add_parser("run", help="run the bot (the default); needs DISCORD_TOKEN")
-    check = sub.add_parser("validate", help="check content packs and print every problem")
+    check = sub.add_parser(
+        "validate",
+        help="check content packs and print every problem",
+        description="Check content packs and print every problem as FILE:LINE: field: message.",
+        epilog="exit status: 0 every pack is valid; 1 problems found (with --strict, warnings too), "
+        "or no pack file found; 2 a path does not exist, or a setting or option is wrong",
+    )
     check.add_argument("paths", nargs="*", type=Path, help="pack files or folders (default: the content folder)")
     check.add_argument("--json", action="store_true", help="print each valid pack's counts as JSON")
     check.add_argument(

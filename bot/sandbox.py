@@ -1,11 +1,14 @@
 """`python -m bot sandbox`: the real bot against a simulated cohort server, in a browser.
 
-SimCord (installed with the `sandbox` extra) plays Discord: a server with a
-#daily-revision and a #challenges channel, a tutor and four learners. The bot is the
+SimCord (installed with the `sandbox` extra) plays Discord: a server with one text
+channel, #daily-revision, a tutor and four learners. The bot ("Revision Bot") is the
 one `create_bot` builds, with the shipped packs (plus `--pack`), on a database file.
-SimCord's local preview shows #daily-revision; its page can switch between the tutor
-and the learners. Time runs on its own (`--speed` simulated seconds per real second)
-and the terminal takes `n` (next post), `d` (one day) and `q` (quit).
+SimCord's local preview shows #daily-revision (a preview shows one channel), so the
+daily posts and the tutor's `/challenge post` both land where the page can see them;
+the page can switch between the tutor and the learners. Time runs on its own
+(`--speed` simulated seconds per real second); a tick that fails is reported in one
+line and the clock carries on. The terminal takes a line at a time: `n`, `d` or `q`
+followed by Enter (next post, one day, quit).
 """
 
 from __future__ import annotations
@@ -13,11 +16,12 @@ from __future__ import annotations
 import asyncio
 import sys
 import tempfile
+import threading
 import webbrowser
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from bot.app import RevisionBot, create_bot
 from bot.packs.library import ContentLibrary
@@ -29,8 +33,22 @@ if TYPE_CHECKING:  # SimCord is the optional `sandbox` extra: imported where it 
     from simcord.preview import Preview
 
 INSTALL_HINT = 'The sandbox needs SimCord\'s preview. Install it with:  pip install -e ".[sandbox]"'
+BOT_NAME = "Revision Bot"
+CHANNEL = "daily-revision"
 LEARNERS = ("Amira", "Ben", "Chloe", "Dev")
 DAY = timedelta(days=1)
+KEYS_HELP = "Keys (type one, then press Enter): n = next post, d = one day, q = quit"
+
+
+def warn(message: str) -> None:
+    """One line on stderr: the sandbox reports a problem and keeps going."""
+    print(message, file=sys.stderr, flush=True)
+
+
+def one_line(exc: BaseException) -> str:
+    """An exception as a short line: its type and the first line of its message."""
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
 
 
 class SandboxError(Exception):
@@ -56,12 +74,12 @@ class Sandbox:
     settings: Settings
     library: ContentLibrary
     speed: float = 60.0
+    tick: float = 1.0  # real seconds between clock ticks
     env: simcord.Env | None = None
     preview: Preview | None = None
     tutor: simcord.MemberActor | None = None
     learners: list[simcord.MemberActor] = field(default_factory=list)
     daily: simcord.ChannelHandle | None = None
-    challenges: simcord.ChannelHandle | None = None
     _bot: RevisionBot | None = None
     _run: simcord.run | None = None
     _preview_cm: Preview | None = None
@@ -92,13 +110,19 @@ class Sandbox:
         except ImportError as exc:  # pragma: no cover - depends on the install
             raise SandboxError(INSTALL_HINT) from exc
         self._bot = bot = create_bot(self.settings, library=self.library)
-        self._run = run = simcord.run(bot)
+        # Not a test: the bot's errors are its own to report (user mistakes get their
+        # ephemeral reply, unexpected ones are logged), so SimCord must not re-raise them
+        # all as one ExceptionGroup when the sandbox closes.
+        self._run = run = simcord.run(bot, check_errors=False)
         self.env = env = await run.__aenter__()
         import discord
 
+        if bot.user is not None:  # SimCord's bot account is "TestBot" until renamed
+            await bot.user.edit(username=BOT_NAME)
         guild = env.create_guild("Revision cohort (sandbox)")
-        self.daily = daily = guild.create_text_channel("daily-revision")
-        self.challenges = guild.create_text_channel("challenges")
+        # The page shows one channel, so there is only one: a challenge posted
+        # elsewhere could be neither seen nor attempted in the sandbox.
+        self.daily = daily = guild.create_text_channel(CHANNEL)
         role = guild.create_role("Tutor", permissions=discord.Permissions(manage_guild=True))
         self.tutor = tutor = guild.add_member(env.create_user("Tutor Tess"), roles=[role])
         self.learners = [guild.add_member(env.create_user(name)) for name in LEARNERS]
@@ -114,11 +138,16 @@ class Sandbox:
             self._clock = asyncio.create_task(self._run_clock(), name="sandbox-clock")
 
     async def _run_clock(self) -> None:
+        """Tick simulated time on. A tick can fail (SimCord refuses to advance time while a
+        page action is running, for one): it is reported in one line and the clock goes on."""
         while True:
-            await asyncio.sleep(1)
+            await asyncio.sleep(self.tick)
             async with self._lock:
-                await self._env().advance_time(self.speed)
-                await self._preview().refresh()
+                try:
+                    await self._env().advance_time(self.speed * self.tick)
+                    await self._preview().refresh()
+                except Exception as exc:  # the clock must outlive any one tick
+                    warn(f"Sandbox clock: one tick was skipped ({one_line(exc)}); the clock keeps running.")
 
     async def advance(self, delta: timedelta) -> None:
         """Move simulated time on, a day at a time, and refresh the page."""
@@ -141,30 +170,58 @@ class Sandbox:
         if self._clock is not None:
             self._clock.cancel()
             await asyncio.gather(self._clock, return_exceptions=True)
-        if self._preview_cm is not None:
-            await self._preview_cm.__aexit__(None, None, None)
-            self._preview_cm = None
-        if self.env is not None and self._run is not None:  # _run is set whenever env is
-            await self.env.bot.close()  # closes the database
-            await self._run.__aexit__(None, None, None)
-            self.env = None
+            self._clock = None
+        try:
+            if self._preview_cm is not None:
+                preview, self._preview_cm, self.preview = self._preview_cm, None, None
+                await preview.__aexit__(None, None, None)
+        finally:
+            if self.env is not None and self._run is not None:  # _run is set whenever env is
+                env, run, self.env, self._run = self.env, self._run, None, None
+                try:
+                    await env.bot.close()  # closes the database
+                finally:
+                    await run.__aexit__(None, None, None)
 
 
-async def _read_keys(sandbox: Sandbox) -> None:
+def _lines(keys: TextIO) -> asyncio.Queue[str]:
+    """The lines of `keys`, read on a daemon thread: a thread blocked on the terminal then
+    never holds the exit up (an executor's would, so Ctrl+C hung until Enter)."""
     loop = asyncio.get_running_loop()
+    lines: asyncio.Queue[str] = asyncio.Queue()
+
+    def pump() -> None:
+        line = "-"
+        while line:
+            line = keys.readline()
+            try:
+                loop.call_soon_threadsafe(lines.put_nowait, line)
+            except RuntimeError:  # the loop has closed: the sandbox is gone
+                return
+
+    threading.Thread(target=pump, name="sandbox-keys", daemon=True).start()
+    return lines
+
+
+async def _read_keys(sandbox: Sandbox, keys: TextIO | None = None) -> None:
+    """Take the terminal's keys a line at a time (a key, then Enter) until `q` or end of input."""
+    lines = _lines(keys or sys.stdin)
     while True:
-        line = await loop.run_in_executor(None, sys.stdin.readline)
+        line = await lines.get()
         key = line.strip().lower()[:1]
         if not line or key == "q":
             return
-        if key == "n":
-            await sandbox.next_post()
-            print(f"Jumped to the next post: {sandbox.now():%a %d %b %H:%M} UTC", flush=True)
-        elif key == "d":
-            await sandbox.advance(DAY)
-            print(f"Jumped one day: {sandbox.now():%a %d %b %H:%M} UTC", flush=True)
-        else:
-            print("Keys: n = next post, d = one day, q = quit", flush=True)
+        try:
+            if key == "n":
+                await sandbox.next_post()
+                print(f"Jumped to the next post: {sandbox.now():%a %d %b %H:%M} UTC", flush=True)
+            elif key == "d":
+                await sandbox.advance(DAY)
+                print(f"Jumped one day: {sandbox.now():%a %d %b %H:%M} UTC", flush=True)
+            else:
+                print(KEYS_HELP, flush=True)
+        except Exception as exc:  # e.g. the jump overlapped a page action: say so, keep going
+            warn(f"That jump did not finish ({one_line(exc)}); it is {sandbox.now():%a %d %b %H:%M} UTC. Try again.")
 
 
 async def _main(settings: Settings, pack: Path | None, speed: float, open_browser: bool) -> None:
@@ -173,7 +230,7 @@ async def _main(settings: Settings, pack: Path | None, speed: float, open_browse
     try:
         print(f"Sandbox running. Database: {settings.database_path}")
         print(f"Open this page (it carries its own access token; loopback only):\n  {sandbox.url}")
-        print("Keys: n = next post, d = one day, q = quit", flush=True)
+        print(KEYS_HELP, flush=True)
         if open_browser:
             webbrowser.open(sandbox.url)
         await _read_keys(sandbox)

@@ -1,4 +1,9 @@
-"""`python -m bot validate [PATH ...] [--json] [--strict]`: check content packs without running the bot."""
+"""`python -m bot validate [PATH ...] [--json] [--strict]`: check content packs without running the bot.
+
+It exits 0 when every pack is valid (warnings allowed, unless ``--strict``), 1 when there
+are problems (with ``--strict``, warnings too) or no pack file was found, and 2 when a
+path named does not exist (as for a bad setting or command line).
+"""
 
 from __future__ import annotations
 
@@ -20,6 +25,8 @@ def validate(paths: list[Path], as_json: bool, strict: bool = False, out=sys.std
         print(f"No such file or folder: {', '.join(map(str, missing))}", file=sys.stderr)
         return 2
     results = load_paths(paths, lint=True)
+    if not results:
+        print(f"No pack files (.yaml or .yml) in: {', '.join(map(str, paths))}", file=sys.stderr)
     errors = [e for r in results for e in r.errors]
     warnings = [w for r in results for w in r.warnings]
     if as_json:

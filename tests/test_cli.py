@@ -1,6 +1,7 @@
 """The command line as an operator meets it."""
 
 import asyncio
+import io
 import json
 import os
 import subprocess
@@ -56,6 +57,63 @@ def test_validate_reports_problems_and_exits_1():
 def test_validate_names_a_missing_path():
     result = run("validate", "no/such/pack.yaml")
     assert result.returncode == 2 and "No such file" in result.stderr
+
+
+EXAMPLE = ROOT / "tests" / "data" / "example_pack.yaml"
+
+
+def test_validate_exits_0_for_valid_packs_1_for_problems_and_2_for_what_cannot_be_read(tmp_path):
+    warned = tmp_path / "warned.yaml"  # valid, with a linter warning: no question at difficulty 3
+    warned.write_text(EXAMPLE.read_text().replace("difficulty: 3", "difficulty: 2"))
+    (tmp_path / "empty").mkdir()
+    cases = [
+        (["validate", str(EXAMPLE)], 0, "1 of 1 pack(s) valid, 0 problem(s), 0 warning(s)."),
+        (["validate", str(warned)], 0, "1 warning(s)."),
+        (["validate", "--strict", str(warned)], 1, "(--strict: warnings fail)"),
+        (["validate", str(ROOT / "tests" / "data" / "bad" / "11_one_option.yaml")], 1, "at least 2 options"),
+        (["validate", str(tmp_path / "empty")], 1, "No pack files (.yaml or .yml) in:"),
+        (["validate", str(tmp_path / "missing.yaml")], 2, "No such file or folder:"),
+        (["validate", "--no-such-option"], 2, "unrecognized arguments"),
+    ]
+    for args, code, text in cases:
+        result = run(*args, cwd=tmp_path)
+        assert result.returncode == code, (args, result.stdout, result.stderr)
+        assert text in result.stdout + result.stderr, (args, result.stdout, result.stderr)
+        assert "Traceback" not in result.stderr
+
+
+def test_one_validate_run_reports_a_schema_error_and_the_answer_out_of_range_together(tmp_path):
+    pack = tmp_path / "pack.yaml"
+    pack.write_text(
+        (ROOT / "tests" / "data" / "bad" / "11_one_option.yaml").read_text().replace("answer: 0", "answer: 3")
+    )
+    result = run("validate", str(pack), cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stdout.splitlines()[:2] == [
+        f"{pack}:12: questions[0].options: a `single` question needs at least 2 options; this one has 1",
+        f"{pack}:13: questions[0].answer: answer 3 is not an option index (the only option is 0)",
+    ]
+    assert "0 of 1 pack(s) valid, 2 problem(s)" in result.stdout
+
+
+def test_the_readme_validate_examples_exist_and_its_exit_statuses_are_the_real_ones():
+    """Each path in the README's validate commands exists and validates; the exit
+    statuses it lists are those the tests above see."""
+    readme = (ROOT / "README.md").read_text()
+    section = readme[readme.index("## Content packs") :]
+    block = section[section.index("```bash") : section.index("```", section.index("```bash") + 3)]
+    commands = [line.split("#")[0].split() for line in block.splitlines() if "python -m bot validate" in line]
+    assert commands
+    from bot.validate_cli import validate
+
+    for command in commands:
+        paths = [ROOT / arg for arg in command[4:] if not arg.startswith("--")]
+        assert all(p.exists() for p in paths), command
+        if paths:
+            assert validate(paths, as_json=False, out=io.StringIO()) == 0, command
+    for status in ("| 0 |", "| 1 |", "| 2 |"):
+        assert status in section
+    assert "No such file or folder" in section and "--strict" in section
 
 
 async def test_a_token_discord_rejects_is_one_clear_line_and_exit_2(tmp_path):

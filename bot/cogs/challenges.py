@@ -18,6 +18,7 @@ from bot.ui import challenges as ui
 from bot.ui import choices
 from bot.ui import roleplay as rp_ui
 from bot.ui.errors import guild_id, reports_errors, send_ephemeral
+from bot.ui.text import plural
 
 DECISIONS = [app_commands.Choice(name="Accept", value="accept"), app_commands.Choice(name="Return", value="return")]
 
@@ -105,7 +106,9 @@ class Challenges(commands.GroupCog, group_name="challenge", group_description="R
         )
 
     async def _tell(self, learner: discord.Member, post: Post, accept: bool, feedback: str, bonus: int) -> bool:
-        verdict = f"accepted (+{bonus} points)" if accept else "returned for another go"
+        verdict = (
+            ("accepted" + (f" (+{plural(bonus, 'point')})" if bonus else "")) if accept else "returned for another go"
+        )
         try:
             await learner.send(
                 f"Your STAR reflection on challenge {post.id} was {verdict}.\nFeedback: {feedback}",

@@ -74,7 +74,9 @@ class Content(commands.GroupCog, group_name="content", group_description="The co
         if pack is None:
             raise UserError(f"There is no pack `{pack_id}` here. `/content list` shows the pack ids.")
         state = "enabled" if enabled else "disabled"
-        await interaction.response.send_message(f"Pack `{pack.id}` is now **{state}** in this server.", ephemeral=True)
+        await interaction.response.send_message(
+            f"**{pack.pack.title}** (pack `{pack.id}`) is now **{state}** in this server.", ephemeral=True
+        )
 
 
 async def setup(bot: RevisionBot) -> None:

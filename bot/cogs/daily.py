@@ -1,32 +1,131 @@
-"""/daily: the tutor's schedule for the cohort's daily question, and drawing the post."""
+"""/daily: the tutor's schedule for the cohort's daily question, drawing the post, and
+keeping its count of answers up to date.
+
+The count on an open post is edited at most once every ``LIVE_COUNT_EVERY`` seconds per
+post: the first answer after an edit starts the wait, the answers that come in meanwhile
+ride along, and the edit reads the count from the database when it is made. So a burst of
+1,000 clicks costs one edit, not 1,000. A wait cut short by a restart is made up at start
+(each open post that has answers is refreshed once), and the reveal at close shows the
+final count whatever happened.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from datetime import datetime
 
 import discord
 from discord import app_commands
 from discord.ext import commands
-from discord.utils import format_dt, utcnow
+from discord.utils import utcnow
 
 from bot.access import tutor_only
 from bot.app import RevisionBot
-from bot.cogs.scheduler import PostKind, Scheduler
+from bot.cogs.scheduler import PostChannel, PostKind, Rendered, Scheduler
 from bot.domain.errors import UserError
 from bot.domain.records import Post
 from bot.ui import choices
 from bot.ui import questions as ui
 from bot.ui.errors import guild_id
 
+log = logging.getLogger(__name__)
+LIVE_COUNT_EVERY = 30.0  # seconds: the most often one post's answer count is edited
+
 
 class Daily(commands.GroupCog, group_name="daily", group_description="The cohort's daily revision question."):
     def __init__(self, bot: RevisionBot) -> None:
         self.bot = bot
+        self._counting: dict[int, asyncio.Task[None]] = {}  # post id -> its pending count edit
+        self._startup: asyncio.Task[None] | None = None
 
     async def cog_load(self) -> None:
         scheduler = self.bot.cog(Scheduler)
-        scheduler.register("daily", _post_kind(self.bot))
+        scheduler.register(
+            "daily", PostKind(render=self.render, reveal=self.reveal, after_sent=self.bot.svc.daily.after_sent)
+        )
         scheduler.add_claimer(self.bot.svc.daily.claim_due, self.bot.svc.daily.next_due)
+        self._startup = asyncio.create_task(self._refresh_open_posts())
+
+    async def cog_unload(self) -> None:
+        for task in (*self._counting.values(), self._startup):
+            if task is not None:
+                task.cancel()
+        self._counting.clear()
+
+    # -- the post ---------------------------------------------------------------------
+    async def render(self, post: Post) -> Rendered | None:
+        live = await self.bot.svc.daily.live(post, utcnow())
+        if live is None:
+            return None
+        return ui.live_post_embed(live), ui.answer_view(live.question, f"p{post.id}", in_channel=True, order=live.order)
+
+    async def reveal(self, post: Post, now: datetime) -> Rendered | None:
+        revealed = await self.bot.svc.daily.reveal(post)
+        if revealed is None:
+            return None
+        q, pack, tally, order = revealed
+        return ui.reveal_embed(q, pack, tally, now, order), ui.answer_view(
+            q, f"p{post.id}", in_channel=True, order=order
+        )
+
+    # -- the live count of answers ---------------------------------------------------------
+    def post_answered(self, post_id: int) -> None:
+        """A first answer was kept on this daily post: its count is shown within
+        ``LIVE_COUNT_EVERY`` seconds, in one edit for every answer until then."""
+        if post_id not in self._counting:
+            self._counting[post_id] = asyncio.create_task(self._count_later(post_id))
+
+    async def _count_later(self, post_id: int) -> None:
+        try:
+            await asyncio.sleep(LIVE_COUNT_EVERY)
+        finally:
+            self._counting.pop(post_id, None)  # answers from now on wait for the next edit
+        try:
+            await self._show_count(post_id)
+        except Exception:  # a task's exception would go unseen: log it; the reveal has the count anyway
+            log.exception("could not show the answer count on daily post %d", post_id)
+
+    async def _show_count(self, post_id: int) -> None:
+        daily = self.bot.svc.daily
+        post = await daily.post(post_id)
+        if post is None or post.status != "open" or post.message_id is None or post.closed_at_time(utcnow()):
+            return  # closing (or closed): the reveal shows the final count
+        rendered = await self.render(post)
+        channel = await self._channel(post)
+        if rendered is None or channel is None:
+            return
+        message = channel.get_partial_message(post.message_id)
+        try:
+            await message.edit(embed=rendered[0])
+        except discord.HTTPException as exc:
+            log.warning("could not show the answer count on daily post %d: %s", post_id, exc)
+            return
+        # The post may have closed while this edit was on its way, and the edit may have
+        # landed on top of the reveal: then put the reveal back.
+        after = await daily.post(post_id)
+        if after is not None and after.status == "closed" and (revealed := await self.reveal(after, utcnow())):
+            await message.edit(embed=revealed[0], view=revealed[1])
+
+    async def _channel(self, post: Post) -> PostChannel | None:
+        try:
+            channel = self.bot.get_channel(post.channel_id) or await self.bot.fetch_channel(post.channel_id)
+        except discord.HTTPException:
+            return None
+        return channel if isinstance(channel, PostChannel) else None
+
+    async def _refresh_open_posts(self) -> None:
+        """At start, show the count on every open post that has answers (an edit that was
+        waiting when the bot stopped was lost with it)."""
+        await self.bot.wait_until_ready()
+        daily = self.bot.svc.daily
+        try:
+            for guild in self.bot.guilds:
+                for post in await daily.open_posts(guild.id):
+                    if await daily.answer_count(post):
+                        self.post_answered(post.id)
+        except Exception:  # the counts are a nicety: the bot runs on without them
+            log.exception("could not refresh the answer counts of the open daily posts")
 
     @app_commands.command(name="setup", description="Post a question to a channel at a set local time on set days.")
     @app_commands.describe(
@@ -70,7 +169,7 @@ class Daily(commands.GroupCog, group_name="daily", group_description="The cohort
     @app_commands.guild_only()
     async def status(self, interaction: discord.Interaction) -> None:
         status = await self.bot.svc.daily.status(guild_id(interaction), utcnow())
-        await interaction.response.send_message(status.describe(), ephemeral=True)
+        await interaction.response.send_message(f"📅 **The daily question**\n{status.describe()}", ephemeral=True)
 
     @app_commands.command(name="pause", description="Stop posting daily questions until resumed (streaks are kept).")
     @app_commands.guild_only()
@@ -95,32 +194,6 @@ class Daily(commands.GroupCog, group_name="daily", group_description="The cohort
         now = utcnow()
         post = await self.bot.svc.daily.claim_now(guild_id(interaction), now)
         await self.bot.cog(Scheduler).post_now(interaction, post, now)
-
-
-def _post_kind(bot: RevisionBot) -> PostKind:
-    svc = bot.svc
-
-    async def render(post: Post):
-        found = svc.daily.question_for(post)
-        if found is None:
-            return None
-        q, pack, order = found
-        embed = ui.question_embed(q, pack, "daily", order=order)
-        if post.closes_at:
-            embed.add_field(name="Answers close", value=format_dt(post.closes_at, "R"), inline=False)
-        return embed, ui.answer_view(q, f"p{post.id}", in_channel=True, order=order)
-
-    async def reveal(post: Post, now: datetime):
-        revealed = await svc.daily.reveal(post)
-        if revealed is None:
-            return None
-        q, pack, tally, order = revealed
-        return (
-            ui.reveal_embed(q, pack, tally, format_dt(now, "f"), order),
-            ui.answer_view(q, f"p{post.id}", in_channel=True, order=order),
-        )
-
-    return PostKind(render=render, reveal=reveal, after_sent=svc.daily.after_sent)
 
 
 async def setup(bot: RevisionBot) -> None:

@@ -1,4 +1,5 @@
-"""/help: every command, grouped for learners and tutors, read from the live command tree."""
+"""/help: every command, grouped for learners and tutors, read from the live command tree
+(in the order a newcomer needs them: ``bot.ui.embeds.HELP_ORDER``)."""
 
 from __future__ import annotations
 
@@ -28,7 +29,6 @@ class Help(commands.Cog):
     @app_commands.command(name="help", description="What this bot does and every command you can use.")
     async def help(self, interaction: discord.Interaction) -> None:
         rows = [(c.qualified_name, c.description, requires_tutor(c)) for c in walk(self.bot.tree.get_commands())]
-        rows.sort()
         await interaction.response.send_message(embed=help_embed(rows), ephemeral=True)
 
 

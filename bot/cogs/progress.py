@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from datetime import datetime
 
 import discord
@@ -90,8 +89,9 @@ class Progress(commands.Cog):
         await interaction.response.defer(ephemeral=True, thinking=True)
         stats = await self.svc.stats(guild_id(interaction), target.id, utcnow())
         name = getattr(target, "display_name", None) or target.name
-        card = discord.File(io.BytesIO(ui.progress_card(stats, name)), filename=ui.CARD_FILE)
-        await interaction.followup.send(embed=ui.stats_embed(stats, name), file=card, ephemeral=True)
+        await interaction.followup.send(
+            embed=ui.stats_embed(stats, name), file=ui.card_file(stats, name), ephemeral=True
+        )
 
     # -- privacy ---------------------------------------------------------------------------
     @privacy_board.command(name="hide", description="Leave the leaderboards; you keep your own stats.")
@@ -143,30 +143,41 @@ class Progress(commands.Cog):
 
     # -- tutors ----------------------------------------------------------------------------
     @cohort.command(
-        name="report", description="Participation, hardest questions, weakest criteria, misconceptions, quiet learners."
+        name="report",
+        description="Participation, hardest questions, weakest criteria, misconceptions, a line per learner.",
     )
-    @app_commands.describe(days="How many days back the report covers (default 7).")
+    @app_commands.describe(
+        days="How many days back the report covers (default 7).",
+        page="Which page of learners to list, 20 a page (default 1).",
+    )
     @tutor_only()
-    async def cohort_report(self, interaction: discord.Interaction, days: app_commands.Range[int, 1, 365] = 7) -> None:
+    async def cohort_report(
+        self,
+        interaction: discord.Interaction,
+        days: app_commands.Range[int, 1, 365] = 7,
+        page: app_commands.Range[int, 1, 10_000] = 1,
+    ) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
-        result = await self.svc.cohort_report(guild_id(interaction), days, utcnow())
-        await interaction.followup.send(embed=ui.report_embed(result), ephemeral=True)
+        result = await self.svc.cohort_report(guild_id(interaction), days, utcnow(), page)
+        await interaction.followup.send(
+            embeds=ui.report_embeds(result), ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
+        )
 
     @cohort.command(
-        name="export", description="A CSV of every learner's answers and accuracy per criterion (portfolio evidence)."
+        name="export",
+        description="CSVs of each learner's evidence per criterion: answers, myths, role-plays, reflections.",
     )
     @tutor_only()
     async def cohort_export(self, interaction: discord.Interaction) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
         now = utcnow()
-        rows = await self.svc.cohort_export(guild_id(interaction))
+        export = await self.svc.cohort_export(guild_id(interaction))
         if interaction.guild is None:
             raise UserError(NOT_IN_SERVER)
-        names = await _display_names(interaction.guild, {r.user_id for r in rows})
+        users = {r.user_id for r in export.rows} | {r.reflection.user_id for r in export.reflections}
+        names = await _display_names(interaction.guild, users)
         await interaction.followup.send(
-            f"{len({r.user_id for r in rows})} learner(s), {len(rows)} row(s): one per learner and criterion.",
-            file=ui.export_file(rows, names, now),
-            ephemeral=True,
+            ui.export_text(export), files=ui.export_files(export, names, now), ephemeral=True
         )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Awaitable, Callable
+from typing import Protocol, runtime_checkable
 
 import discord
 from discord import app_commands
@@ -22,6 +23,14 @@ from bot.ui.errors import guild_id, reports_errors, send_ephemeral, show_feedbac
 from bot.ui.handlers import handler
 from bot.ui.myths import bust_buttons
 from bot.ui.targets import Target
+from bot.ui.text import plural
+
+
+@runtime_checkable
+class CountsAnswers(Protocol):
+    """The cog that shows a daily post's count of answers (the Daily cog)."""
+
+    def post_answered(self, post_id: int) -> None: ...
 
 
 class Questions(commands.Cog):
@@ -48,6 +57,8 @@ class Questions(commands.Cog):
         about = Target.parse(target)
         if about.source == "post":
             fb = await svc.answering.answer_post(interaction.guild_id, interaction.user.id, about.post_id, choice, now)
+            if not (fb.closed or fb.already_answered):
+                self._count(about.post_id)
         else:
             fb = await svc.answering.answer_practice(
                 interaction.guild_id, interaction.user.id, about.ref, about.source, choice, now, seed
@@ -59,6 +70,15 @@ class Questions(commands.Cog):
         else:
             show = lambda: interaction.followup.send(embed=embed, view=view, ephemeral=True)  # noqa: E731
         await show_feedback(interaction, show, saved=not fb.closed)
+
+    def _count(self, post_id: int) -> None:
+        """A kept answer on a daily post: its count of answers is shown soon (found by
+        protocol: an extension's module is loaded afresh, so its class cannot be imported
+        here before it loads)."""
+        for cog in self.bot.cogs.values():
+            if isinstance(cog, CountsAnswers):
+                cog.post_answered(post_id)
+                return
 
     def _after_view(self, fb: Feedback) -> discord.ui.View:
         view = discord.ui.View(timeout=None)
@@ -146,7 +166,9 @@ class Questions(commands.Cog):
         q, pk = due[0]
         seed = new_seed(random)
         order = option_order(q, seed)
-        embed = ui.question_embed(q, pk, "revise", f"{len(due)} card(s) due. Answer to schedule this one again.", order)
+        embed = ui.question_embed(
+            q, pk, "revise", f"{plural(len(due), 'card')} due. Answer to schedule this one again.", order
+        )
         view = ui.answer_view(q, f"r{q.id}", in_channel=False, order=order, seed=seed)
         if edit:
             await interaction.response.edit_message(content=None, embed=embed, view=view)

@@ -27,22 +27,28 @@ class Roleplay(
     def svc(self) -> RoleplayService:
         return self.bot.svc.roleplay
 
-    @app_commands.command(name="list", description="The role-plays you can play, with their setting and length.")
+    @app_commands.command(name="list", description="The role-plays you can play: choose one to start it.")
     @app_commands.guild_only()
     async def list_(self, interaction: discord.Interaction) -> None:
+        gid = guild_id(interaction)
+        rows = self.svc.scenarios(gid)
+        if not rows:
+            await send_ephemeral(interaction, "No role-plays are available in the enabled packs.")
+            return
+        standing = await self.svc.standing(gid, interaction.user.id)
         await interaction.response.send_message(
-            embed=ui.list_embed(self.svc.scenarios(interaction.guild_id)), ephemeral=True
+            embed=ui.list_embed(rows, standing), view=ui.list_view(rows, standing), ephemeral=True
         )
 
     @app_commands.command(name="start", description="Start a role-play (a random one if you leave the scenario out).")
-    @app_commands.describe(scenario="The role-play to play (start typing to search).")
+    @app_commands.describe(scenario="The role-play: its title, or part of it (start typing to search).")
     @app_commands.guild_only()
     async def start(self, interaction: discord.Interaction, scenario: str | None = None) -> None:
         play = await self.svc.start(guild_id(interaction), interaction.user.id, scenario, utcnow())
         await interaction.response.send_message(embed=ui.step_embed(play), view=ui.step_view(play), ephemeral=True)
 
     @start.autocomplete("scenario")
-    async def _scenario(self, interaction: discord.Interaction, current: str):
+    async def _scenario(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         return choices.scenarios(self.svc, interaction.guild_id, current)
 
     @app_commands.command(name="resume", description="Carry on with your role-play where you left it.")
@@ -62,7 +68,13 @@ class Roleplay(
             else "You have no free role-play under way.",
         )
 
-    # -- buttons ------------------------------------------------------------------------
+    # -- buttons and menus ---------------------------------------------------------------
+    @reports_errors
+    async def start_chosen(self, interaction: discord.Interaction, scenario_id: str) -> None:
+        """A role-play chosen in the list's menu: started, or carried on if it is under way."""
+        play = await self.svc.start_or_resume(guild_id(interaction), interaction.user.id, scenario_id, utcnow())
+        await interaction.response.send_message(embed=ui.step_embed(play), view=ui.step_view(play), ephemeral=True)
+
     @reports_errors
     async def choose(self, interaction: discord.Interaction, session_id: int, step: int, k: int) -> None:
         await interaction.response.defer()

@@ -1,15 +1,18 @@
 """Mastery and cohort maths over answers: accuracy by pack and criterion, the hardest
-questions, who has gone quiet. Pure; the caller supplies what the content says."""
+questions, who has gone quiet, the learners in the order a tutor reads them, and the
+evidence per learner, criterion and source for the portfolio export. Pure; the caller
+supplies what the content says."""
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Hashable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 K = TypeVar("K", bound=Hashable)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -20,6 +23,7 @@ class AnswerRow:
     choice: object  # as stored (JSON-decoded)
     correct: bool
     answered_at: datetime
+    source: str = ""  # daily | quiz | revise
 
 
 @dataclass(frozen=True)
@@ -60,10 +64,6 @@ def by_pack(rows: Iterable[AnswerRow]) -> dict[str, Tally]:
 
 def by_criterion(rows: Iterable[AnswerRow], criteria_of: CriteriaOf) -> dict[Criterion, Tally]:
     return tally_by(rows, lambda r: criteria_of(r.question_id))
-
-
-def by_learner_and_criterion(rows: Iterable[AnswerRow], criteria_of: CriteriaOf) -> dict[tuple[int, Criterion], Tally]:
-    return tally_by(rows, lambda r: ((r.user_id, c) for c in criteria_of(r.question_id)))
 
 
 def weakest(tallies: Mapping[K, Tally], limit: int = 5, min_answers: int = 1) -> list[tuple[K, Tally]]:
@@ -117,3 +117,179 @@ def participation(last_activity: dict[int, datetime], since: datetime) -> Partic
     active = sorted(u for u, at in last_activity.items() if at >= since)
     quiet = sorted(((u, at) for u, at in last_activity.items() if at < since), key=lambda ua: (ua[1], ua[0]))
     return Participation(len(last_activity), active, quiet)
+
+
+# --- the learners, in the order a tutor reads them ------------------------------------------
+
+
+def attention_order(seen: Iterable[int], tallies: Mapping[int, Tally]) -> list[int]:
+    """Every learner seen: those who answered in the period first, lowest accuracy first
+    (on a tie, more answers first: surer evidence), then those who did not; then by id."""
+
+    def key(user_id: int) -> tuple:
+        t = tallies.get(user_id)
+        if t is None or not t.answers:
+            return (1, 0.0, 0, user_id)
+        return (0, t.right / t.answers, -t.answers, user_id)
+
+    return sorted(set(seen) | set(tallies), key=key)
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    number: int  # from 1
+    pages: int  # at least 1
+    size: int
+    total: int  # items on every page
+    items: list[T]
+
+    @property
+    def first(self) -> int:
+        """The place (from 1) of this page's first item."""
+        return (self.number - 1) * self.size + 1
+
+
+def page_of(items: Sequence[T], number: int, size: int) -> Page[T]:
+    """Page ``number`` of ``items``, ``size`` a page; a number past the end gives the last page."""
+    pages = max(1, -(-len(items) // size))
+    number = min(max(number, 1), pages)
+    start = (number - 1) * size
+    return Page(number, pages, size, len(items), list(items[start : start + size]))
+
+
+# --- portfolio evidence: per learner, criterion and source ---------------------------------
+
+SOURCES = ("question", "myth", "roleplay", "reflection")  # the order rows are listed in
+
+
+@dataclass(frozen=True)
+class MythRow:
+    user_id: int
+    myth_id: str
+    pack_id: str
+    cohort: bool  # from a cohort myth post (else the learner's own card)
+    correct: bool
+    answered_at: datetime
+
+
+@dataclass(frozen=True)
+class PlayedRow:
+    """A finished role-play (free play or a challenge attempt)."""
+
+    user_id: int
+    scenario_id: str
+    pack_id: str
+    challenge: bool
+    credit: dict[str, int]  # criterion -> credit earned on the path played
+    outcome: str
+    finished_at: datetime
+
+
+@dataclass(frozen=True)
+class ReflectionRow:
+    """A STAR reflection on a challenge attempt, the attempt's result, and the marking."""
+
+    user_id: int
+    scenario_id: str
+    pack_id: str
+    outcome: str | None
+    score: int | None
+    best_score: int | None
+    situation: str
+    task: str
+    action: str
+    result: str
+    status: str  # submitted | accepted | returned
+    feedback: str | None
+    bonus: int | None
+    submitted_at: datetime
+    marked_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What one source shows of one criterion: how many pieces of evidence, the score they
+    earned out of the most they could, the latest, and what the pieces were (a label and
+    how many had it, most first)."""
+
+    attempts: int = 0
+    score: int = 0
+    out_of: int = 0
+    last: datetime | None = None
+    labels: tuple[tuple[str, int], ...] = ()
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.score / self.out_of) if self.out_of else 0
+
+
+EvidenceKey = tuple[int, str, str, str]  # (user, pack, criterion, source)
+Piece = tuple[EvidenceKey, int, int, datetime, str]  # key, score, out of, when, label
+Bounds = Callable[[str], tuple[str, Mapping[str, int]] | None]  # scenario -> (title, most credit per criterion)
+MythCriteria = Callable[[str], tuple[Criterion, ...]]  # myth id -> its criteria (empty if unknown)
+
+REFLECTION_LABELS = {"submitted": "awaiting marking", "accepted": "accepted", "returned": "returned"}
+
+
+def question_pieces(rows: Iterable[AnswerRow], criteria_of: CriteriaOf) -> Iterator[Piece]:
+    """One piece per answer and criterion of its question: 1 out of 1 if right."""
+    for r in rows:
+        for pack, cid in criteria_of(r.question_id):
+            yield (r.user_id, pack, cid, "question"), int(r.correct), 1, r.answered_at, r.source or "answer"
+
+
+def myth_pieces(rows: Iterable[MythRow], criteria_of: MythCriteria) -> Iterator[Piece]:
+    """One piece per myth answer and criterion of its myth: 1 out of 1 if right."""
+    for r in rows:
+        label = "cohort post" if r.cohort else "card"
+        for pack, cid in criteria_of(r.myth_id):
+            yield (r.user_id, pack, cid, "myth"), int(r.correct), 1, r.answered_at, label
+
+
+def roleplay_pieces(rows: Iterable[PlayedRow], bounds: Bounds) -> Iterator[Piece]:
+    """One piece per finished role-play and criterion it can credit: the credit earned out
+    of the most any path earns (a scenario no longer in the packs is left out)."""
+    for r in rows:
+        found = bounds(r.scenario_id)
+        if found is None:
+            continue
+        title, most = found
+        label = f"{title}{' (challenge)' if r.challenge else ''}: {r.outcome}"
+        for cid, top in most.items():
+            if top > 0:
+                yield (r.user_id, r.pack_id, cid, "roleplay"), r.credit.get(cid, 0), top, r.finished_at, label
+
+
+def reflection_pieces(rows: Iterable[ReflectionRow], bounds: Bounds) -> Iterator[Piece]:
+    """One piece per reflection and criterion of the role-play it reflects on: 1 out of 1
+    once a tutor has accepted it."""
+    for r in rows:
+        found = bounds(r.scenario_id)
+        if found is None:
+            continue
+        at = r.marked_at or r.submitted_at
+        for cid, top in found[1].items():
+            if top > 0:
+                key = (r.user_id, r.pack_id, cid, "reflection")
+                yield key, int(r.status == "accepted"), 1, at, REFLECTION_LABELS.get(r.status, r.status)
+
+
+def evidence(pieces: Iterable[Piece]) -> dict[EvidenceKey, Evidence]:
+    """The pieces summed per (user, pack, criterion, source)."""
+    sums: dict[EvidenceKey, list] = {}  # attempts, score, out of, last, label counts
+    for key, score, out_of, at, label in pieces:
+        acc = sums.setdefault(key, [0, 0, 0, at, Counter()])
+        acc[0] += 1
+        acc[1] += score
+        acc[2] += out_of
+        acc[3] = max(acc[3], at)
+        acc[4][label] += 1
+    return {
+        key: Evidence(n, score, out_of, last, tuple(sorted(labels.items(), key=lambda kv: (-kv[1], kv[0]))))
+        for key, (n, score, out_of, last, labels) in sums.items()
+    }
+
+
+def labels_text(labels: Iterable[tuple[str, int]]) -> str:
+    """Labels and their counts as a tutor reads them: ``daily ×3; quiz``."""
+    return "; ".join(f"{label} ×{n}" if n > 1 else label for label, n in labels)

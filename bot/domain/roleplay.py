@@ -7,14 +7,15 @@ layer saves the state after every step, so a role-play survives any restart.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import re
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from bot.domain.questions import shuffled
 from bot.domain.replies import ReplyScore, phrase_stems, score_reply
-from bot.packs.schema import Reply, RubricIdea, Scenario
+from bot.packs.schema import Pack, Reply, RubricIdea, Scenario
 
 __all__ = ["ReplyScore", "score_reply"]  # re-exported: the role-play's callers score replies here
 
@@ -249,25 +250,110 @@ def all_paths(scenario: Scenario, reply_text: str | Callable[[Reply], Sequence[s
     return out
 
 
+def best_credit(scenario: Scenario) -> dict[str, int]:
+    """What the best path earns, per criterion (a written reply on it earns its whole
+    rubric). These add up to the best path's score, unlike ``max_credit``: the most
+    of each criterion comes from different paths, so those maxima are not reachable
+    together."""
+    total: dict[str, int] = {}
+    for node_id, choice in best_path(scenario).moves:
+        option = next(o for o in node_options(scenario, node_id) if o.choice == choice and not o.weak)
+        for cid, pts in option.credit.items():
+            total[cid] = total.get(cid, 0) + pts
+    return {cid: pts for cid, pts in total.items() if pts > 0}
+
+
 @dataclass(frozen=True)
 class Report:
     outcome: str
     ending_text: str
     score: int
     best_score: int
-    per_criterion: list[tuple[str, str, int, int]]  # id, text, earned, most possible
+    # id, text, earned, what the best path earns: every criterion either earns, in id
+    # order. The earned column adds up to ``score`` and the best path's to ``best_score``.
+    per_criterion: list[tuple[str, str, int, int]]
     path: tuple[Step, ...]
     best_moves: tuple[tuple[str, int | None], ...]
+    took_best: bool = False  # the best path's moves, each earning what it can (a whole-rubric reply)
 
 
 def report(scenario: Scenario, state: State, criteria_text: dict[str, str]) -> Report:
     if not state.finished:
         raise RoleplayError("The role-play has not ended yet.")
     ending = scenario.endings[state.node]
-    bounds = max_credit(scenario)
     best = best_path(scenario)
-    rows = [(cid, criteria_text.get(cid, cid), state.credit.get(cid, 0), most) for cid, most in sorted(bounds.items())]
-    return Report(ending.outcome, ending.text, sum(state.credit.values()), best.score, rows, state.steps, best.moves)
+    on_best = best_credit(scenario)
+    earned = {cid: pts for cid, pts in state.credit.items() if pts > 0}
+    rows = [
+        (cid, criteria_text.get(cid, cid), earned.get(cid, 0), on_best.get(cid, 0))
+        for cid in sorted(on_best.keys() | earned.keys())
+    ]
+    score = sum(state.credit.values())
+    moves = tuple((step.node, step.choice) for step in state.steps)
+    took_best = moves == best.moves and score == best.score
+    return Report(ending.outcome, ending.text, score, best.score, rows, state.steps, best.moves, took_best)
+
+
+# --- finding a scenario by what a learner types ----------------------------------------
+
+_WORD = re.compile(r"[^\W_]+")
+T = TypeVar("T")
+
+
+def words(text: str) -> tuple[str, ...]:
+    """The words of ``text`` as a learner's typing is matched against them: runs of
+    letters and digits, in lower case, apostrophes dropped (``wasn't`` is ``wasnt``)."""
+    return tuple(_WORD.findall(text.casefold().replace("'", "").replace("\u2019", "")))
+
+
+def _starts_words(typed: Sequence[str], have: Sequence[str]) -> bool:
+    return all(any(w.startswith(t) for w in have) for t in typed)
+
+
+def match_rank(typed: str, scenario: Scenario) -> int | None:
+    """How what was typed names ``scenario``: 0 when each typed word begins a word of
+    its title (in any order, any case: ``quiet room``, ``Quiet roo``), 1 when each
+    begins a word of its title, setting or id, None when it does not name it. Nothing
+    typed names every scenario (0)."""
+    typed_words = words(typed)
+    title = words(scenario.title)
+    if _starts_words(typed_words, title):
+        return 0
+    if _starts_words(typed_words, title + words(scenario.setting) + words(scenario.id)):
+        return 1
+    return None
+
+
+def search(typed: str, items: Iterable[tuple[Scenario, T]]) -> list[tuple[Scenario, T]]:
+    """The items whose scenario ``typed`` names (``match_rank``): title matches first,
+    then the rest, each in the order given."""
+    ranked = [(rank, i, item) for i, item in enumerate(items) if (rank := match_rank(typed, item[0])) is not None]
+    return [item for _, _, item in sorted(ranked, key=lambda r: (r[0], r[1]))]
+
+
+def close_matches(typed: str, items: Iterable[tuple[Scenario, T]], limit: int = 5) -> list[tuple[Scenario, T]]:
+    """The items sharing the most words with ``typed`` (a word matching the start of
+    one of a scenario's title, setting or id words), for a "did you mean" list."""
+    typed_words = set(words(typed))
+    scored = []
+    for i, item in enumerate(items):
+        s = item[0]
+        have = words(s.title) + words(s.setting) + words(s.id)
+        shared = sum(1 for t in typed_words if any(w.startswith(t) or t.startswith(w) for w in have if len(w) > 2))
+        if shared:
+            scored.append((-shared, i, item))
+    return [item for _, _, item in sorted(scored, key=lambda r: (r[0], r[1]))[:limit]]
+
+
+def pack_level(pack: Pack) -> str | None:
+    """The qualification level a pack is written for, from its qualification's name
+    (``Level 2``, ``Levels 2 and 3``), or None when the name gives none."""
+    found = sorted({int(n) for n in re.findall(r"\blevel\s+(\d)\b", pack.qualification, re.IGNORECASE)})
+    if not found:
+        return None
+    if len(found) == 1:
+        return f"Level {found[0]}"
+    return "Levels " + ", ".join(map(str, found[:-1])) + f" and {found[-1]}"
 
 
 # --- saving a state ----------------------------------------------------------------------

@@ -2,143 +2,341 @@
 
 Every function returns ``(path, message)`` pairs; ``path`` is the tuple of keys and
 indexes from the top of the YAML document, so the validator can name the line.
+
+``check_pack`` checks a pack that passed the schema. ``check_parts`` checks one that did
+not, as far as it can: each question, myth and scenario is validated on its own, one that
+passes gets every check it would get in a valid pack, and one that fails gets the checks
+its readable fields allow (its id, the criteria and myths it names, its answer against
+its options, its role-play graph). The checks read a field through ``_get``, which
+answers for a model and for the raw YAML mapping alike, and skip what they cannot read:
+the schema's errors already say what is wrong there.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Annotated, Any, TypeGuard
 
-from .schema import GOOD_OUTCOMES, MultipleQuestion, OrderQuestion, Pack, Scenario, SingleQuestion, TrueFalseQuestion
+from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
+
+from .schema import (
+    GOOD_OUTCOMES,
+    MultipleQuestion,
+    Myth,
+    OrderQuestion,
+    Pack,
+    Question,
+    Scenario,
+    SingleQuestion,
+    TrueFalseQuestion,
+)
 
 Path = tuple[str | int, ...]
 Problem = tuple[Path, str]
+SECTIONS = ("criteria", "questions", "myths", "scenarios")
+QUESTION_CLASSES: dict[object, type[BaseModel]] = {
+    "single": SingleQuestion,
+    "multiple": MultipleQuestion,
+    "true_false": TrueFalseQuestion,
+    "order": OrderQuestion,
+}
+
+
+@dataclass
+class _Parts:
+    """What the checks look at: each section's items (models, or the raw mappings of
+    items that failed the schema), the ids written, the criteria defined and the myths'
+    verdicts (``None`` when the list cannot be read, so nothing is judged against it)."""
+
+    items: dict[str, list[tuple[int, object]]] = field(default_factory=dict)
+    ids: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
+    criteria: set[str] | None = None
+    verdicts: dict[str, object] | None = None
 
 
 def check_pack(pack: Pack) -> list[Problem]:
+    parts = _Parts()
+    for section in SECTIONS:
+        found = list(enumerate(getattr(pack, section)))
+        parts.items[section] = found
+        parts.ids[section] = [(i, item.id) for i, item in found]
+    parts.criteria = {c.id for c in pack.criteria}
+    parts.verdicts = {m.id: m.verdict for m in pack.myths}
+    return _check(parts)
+
+
+def check_parts(data: dict) -> list[Problem]:
+    """The checks that can still run on a pack (its YAML mapping) that failed the schema."""
+    parts = _Parts()
+    for section in SECTIONS:
+        raw = data.get(section, [])
+        items = raw if isinstance(raw, list) else []
+        parts.items[section] = [(i, _parsed(section, item)) for i, item in enumerate(items) if isinstance(item, dict)]
+        parts.ids[section] = [(i, item["id"]) for i, item in enumerate(items) if _has_id(item)]
+    criteria = data.get("criteria")
+    if isinstance(criteria, list) and criteria and all(_has_id(c) for c in criteria):
+        parts.criteria = {c["id"] for c in criteria}
+    myths = data.get("myths", [])
+    if isinstance(myths, list) and all(_has_id(m) for m in myths):
+        parts.verdicts = {m["id"]: m.get("verdict") for m in myths}
+    return _check(parts)
+
+
+def _check(parts: _Parts) -> list[Problem]:
     return [
-        *_unique_ids(pack),
-        *_criteria_defined(pack),
-        *_question_answers(pack),
-        *_misconceptions_exist(pack),
-        *(p for i, s in enumerate(pack.scenarios) for p in check_scenario(s, ("scenarios", i))),
+        *_unique_ids(parts),
+        *_criteria_defined(parts),
+        *_question_answers(parts.items["questions"]),
+        *_misconceptions_exist(parts),
+        *(p for i, s in parts.items["scenarios"] for p in check_scenario(s, ("scenarios", i))),
     ]
 
 
-def _unique_ids(pack: Pack) -> Iterator[Problem]:
-    for section in ("criteria", "questions", "myths", "scenarios"):
+def _has_id(item: object) -> bool:
+    return isinstance(item, dict) and isinstance(item.get("id"), str)
+
+
+_ITEM_TYPES: dict[str, Any] = {"questions": Question, "myths": Myth, "scenarios": Scenario}
+
+
+@cache
+def _adapter(section: str) -> TypeAdapter[Any]:
+    return TypeAdapter(_ITEM_TYPES[section])
+
+
+def _parsed(section: str, item: dict) -> object:
+    """The item as a model when it passes the schema on its own, else its raw mapping."""
+    if section not in _ITEM_TYPES:
+        return item
+    try:
+        return _adapter(section).validate_python(item)
+    except ValidationError:
+        return item
+
+
+def _get(item: object, key: str) -> object:
+    """A field of a model, or a key of a raw mapping (None when absent or unreadable)."""
+    if isinstance(item, BaseModel):
+        return getattr(item, key, None)
+    return item.get(key) if isinstance(item, dict) else None
+
+
+def _is_index(value: object) -> TypeGuard[int]:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _unique_ids(parts: _Parts) -> Iterator[Problem]:
+    for section in SECTIONS:
         seen: dict[str, int] = {}
-        for i, item in enumerate(getattr(pack, section)):
-            if item.id in seen:
-                yield (section, i, "id"), f"duplicate id {item.id!r} (also at {section}[{seen[item.id]}])"
-            seen.setdefault(item.id, i)
+        for i, item_id in parts.ids[section]:
+            if item_id in seen:
+                yield (section, i, "id"), f"duplicate id {item_id!r} (also at {section}[{seen[item_id]}])"
+            seen.setdefault(item_id, i)
 
 
-def _criteria_defined(pack: Pack) -> Iterator[Problem]:
-    defined = {c.id for c in pack.criteria}
+def _criteria_defined(parts: _Parts) -> Iterator[Problem]:
+    defined = parts.criteria
+    if defined is None:
+        return
 
-    def unknown(ids, path: Path) -> Iterator[Problem]:
-        for j, cid in enumerate(ids):
-            if cid not in defined:
-                yield path + (j,), f"unknown criterion {cid!r}; defined: {', '.join(sorted(defined))}"
+    def unknown(cid: object, path: Path, message: str) -> Iterator[Problem]:
+        if isinstance(cid, str) and cid not in defined:
+            yield path, message
 
     for section in ("questions", "myths"):
-        for i, item in enumerate(getattr(pack, section)):
-            yield from unknown(item.criteria, (section, i, "criteria"))
-    for i, scenario in enumerate(pack.scenarios):
-        for node_id, node in scenario.nodes.items():
+        for i, item in parts.items[section]:
+            ids = _get(item, "criteria")
+            for j, cid in enumerate(ids if isinstance(ids, list) else []):
+                listed = ", ".join(sorted(defined))
+                yield from unknown(cid, (section, i, "criteria", j), f"unknown criterion {cid!r}; defined: {listed}")
+    for i, scenario in parts.items["scenarios"]:
+        nodes = _get(scenario, "nodes")
+        for node_id, node in nodes.items() if isinstance(nodes, dict) else ():
             base: Path = ("scenarios", i, "nodes", node_id)
-            for k, choice in enumerate(node.choices or []):
-                for cid in choice.criteria:
-                    if cid not in defined:
-                        yield base + ("choices", k, "criteria", cid), f"unknown criterion {cid!r}"
+            choices = _get(node, "choices")
+            for k, choice in enumerate(choices if isinstance(choices, list) else []):
+                credit = _get(choice, "criteria")
+                for cid in credit if isinstance(credit, dict) else ():
+                    yield from unknown(cid, base + ("choices", k, "criteria", cid), f"unknown criterion {cid!r}")
+            reply = _get(node, "reply")
             for section in ("rubric", "avoid"):
-                for k, idea in enumerate(getattr(node.reply, section) if node.reply else []):
-                    if idea.criterion not in defined:
-                        yield base + ("reply", section, k, "criterion"), f"unknown criterion {idea.criterion!r}"
+                ideas = _get(reply, section)
+                for k, idea in enumerate(ideas if isinstance(ideas, list) else []):
+                    cid = _get(idea, "criterion")
+                    yield from unknown(cid, base + ("reply", section, k, "criterion"), f"unknown criterion {cid!r}")
 
 
-def _question_answers(pack: Pack) -> Iterator[Problem]:
-    for i, q in enumerate(pack.questions):
+def _question_answers(questions: list[tuple[int, object]]) -> Iterator[Problem]:
+    for i, q in questions:
         base: Path = ("questions", i)
-        if isinstance(q, SingleQuestion | MultipleQuestion):
-            n = len(q.options)
-            right = {q.answer} if isinstance(q, SingleQuestion) else set(q.answer)
-            out_of_range = [a for a in sorted(right) if a >= n]
-            for a in out_of_range:
-                yield base + ("answer",), f"answer {a} is not an option index (0 to {n - 1})"
-            if out_of_range:
-                continue
-            if isinstance(q, MultipleQuestion):
-                if len(q.answer) != len(right):
-                    yield base + ("answer",), "answer lists an option twice"
-                if len(right) == n:
-                    yield base + ("answer",), "every option is right; leave at least one wrong option"
-            if len(set(q.options)) != n:
-                yield base + ("options",), "two options have the same text"
-            wrong = set(range(n)) - right
-            for k in sorted(wrong - set(q.option_feedback)):
-                yield base + ("option_feedback",), f"missing feedback for wrong option {k}"
-            for k in sorted(set(q.option_feedback) - wrong):
-                yield (
-                    base + ("option_feedback", k),
-                    f"option {k} is not a wrong option; give feedback for wrong options only",
-                )
-            for k in sorted(set(q.misconceptions) - wrong):
-                yield base + ("misconceptions", k), f"option {k} is not a wrong option"
-        elif isinstance(q, OrderQuestion) and len(set(q.steps)) != len(q.steps):
-            yield base + ("steps",), "two steps have the same text"
+        if isinstance(q, BaseModel):
+            yield from _answer_problems(q, base)
+        elif isinstance(q, dict):
+            yield from _raw_answer_problems(q, base)
 
 
-def _misconceptions_exist(pack: Pack) -> Iterator[Problem]:
-    myths = {m.id: m for m in pack.myths}
+def _answer_problems(q: object, base: Path) -> Iterator[Problem]:
+    if isinstance(q, SingleQuestion | MultipleQuestion):
+        n = len(q.options)
+        right = {q.answer} if isinstance(q, SingleQuestion) else set(q.answer)
+        out_of_range = [a for a in sorted(right) if a >= n]
+        for a in out_of_range:
+            yield base + ("answer",), f"answer {a} is not an option index ({_indexes(n)})"
+        if out_of_range:
+            return
+        if isinstance(q, MultipleQuestion):
+            if len(q.answer) != len(right):
+                yield base + ("answer",), "answer lists an option twice"
+            if len(right) == n:
+                yield base + ("answer",), "every option is right; leave at least one wrong option"
+        if len(set(q.options)) != n:
+            yield base + ("options",), "two options have the same text"
+        wrong = set(range(n)) - right
+        for k in sorted(wrong - set(q.option_feedback)):
+            yield base + ("option_feedback",), f"missing feedback for wrong option {k}"
+        for k in sorted(set(q.option_feedback) - wrong):
+            yield (
+                base + ("option_feedback", k),
+                f"option {k} is not a wrong option; give feedback for wrong options only",
+            )
+        for k in sorted(set(q.misconceptions) - wrong):
+            yield base + ("misconceptions", k), f"option {k} is not a wrong option"
+    elif isinstance(q, OrderQuestion) and len(set(q.steps)) != len(q.steps):
+        yield base + ("steps",), "two steps have the same text"
 
-    def check(myth_id: str, path: Path) -> Iterator[Problem]:
-        if myth_id not in myths:
+
+ANSWER_FIELDS = ("options", "answer", "option_feedback", "misconceptions")
+
+
+def _raw_answer_problems(q: dict, base: Path) -> Iterator[Problem]:
+    """A question that failed the schema: when the fields the answer checks read each
+    pass on their own, every answer check; otherwise the answer against the number of
+    options written, and repeated option or step texts."""
+    kind = q.get("kind")
+    model = QUESTION_CLASSES.get(kind) if isinstance(kind, str) else None
+    if model is None:
+        return
+    if kind in ("single", "multiple"):
+        fields = _fields_that_pass(model, q, ANSWER_FIELDS)
+        if fields is not None:
+            yield from _answer_problems(model.model_construct(**fields), base)
+            return
+        options, answer = q.get("options"), q.get("answer")
+        if not isinstance(options, list):
+            return
+        answers = [answer] if kind == "single" else answer if isinstance(answer, list) else []
+        n = len(options)
+        for a in sorted({a for a in answers if _is_index(a) and a >= n}):
+            yield base + ("answer",), f"answer {a} is not an option index ({_indexes(n)})"
+        yield from _repeated(options, base + ("options",), "two options have the same text")
+    elif kind == "order" and isinstance(q.get("steps"), list):
+        yield from _repeated(q["steps"], base + ("steps",), "two steps have the same text")
+
+
+def _indexes(n: int) -> str:
+    return "there are no options" if n == 0 else "the only option is 0" if n == 1 else f"0 to {n - 1}"
+
+
+def _repeated(texts: list, path: Path, message: str) -> Iterator[Problem]:
+    written = [t.strip() for t in texts if isinstance(t, str)]
+    if len(set(written)) != len(written):
+        yield path, message
+
+
+def _fields_that_pass(model: type[BaseModel], item: dict, names: tuple[str, ...]) -> dict[str, Any] | None:
+    """The named fields as the schema reads them, when each one passes on its own (an
+    absent field with a default passes); None when any does not."""
+    out: dict[str, Any] = {}
+    for name in names:
+        info = model.model_fields[name]
+        if name not in item:
+            if info.is_required():
+                return None
+            continue
+        try:
+            out[name] = _field_adapter(model, name).validate_python(item[name])
+        except ValidationError:
+            return None
+    return out
+
+
+@cache
+def _field_adapter(model: type[BaseModel], name: str) -> TypeAdapter[Any]:
+    info = model.model_fields[name]
+    tp: Any = Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
+    return TypeAdapter(tp, config=ConfigDict(strict=True))
+
+
+def _misconceptions_exist(parts: _Parts) -> Iterator[Problem]:
+    verdicts = parts.verdicts
+    if verdicts is None:
+        return
+
+    def check(myth_id: object, path: Path) -> Iterator[Problem]:
+        if not isinstance(myth_id, str):
+            return
+        if myth_id not in verdicts:
             yield path, f"unknown misconception {myth_id!r}: it must be the id of a myth in this pack"
-        elif myths[myth_id].verdict != "myth":
+        elif verdicts[myth_id] == "fact":
             yield path, f"{myth_id!r} is a fact, not a misconception"
 
-    for i, q in enumerate(pack.questions):
-        for k, myth_id in getattr(q, "misconceptions", {}).items():
-            yield from check(myth_id, ("questions", i, "misconceptions", k))
-        if isinstance(q, TrueFalseQuestion | OrderQuestion) and q.misconception:
-            yield from check(q.misconception, ("questions", i, "misconception"))
+    for i, q in parts.items["questions"]:
+        kind = _get(q, "kind")
+        if kind in ("single", "multiple"):
+            links = _get(q, "misconceptions")
+            for k, myth_id in links.items() if isinstance(links, dict) else ():
+                yield from check(myth_id, ("questions", i, "misconceptions", k))
+        elif kind in ("true_false", "order") and _get(q, "misconception"):
+            yield from check(_get(q, "misconception"), ("questions", i, "misconception"))
 
 
-def check_scenario(s: Scenario, base: Path) -> list[Problem]:
+def check_scenario(s: object, base: Path) -> list[Problem]:
     """The graph is sound: every target exists, every node is reachable and leads to an
-    ending, there are no loops, and the best-scoring path ends well."""
+    ending, there are no loops, and the best-scoring path ends well. ``s`` is a
+    ``Scenario``, or the raw mapping of one that failed the schema: its graph is checked
+    as far as it can be read, and the scoring checks need a ``Scenario``."""
+    nodes, endings, start = _get(s, "nodes"), _get(s, "endings"), _get(s, "start")
+    if not isinstance(nodes, dict) or not isinstance(endings, dict):
+        return []
     problems: list[Problem] = []
-    clash = set(s.nodes) & set(s.endings)
-    for name in sorted(clash):
+    whole = isinstance(start, str) and all(isinstance(k, str) for k in [*nodes, *endings])
+    clash = set(nodes) & set(endings)
+    for name in sorted(clash, key=str):
         problems.append((base + ("endings", name), f"{name!r} is both a node and an ending"))
-    if s.start not in s.nodes:
-        problems.append((base + ("start",), f"start {s.start!r} is not a node"))
-    for node_id, node in s.nodes.items():
+    if isinstance(start, str) and start not in nodes:
+        problems.append((base + ("start",), f"start {start!r} is not a node"))
+    for node_id, node in nodes.items():
         path = base + ("nodes", node_id)
-        if (node.choices is None) == (node.reply is None):
+        if not isinstance(node, BaseModel | dict):
+            whole = False
+            continue
+        if (_get(node, "choices") is None) == (_get(node, "reply") is None):
             problems.append((path, "a node needs exactly one of `choices` or `reply`"))
             continue
-        for target, where in _edges(node_id, node, path):
-            if target not in s.nodes and target not in s.endings:
+        for target, where in _edges(node, path):
+            if target is None:
+                whole = False
+            elif target not in nodes and target not in endings:
                 problems.append((where, f"next {target!r} is neither a node nor an ending"))
-    if problems:
+    if problems or not whole or not isinstance(start, str):
         return problems
 
-    graph = {nid: [t for t, _ in _edges(nid, n, ())] for nid, n in s.nodes.items()}
-    reachable = _reachable(s.start, graph)
-    for node_id in s.nodes:
+    graph = {nid: [t for t, _ in _edges(n, ()) if t is not None] for nid, n in nodes.items()}
+    reachable = _reachable(start, graph)
+    for node_id in nodes:
         if node_id not in reachable:
-            problems.append((base + ("nodes", node_id), f"node {node_id!r} cannot be reached from start {s.start!r}"))
-    for end_id in s.endings:
+            problems.append((base + ("nodes", node_id), f"node {node_id!r} cannot be reached from start {start!r}"))
+    for end_id in endings:
         if end_id not in reachable:
             problems.append((base + ("endings", end_id), f"ending {end_id!r} cannot be reached"))
-    cycle = _find_cycle(s.start, graph)
+    cycle = _find_cycle(start, graph)
     if cycle:
         problems.append(
             (base + ("nodes", cycle[0]), "loop " + " -> ".join(cycle) + ": a role-play must always move forward")
         )
-    if problems:
+    if problems or not isinstance(s, Scenario):
         return problems
 
     from bot.domain.roleplay import best_path  # the engine defines what "best" means
@@ -180,13 +378,23 @@ def _examples_score_as_labelled(s: Scenario, base: Path) -> Iterator[Problem]:
                 )
 
 
-def _edges(node_id: str, node, path: Path) -> Iterator[tuple[str, Path]]:
-    if node.reply is not None:
-        yield node.reply.next, path + ("reply", "next")
-        if node.reply.next_if_weak is not None:
-            yield node.reply.next_if_weak, path + ("reply", "next_if_weak")
-    for k, choice in enumerate(node.choices or []):
-        yield choice.next, path + ("choices", k, "next")
+def _edges(node: object, path: Path) -> Iterator[tuple[str | None, Path]]:
+    """A node's ways out and where each is written; the target is None where it cannot
+    be read (a raw node that failed the schema)."""
+
+    def target(value: object) -> str | None:
+        return value if isinstance(value, str) else None
+
+    reply = _get(node, "reply")
+    if reply is not None:
+        yield target(_get(reply, "next")), path + ("reply", "next")
+        if _get(reply, "next_if_weak") is not None:
+            yield target(_get(reply, "next_if_weak")), path + ("reply", "next_if_weak")
+    choices = _get(node, "choices")
+    if choices is not None and not isinstance(choices, list):
+        yield None, path + ("choices",)
+    for k, choice in enumerate(choices if isinstance(choices, list) else []):
+        yield target(_get(choice, "next")), path + ("choices", k, "next")
 
 
 def _reachable(start: str, graph: dict[str, list[str]]) -> set[str]:

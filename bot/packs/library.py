@@ -95,17 +95,17 @@ class ContentLibrary:
         with ``lint``, the linter's warnings too (near-duplicates of the server's other packs
         included)."""
         result = parse_pack(text, name, lint=lint)
-        if result.pack is None:
-            return result
-        if result.pack.pack in self._shipped:
+        # A pack that failed is still compared with the others, so one reply lists everything.
+        pack_id = result.pack.pack if result.pack else result.written_ids.get(("pack",))
+        if pack_id in self._shipped:
             result.errors.append(
-                result.error_at(("pack",), f"{result.pack.pack!r} is the id of a shipped pack; choose another pack id")
+                result.error_at(("pack",), f"{pack_id!r} is the id of a shipped pack; choose another pack id")
             )
             result.pack = None
             return result
         taken: dict[str, str] = {}
         for other in self.all_packs(guild_id):
-            if other.id == result.pack.pack:
+            if other.id == pack_id:
                 continue  # a new version replaces the old one
             taken[other.id] = f"pack {other.id!r}"
             for section in ("questions", "myths", "scenarios"):

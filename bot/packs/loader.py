@@ -10,10 +10,10 @@ from pathlib import Path as FsPath
 
 import yaml
 from pydantic import ValidationError
-from pydantic_core import ErrorDetails
 
-from .checks import Path, check_pack
+from .checks import Path, check_pack, check_parts
 from .lint import duplicates_across, lint_pack
+from .messages import explain
 from .schema import Pack
 
 MAX_PACK_BYTES = 256 * 1024
@@ -41,6 +41,9 @@ class PackResult:
     root: yaml.Node | None = None  # the YAML node tree, while the pack is being checked
     id_lines: dict[Path, int] = field(default_factory=dict)  # then only where its ids are
     warnings: list[PackError] = field(default_factory=list)  # the linter's (see lint.py)
+    # A pack that failed: the ids it was written with (path -> id), so that clashes with
+    # other packs are reported in the same run as its own errors.
+    written_ids: dict[Path, str] = field(default_factory=dict)
 
     def error_at(self, path: Path, message: str) -> PackError:
         line = _line_of(self.root, path) if self.root is not None else self.id_lines.get(tuple(path), 1)
@@ -56,6 +59,8 @@ class PackResult:
                 for i in range(len(getattr(self.pack, section)))
             ]
             self.id_lines = {path: _line_of(self.root, path) for path in paths}
+        elif self.root is not None:
+            self.id_lines = {path: _line_of(self.root, path) for path in self.written_ids}
         self.root = None
 
 
@@ -101,25 +106,6 @@ def _strip_tags(loc: tuple) -> Path:
         if not (isinstance(p, str) and p.startswith(("[", "function-")))
         and not (i and isinstance(loc[i - 1], int) and p in QUESTION_KINDS)
     )
-
-
-def _message(err: ErrorDetails) -> str:
-    kind, value = err["type"], err.get("input")
-    if kind == "extra_forbidden":
-        return "unknown key; check its spelling against the pack format in the README"
-    if kind == "missing":
-        return "required field is missing"
-    if kind == "string_type" and isinstance(value, bool):
-        return "expected text, got a YAML boolean (yes/no/on/off/true/false are booleans): put the text in quotes"
-    if kind == "string_type" and isinstance(value, (int, float)):
-        return f"expected text, got the number {value!r}: put it in quotes"
-    if kind == "union_tag_invalid":
-        return f"unknown kind {err['ctx'].get('tag')!r}; expected one of single, multiple, true_false, order"
-    if kind == "union_tag_not_found":
-        return "missing `kind`; expected one of single, multiple, true_false, order"
-    shown = repr(value) if len(repr(value)) <= 60 else repr(value)[:57] + "..."
-    got = "" if isinstance(value, (dict, list)) else f" (got {shown})"
-    return err["msg"] + got
 
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: ~10x faster
@@ -263,8 +249,11 @@ def _parse_pack(text: str, name: str, lint: bool = False) -> PackResult:
             path = _strip_tags(err["loc"])
             if err["type"].startswith("union_tag"):
                 path += ("kind",)
-            result.errors.append(result.error_at(path, _message(err)))
-        result.errors.sort(key=lambda e: e.line)
+            result.errors.append(result.error_at(path, explain(err, data)))
+        # What the schema's errors leave standing is checked too, so one run reports all.
+        result.errors.extend(result.error_at(path, msg) for path, msg in check_parts(data))
+        result.errors = sorted(dict.fromkeys(result.errors), key=lambda e: e.line)
+        result.written_ids = _written_ids(data)
         result.keep_id_lines()
         return result
     result.errors.extend(result.error_at(path, msg) for path, msg in check_pack(pack))
@@ -274,6 +263,19 @@ def _parse_pack(text: str, name: str, lint: bool = False) -> PackResult:
             result.warnings = [result.error_at(path, msg) for path, msg in lint_pack(pack)]
     result.keep_id_lines()
     return result
+
+
+def _written_ids(data: dict) -> dict[Path, str]:
+    """The pack's id and its items' ids, as written (where they are text)."""
+    ids: dict[Path, str] = {}
+    if isinstance(data.get("pack"), str):
+        ids[("pack",)] = data["pack"]
+    for section in ("questions", "myths", "scenarios"):
+        items = data.get(section)
+        for i, item in enumerate(items if isinstance(items, list) else []):
+            if isinstance(item, dict) and isinstance(item.get("id"), str):
+                ids[(section, i, "id")] = item["id"]
+    return ids
 
 
 def read_pack_file(path: FsPath, *, lint: bool = False) -> PackResult:
@@ -306,23 +308,15 @@ def pack_files(paths: Iterable[FsPath]) -> list[FsPath]:
 
 def check_unique_ids(results: list[PackResult], taken: dict[str, str] | None = None) -> None:
     """Ids must be unique across every loaded pack. A pack whose ids clash with an
-    earlier one (or with ``taken``: id -> owning pack) gets the errors and is dropped."""
+    earlier one (or with ``taken``: id -> owning pack) gets the errors and is dropped.
+    A pack that already failed claims no ids, but its clashes with the valid packs are
+    reported with its other errors."""
     owner: dict[str, str] = dict(taken or {})
     for result in results:
         pack = result.pack
         if pack is None:
             continue
-        clashes: list[PackError] = []
-        if pack.pack in owner:
-            clashes.append(result.error_at(("pack",), f"pack id {pack.pack!r} is already used by {owner[pack.pack]}"))
-        for section in ("questions", "myths", "scenarios"):
-            for i, item in enumerate(getattr(pack, section)):
-                if item.id in owner:
-                    clashes.append(
-                        result.error_at(
-                            (section, i, "id"), f"id {item.id!r} is already used by pack {owner[item.id]!r}"
-                        )
-                    )
+        clashes = _clashes(result, _ids_of(pack), owner)
         if clashes:
             result.errors.extend(clashes)
             result.pack = None
@@ -331,6 +325,29 @@ def check_unique_ids(results: list[PackResult], taken: dict[str, str] | None = N
         for section in ("questions", "myths", "scenarios"):
             for item in getattr(pack, section):
                 owner[item.id] = pack.pack
+    for result in results:
+        if result.pack is None and result.written_ids:
+            result.errors.extend(_clashes(result, result.written_ids, owner))
+
+
+def _ids_of(pack: Pack) -> dict[Path, str]:
+    ids: dict[Path, str] = {("pack",): pack.pack}
+    for section in ("questions", "myths", "scenarios"):
+        for i, item in enumerate(getattr(pack, section)):
+            ids[(section, i, "id")] = item.id
+    return ids
+
+
+def _clashes(result: PackResult, ids: dict[Path, str], owner: dict[str, str]) -> list[PackError]:
+    out: list[PackError] = []
+    for path, item_id in ids.items():
+        if item_id not in owner:
+            continue
+        if path == ("pack",):
+            out.append(result.error_at(path, f"pack id {item_id!r} is already used by {owner[item_id]}"))
+        else:
+            out.append(result.error_at(path, f"id {item_id!r} is already used by pack {owner[item_id]!r}"))
+    return out
 
 
 def load_paths(paths: Iterable[FsPath], *, lint: bool = False) -> list[PackResult]:

@@ -14,7 +14,7 @@ from bot.domain import points as pts
 from bot.domain.errors import UserError
 from bot.domain.questions import Choice, Grade, InvalidChoice, Order, grade, option_order
 from bot.domain.records import Post
-from bot.domain.streaks import Streak
+from bot.domain.streaks import Streak, counts_for_streak
 from bot.packs.library import ContentLibrary
 from bot.packs.schema import Pack, Question
 from bot.services.recording import Click, Verdict, answered, click_recorder, record_practice
@@ -38,6 +38,7 @@ class Feedback:
     already_answered: bool = False  # a second click: ``choice`` is the first answer
     closed: bool = False  # the post had closed: no points, nothing recorded
     order: Order = ()  # the order the options were shown in (the letters the learner saw)
+    by_hand: bool = False  # a cohort post a tutor sent by hand: it does not count towards streaks
 
 
 @dataclass(slots=True)
@@ -72,6 +73,7 @@ class DailyVerdict(Verdict):
     pack: Pack
     grade: Grade
     order: Order
+    scheduled: bool  # the post was sent on the schedule (only those count towards streaks)
 
 
 def post_order(q: Question, post: Post) -> Order:
@@ -152,7 +154,16 @@ class AnswerService:
         if not rec.first:  # a second click, or a concurrent one got there first
             return Feedback(v.question, v.pack, standing, v.grade, "daily", already_answered=True, order=v.order)
         return Feedback(
-            v.question, v.pack, standing, v.grade, "daily", rec.points, rec.streak, rec.due_count, order=v.order
+            v.question,
+            v.pack,
+            standing,
+            v.grade,
+            "daily",
+            rec.points,
+            rec.streak,
+            rec.due_count,
+            order=v.order,
+            by_hand=not v.scheduled,
         )
 
     def _judge(self, post: Post | None, guild_id: int, choice: str) -> DailyVerdict:
@@ -172,6 +183,7 @@ class AnswerService:
             pack,
             g,
             post_order(q, post),
+            counts_for_streak(post.slot),
         )
 
     async def answer_practice(

@@ -79,8 +79,10 @@ class ChallengeService:
     async def attempt(self, guild_id: int, user_id: int, post_id: int, now: datetime) -> Play:
         post = await self._challenge(guild_id, post_id)
         if post.closed_at_time(now):
+            found = self._library.scenario(guild_id, post.item_id)
+            practise = f"**{found[0].title}** " if found else "it "
             raise UserError(
-                "This challenge has closed: its deadline has passed. Try it as practice with "
+                f"This challenge has closed: its deadline has passed. Try {practise}as practice with "
                 f"`/roleplay start scenario:{post.item_id}`."
             )
         previous = await self._repo.attempt(post_id, user_id)

@@ -35,12 +35,13 @@ MAX_ANSWER_HOURS = 72
 class Status:
     schedule: Schedule | None
     next: Slot | None
+    pack_titles: tuple[str, ...] = ()  # the schedule's packs by title (empty: every enabled pack)
 
     def describe(self) -> str:
         s = self.schedule
         if s is None:
             return "No daily question is set up. A tutor can start one with `/daily setup`."
-        packs = ", ".join(f"`{p}`" for p in s.packs) or "every enabled pack"
+        packs = ", ".join(f"**{t}**" for t in self.pack_titles) or "every enabled pack"
         closes = f"{s.answer_hours} h after posting" if s.answer_hours else "when the next question is posted"
         lines = [
             f"Channel: <#{s.channel_id}>",
@@ -53,6 +54,18 @@ class Status:
         elif self.next:
             lines.append(f"Next question: <t:{int(self.next.due.timestamp())}:F>")
         return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class LivePost:
+    """What an open daily post shows: its question, when answers close, how many so far."""
+
+    question: Question
+    pack: Pack
+    order: Order
+    closes_at: datetime | None  # the post's deadline, or when the next scheduled question is due
+    with_next: bool  # answers close when the next question is posted (None closes_at: none is scheduled)
+    answers: int
 
 
 class DailyService:
@@ -89,7 +102,8 @@ class DailyService:
         unknown = [p for p in packs if p not in known]
         if unknown:
             raise UserError(
-                f"Unknown or disabled pack(s): {', '.join(f'`{p}`' for p in unknown)}. "
+                f"Unknown or disabled {'pack' if len(unknown) == 1 else 'packs'}: "
+                f"{', '.join(f'`{p}`' for p in unknown)}. "
                 f"`/content list` shows the pack ids."
             )
         if answer_hours is not None and not 1 <= answer_hours <= MAX_ANSWER_HOURS:
@@ -114,8 +128,10 @@ class DailyService:
 
     async def status(self, guild_id: int, now: datetime) -> Status:
         s = await self._schedules.get(guild_id)
-        nxt = next_slot(now, parse_time(s.local_time), s.timezone, s.days) if s else None
-        return Status(s, nxt)
+        if s is None:
+            return Status(None, None)
+        titles = tuple(found.pack.title if (found := self._library.pack(guild_id, p)) else p for p in s.packs)
+        return Status(s, next_slot(now, parse_time(s.local_time), s.timezone, s.days), titles)
 
     async def set_paused(self, guild_id: int, paused: bool, now: datetime) -> Status:
         s = await self._schedules.get(guild_id)
@@ -180,12 +196,39 @@ class DailyService:
         found = self._library.question(post.guild_id, post.item_id)
         return (*found, post_order(found[0], post)) if found else None
 
+    async def post(self, post_id: int) -> Post | None:
+        """A daily post as it stands now (None: no such daily post)."""
+        post = await self._posts.get(post_id)
+        return post if post is not None and post.kind == "daily" else None
+
+    async def open_posts(self, guild_id: int) -> list[Post]:
+        return await self._posts.open_posts(guild_id, "daily")
+
+    async def live(self, post: Post, now: datetime) -> LivePost | None:
+        """What the open post shows at ``now``; None if its question is gone. A post with no
+        deadline closes when the next question goes out: its close time is when the next
+        scheduled one is due (none while the schedule is paused)."""
+        found = self.question_for(post)
+        if found is None:
+            return None
+        closes_at = post.closes_at
+        if closes_at is None:
+            s = await self._schedules.get(post.guild_id)
+            slot = next_slot(now, parse_time(s.local_time), s.timezone, s.days) if s and not s.paused else None
+            closes_at = slot.due if slot else None
+        return LivePost(*found, closes_at, post.closes_at is None, await self.answer_count(post))
+
+    async def answer_count(self, post: Post) -> int:
+        """How many learners have answered the post so far."""
+        return len(await self._answers.post_choices(post.id))
+
     async def after_sent(self, post: Post, now: datetime) -> list[Post]:
-        """The daily posts that close because this one went out."""
-        s = await self._schedules.get(post.guild_id)
-        if s is not None and s.answer_hours:
-            return []
-        return [p for p in await self._posts.open_posts(post.guild_id, "daily") if p.id != post.id]
+        """The daily posts that close because this one went out: those without a deadline of
+        their own (a post with one closes then, as it says on the post, whatever the
+        schedule says now)."""
+        return [
+            p for p in await self._posts.open_posts(post.guild_id, "daily") if p.id != post.id and p.closes_at is None
+        ]
 
     async def reveal(self, post: Post) -> tuple[Question, Pack, Tally, Order] | None:
         found = self.question_for(post)

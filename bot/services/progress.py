@@ -3,12 +3,14 @@ top three, and each learner's data (leave the boards, export, delete)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.domain import leaderboard as lb
 from bot.domain import points as pts
 from bot.domain import progress as pg
+from bot.domain import roleplay as engine
 from bot.domain import streaks as st
 from bot.domain.errors import UserError
 from bot.domain.questions import InvalidChoice, grade, option_text
@@ -29,6 +31,7 @@ from bot.store.schedules import ScheduleRepo
 WEEKLY_CATCH_UP = timedelta(hours=24)  # the weekly top three is posted this late at most
 WEEKLY_TOP = 3
 REPORT_LIMIT = 5
+LEARNERS_PAGE = 20  # learners a page of the cohort report lists
 
 
 @dataclass(frozen=True)
@@ -43,9 +46,10 @@ class LeaderboardView:
 @dataclass(frozen=True)
 class CriterionStat:
     pack_id: str
+    pack_title: str
     criterion_id: str
     text: str
-    tally: pg.Tally
+    tally: pg.Tally  # no answers: not yet tried
 
 
 @dataclass(frozen=True)
@@ -59,8 +63,8 @@ class PackStat:
 class Stats:
     user_id: int
     overall: pg.Tally
-    packs: list[PackStat]
-    criteria: list[CriterionStat]  # by pack, then in the pack's order
+    packs: list[PackStat]  # the packs answered, in the order of ``criteria``
+    criteria: list[CriterionStat]  # every criterion of the server's packs (and of any pack answered), pack by pack
     streak: Streak
     cards_due: int
     misconceptions: list[tuple[Myth, int]]  # open: (myth, times shown)
@@ -81,6 +85,17 @@ class HardQuestion:
 
 
 @dataclass(frozen=True)
+class LearnerLine:
+    """One learner in the cohort report: answers in the period, the rest as of now."""
+
+    user_id: int
+    tally: pg.Tally  # question answers in the period
+    streak: Streak
+    roleplays_completed: int
+    open_misconceptions: int
+
+
+@dataclass(frozen=True)
 class Report:
     days: int
     since: datetime
@@ -89,15 +104,38 @@ class Report:
     hardest: list[HardQuestion]
     weakest: list[CriterionStat]
     misconceptions: list[tuple[str, int]]  # (myth statement, learners holding it)
+    learners: pg.Page[LearnerLine]  # every learner seen, lowest accuracy first, a page of them
 
 
 @dataclass(frozen=True)
 class ExportRow:
+    """One learner's evidence of one criterion from one source (pg.SOURCES)."""
+
     user_id: int
+    source: str
     pack_id: str
+    pack_title: str
     criterion_id: str
     criterion_text: str
-    tally: pg.Tally
+    evidence: pg.Evidence
+
+
+@dataclass(frozen=True)
+class ReflectionExport:
+    reflection: pg.ReflectionRow
+    pack_title: str
+    scenario_title: str
+    criteria: tuple[str, ...]  # the criteria the role-play credits
+
+
+@dataclass(frozen=True)
+class CohortExport:
+    rows: list[ExportRow]  # by learner, then pack, criterion (the pack's order) and source
+    reflections: list[ReflectionExport]  # in full, oldest first
+
+    @property
+    def learners(self) -> int:
+        return len({r.user_id for r in self.rows} | {r.reflection.user_id for r in self.reflections})
 
 
 class ProgressService:
@@ -137,18 +175,52 @@ class ProgressService:
 
         return criteria_of
 
-    def _criterion_stats(self, guild_id: int, tallies: dict[pg.Criterion, pg.Tally]) -> list[CriterionStat]:
-        out = []
-        for (pack_id, cid), t in tallies.items():
-            loaded = self._library.pack(guild_id, pack_id)
-            texts = {c.id: c.text for c in loaded.pack.criteria} if loaded else {}
-            out.append(CriterionStat(pack_id, cid, texts.get(cid, ""), t))
-        order = {}
-        for loaded in self._library.all_packs(guild_id):
-            for i, c in enumerate(loaded.pack.criteria):
-                order[(loaded.id, c.id)] = i
-        out.sort(key=lambda s: (s.pack_id, order.get((s.pack_id, s.criterion_id), 99), s.criterion_id))
-        return out
+    def _myth_criteria_of(self, guild_id: int):
+        """myth id -> its (pack, criterion) pairs, from the content library."""
+        cache: dict[str, tuple[pg.Criterion, ...]] = {}
+
+        def criteria_of(myth_id: str) -> tuple[pg.Criterion, ...]:
+            if myth_id not in cache:
+                found = self._library.myth(guild_id, myth_id)
+                cache[myth_id] = tuple((found[1].pack, c) for c in found[0].criteria) if found else ()
+            return cache[myth_id]
+
+        return criteria_of
+
+    def _bounds(self, guild_id: int):
+        """scenario id -> (its title, the most credit any path earns per criterion)."""
+        cache: dict[str, tuple[str, dict[str, int]] | None] = {}
+
+        def bounds(scenario_id: str) -> tuple[str, dict[str, int]] | None:
+            if scenario_id not in cache:
+                found = self._library.scenario(guild_id, scenario_id)
+                cache[scenario_id] = (found[0].title, engine.max_credit(found[0])) if found else None
+            return cache[scenario_id]
+
+        return bounds
+
+    def _criterion_order(self, guild_id: int, pack_ids: Iterable[str] = ()) -> list[tuple[str, str, str, str]]:
+        """(pack id, pack title, criterion id, text) for every criterion of the server's
+        enabled packs and of ``pack_ids``, pack by pack (as the library lists them), each
+        pack's criteria in its own order."""
+        wanted = set(pack_ids)
+        packs = [
+            p for p in self._library.all_packs(guild_id) if p.id in wanted or self._library.is_enabled(guild_id, p.id)
+        ]
+        return [(p.id, p.pack.title, c.id, c.text) for p in packs for c in p.pack.criteria]
+
+    def _criterion_stat(self, guild_id: int, pack_id: str, cid: str, tally: pg.Tally) -> CriterionStat:
+        loaded = self._library.pack(guild_id, pack_id)
+        text = next((c.text for c in loaded.pack.criteria if c.id == cid), "") if loaded else ""
+        return CriterionStat(pack_id, self._pack_title(guild_id, pack_id), cid, text, tally)
+
+    def _every_criterion(self, guild_id: int, tallies: dict[pg.Criterion, pg.Tally]) -> list[CriterionStat]:
+        """Every criterion of the server's packs, answered or not (a pack answered but
+        since disabled too), in the packs' order; a criterion no pack has now is left out."""
+        return [
+            CriterionStat(pack, title, cid, text, tallies.get((pack, cid), pg.Tally()))
+            for pack, title, cid, text in self._criterion_order(guild_id, {p for p, _ in tallies})
+        ]
 
     def _pack_title(self, guild_id: int, pack_id: str) -> str:
         loaded = self._library.pack(guild_id, pack_id)
@@ -236,8 +308,12 @@ class ProgressService:
     # -- a learner's stats -----------------------------------------------------------------
     async def stats(self, guild_id: int, user_id: int, now: datetime) -> Stats:
         rows = await self._repo.user_answers(guild_id, user_id)
-        packs = [PackStat(p, self._pack_title(guild_id, p), t) for p, t in sorted(pg.by_pack(rows).items())]
-        criteria = self._criterion_stats(guild_id, pg.by_criterion(rows, self._criteria_of(guild_id)))
+        criteria = self._every_criterion(guild_id, pg.by_criterion(rows, self._criteria_of(guild_id)))
+        order = {pack: i for i, pack in enumerate(dict.fromkeys(c.pack_id for c in criteria))}
+        packs = sorted(
+            (PackStat(p, self._pack_title(guild_id, p), t) for p, t in pg.by_pack(rows).items()),
+            key=lambda p: (order.get(p.pack_id, len(order)), p.pack_id),
+        )
         week = pts.week_key(now, await self._tz(guild_id))
         totals = await self._repo.user_totals(guild_id, user_id, ("all", week))
         run, posts = await self._answers.streak_run(guild_id, user_id)
@@ -256,27 +332,50 @@ class ProgressService:
         )
 
     # -- tutors ----------------------------------------------------------------------------
-    async def cohort_report(self, guild_id: int, days: int, now: datetime) -> Report:
+    async def cohort_report(self, guild_id: int, days: int, now: datetime, page: int = 1) -> Report:
+        """The cohort over the last ``days``; ``page`` of its learners (LEARNERS_PAGE a page)."""
         since = now - timedelta(days=days)
         rows = await self._repo.answers_since(guild_id, since)
-        weak = dict(pg.weakest(pg.by_criterion(rows, self._criteria_of(guild_id)), REPORT_LIMIT))
-        weakest = sorted(
-            self._criterion_stats(guild_id, weak),
-            key=lambda s: (s.tally.right / s.tally.answers, -s.tally.answers, s.pack_id, s.criterion_id),
-        )
+        weakest = [
+            self._criterion_stat(guild_id, pack, cid, t)
+            for (pack, cid), t in pg.weakest(pg.by_criterion(rows, self._criteria_of(guild_id)), REPORT_LIMIT)
+        ]
         misconceptions = []
         for myth_id, learners in await self._myths.cohort_misconceptions(guild_id, REPORT_LIMIT):
             found = self._library.myth(guild_id, myth_id)
             misconceptions.append((found[0].statement if found else myth_id, learners))
+        last_activity = await self._repo.last_activity(guild_id)
         return Report(
             days,
             since,
-            pg.participation(await self._repo.last_activity(guild_id), since),
+            pg.participation(last_activity, since),
             len(rows),
             [self._hard(guild_id, h) for h in pg.hardest(rows, REPORT_LIMIT)],
             weakest,
             misconceptions,
+            await self._learners(guild_id, rows, last_activity, page),
         )
+
+    async def _learners(
+        self, guild_id: int, rows: list[pg.AnswerRow], seen: dict[int, datetime], page: int
+    ) -> pg.Page[LearnerLine]:
+        """A page of every learner seen, lowest accuracy in the period first; the streak,
+        role-plays and misconceptions are read for that page's learners only."""
+        tallies = pg.tally_by(rows, lambda r: (r.user_id,))
+        shown = pg.page_of(pg.attention_order(seen, tallies), page, LEARNERS_PAGE)
+        lines = []
+        for user_id in shown.items:
+            run, posts = await self._answers.streak_run(guild_id, user_id)
+            lines.append(
+                LearnerLine(
+                    user_id,
+                    tallies.get(user_id, pg.Tally()),
+                    st.shown(run, st.scheduled(posts)),
+                    await self._roleplays.completed(guild_id, user_id),
+                    len(await self._myths.open_misconceptions(guild_id, user_id)),
+                )
+            )
+        return pg.Page(shown.number, shown.pages, shown.size, shown.total, lines)
 
     def _hard(self, guild_id: int, h: pg.Hardest) -> HardQuestion:
         found = self._library.question(guild_id, h.question_id)
@@ -293,17 +392,42 @@ class ProgressService:
                 wrong = "an answer that no longer fits the question"
         return HardQuestion(q.id, q.prompt, pack.title, h.tally, wrong, h.common_wrong_count)
 
-    async def cohort_export(self, guild_id: int) -> list[ExportRow]:
-        """One row per learner and criterion they have answered, for portfolio evidence."""
-        rows = await self._repo.answers_since(guild_id, None)
-        tallies = pg.by_learner_and_criterion(rows, self._criteria_of(guild_id))
-        texts = {}
-        for loaded in self._library.all_packs(guild_id):
-            texts.update({(loaded.id, c.id): c.text for c in loaded.pack.criteria})
-        return [
-            ExportRow(user, pack, cid, texts.get((pack, cid), ""), t)
-            for (user, (pack, cid)), t in sorted(tallies.items())
-        ]
+    async def cohort_export(self, guild_id: int) -> CohortExport:
+        """Portfolio evidence: one row per learner, criterion and source (question answers,
+        myth answers, finished role-plays scored against the criteria, challenge
+        reflections), and every reflection in full."""
+        bounds = self._bounds(guild_id)
+        reflections = await self._repo.reflections(guild_id)
+        found = pg.evidence(
+            [
+                *pg.question_pieces(await self._repo.answers_since(guild_id, None), self._criteria_of(guild_id)),
+                *pg.myth_pieces(await self._repo.myth_answers(guild_id), self._myth_criteria_of(guild_id)),
+                *pg.roleplay_pieces(await self._repo.finished_roleplays(guild_id), bounds),
+                *pg.reflection_pieces(reflections, bounds),
+            ]
+        )
+        criteria = self._criterion_order(guild_id, {k[1] for k in found})
+        order = {(p, c): i for i, (p, _, c, _) in enumerate(criteria)}
+        texts = {(p, c): (title, text) for p, title, c, text in criteria}
+        rows = []
+        for (user, pack, cid, source), ev in found.items():
+            title, text = texts.get((pack, cid), (self._pack_title(guild_id, pack), ""))
+            rows.append(ExportRow(user, source, pack, title, cid, text, ev))
+        rows.sort(
+            key=lambda r: (
+                r.user_id,
+                order.get((r.pack_id, r.criterion_id), len(order)),
+                r.pack_id,
+                r.criterion_id,
+                pg.SOURCES.index(r.source),
+            )
+        )
+        full = []
+        for r in reflections:
+            title, most = bounds(r.scenario_id) or (r.scenario_id, {})
+            credited = sorted((c for c, m in most.items() if m > 0), key=lambda c: order.get((r.pack_id, c), 0))
+            full.append(ReflectionExport(r, self._pack_title(guild_id, r.pack_id), title, tuple(credited)))
+        return CohortExport(rows, full)
 
     # -- each learner's data ---------------------------------------------------------------
     async def export_user(self, user_id: int, now: datetime) -> dict:

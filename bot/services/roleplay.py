@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Literal
 
 from bot.domain import points as pts
 from bot.domain import roleplay as engine
@@ -19,6 +20,40 @@ FIRST_COMPLETION_POINTS = 10
 
 
 @dataclass(frozen=True)
+class Standing:
+    """A learner's role-plays here: the scenario under way (if any) and how many
+    different scenarios they have finished."""
+
+    under_way: str | None
+    finished: int
+
+
+def _listed(items: list[tuple[Scenario, Pack]], limit: int = 5) -> str:
+    lines = [f"• {s.title}: `{s.id}`" for s, _ in items[:limit]]
+    if len(items) > limit:
+        lines.append(f"• and {len(items) - limit} more: `/roleplay list` shows them all")
+    return "\n".join(lines)
+
+
+def _typed(name: str, limit: int = 60) -> str:
+    """What the learner typed, to quote back in code format: no backticks, kept short."""
+    name = name.replace("`", "'")
+    return name if len(name) <= limit else name[: limit - 1].rstrip() + "…"
+
+
+@dataclass(frozen=True)
+class Earned:
+    """The points a finished role-play earned (``points``, 0 for none) and why: a free
+    play's ``first`` completion of its scenario, a ``repeat`` (only the first earns), or
+    a ``challenge`` attempt (points in proportion to the score). ``worth`` is what the
+    first completion, or the challenge's best path, earns."""
+
+    points: int
+    why: Literal["first", "repeat", "challenge"]
+    worth: int
+
+
+@dataclass(frozen=True)
 class Play:
     """Where a learner is: the session, its scenario and the engine's state."""
 
@@ -27,6 +62,7 @@ class Play:
     pack: Pack
     state: engine.State
     reply_score: engine.ReplyScore | None = None
+    earned: Earned | None = None  # once the step that finished the role-play is saved
 
     @property
     def report(self) -> engine.Report:
@@ -45,26 +81,68 @@ class RoleplayService:
     def scenarios(self, guild_id: int | None) -> list[tuple[Scenario, Pack]]:
         return [(s, p.pack) for p in self._library.packs(guild_id) for s in p.pack.scenarios]
 
-    def find_scenario(self, guild_id: int, scenario_id: str) -> tuple[Scenario, Pack]:
-        found = self._library.scenario(guild_id, scenario_id)
-        if found is None:
-            raise UserError(f"There is no role-play `{scenario_id}` here. `/roleplay list` shows them.")
-        return found
+    def find_scenario(self, guild_id: int, name: str, *, titles: bool = False) -> tuple[Scenario, Pack]:
+        """The scenario ``name`` names: its exact id; else, with ``titles``, the one
+        scenario whose title it names (``quiet room`` for "The quiet room that wasn't",
+        see ``engine.match_rank``). Otherwise a ``UserError`` listing close matches.
+
+        ``titles`` is for a caller that keeps the scenario it is given (``/roleplay
+        start``): a caller that stores ``name`` as an id must not pass it."""
+        name = name.strip()
+        found = self._library.scenario(guild_id, name)
+        if found is not None:
+            return found
+        options = self.scenarios(guild_id) if engine.words(name) else []  # no words name nothing
+        named = [item for item in options if engine.match_rank(name, item[0]) == 0]
+        if titles and named:
+            exact = [item for item in named if engine.words(item[0].title) == engine.words(name)]
+            if len(exact) == 1 or len(named) == 1:
+                return (exact or named)[0]
+            raise UserError(
+                f"`{_typed(name)}` could be any of these role-plays; give more of the title, or its id:\n"
+                + _listed(named)
+            )
+        close = engine.search(name, options) or engine.close_matches(name, options)
+        told = f"There is no role-play `{_typed(name)}` here."
+        if close:
+            raise UserError(f"{told} Did you mean one of these?\n{_listed(close)}")
+        raise UserError(f"{told} `/roleplay list` shows them all.")
+
+    async def start_or_resume(self, guild_id: int, user_id: int, scenario_id: str, now: datetime) -> Play:
+        """Start ``scenario_id``, or carry on with it if it is the one under way."""
+        active = await self._repo.active(guild_id, user_id)
+        if active is not None and active.scenario_id == scenario_id:
+            return self._play(active)
+        return await self.start(guild_id, user_id, scenario_id, now)
+
+    async def standing(self, guild_id: int, user_id: int) -> Standing:
+        """Where the learner stands with the role-plays here, for ``/roleplay list``."""
+        active = await self._repo.active(guild_id, user_id)
+        return Standing(
+            under_way=active.scenario_id if active else None,
+            finished=await self._repo.completed(guild_id, user_id),
+        )
 
     def _play(self, session: Session) -> Play:
-        scenario, pack = self.find_scenario(session.guild_id, session.scenario_id)
+        found = self._library.scenario(session.guild_id, session.scenario_id)
+        if found is None:
+            raise UserError(
+                f"The role-play `{session.scenario_id}` is no longer available here (its pack was removed or "
+                "changed). `/roleplay quit` drops it."
+            )
+        scenario, pack = found
         return Play(session, scenario, pack, engine.state_from_dict(session.state))
 
     async def start(
         self, guild_id: int, user_id: int, scenario_id: str | None, now: datetime, challenge_id: int | None = None
     ) -> Play:
-        if scenario_id is None:
+        if scenario_id is None or not scenario_id.strip():
             options = self.scenarios(guild_id)
             if not options:
                 raise UserError("No role-plays are available in the enabled packs.")
             scenario, pack = random.choice(options)
         else:
-            scenario, pack = self.find_scenario(guild_id, scenario_id)
+            scenario, pack = self.find_scenario(guild_id, scenario_id, titles=True)
         state = engine.start(scenario)
         try:
             session = await self._repo.start(
@@ -107,7 +185,7 @@ class RoleplayService:
         except engine.RoleplayError as exc:
             raise UserError(str(exc)) from None
         saved = await self._save(play, state, now)
-        return Play(saved.session, saved.scenario, saved.pack, saved.state, score)
+        return replace(saved, reply_score=score)
 
     async def quit(self, guild_id: int, user_id: int, now: datetime) -> bool:
         return await self._repo.quit(guild_id, user_id, now)
@@ -122,10 +200,13 @@ class RoleplayService:
 
     async def _save(self, play: Play, state: engine.State, now: datetime) -> Play:
         finished = award = None
+        worth = finished_before = 0
         if state.finished:
             report = engine.report(play.scenario, state, {})
             finished = (report.outcome, report.score, report.best_score)
-            award = await self._award(play, report, now)
+            award, worth = await self._award(play, report, now)
+            if play.session.challenge_id is None:
+                finished_before = await self._repo.completed(play.session.guild_id, play.session.user_id)
         if not await self._repo.save_step(
             play.session.id, play.session.steps, engine.state_to_dict(state), now, finished, award
         ):
@@ -133,15 +214,32 @@ class RoleplayService:
         session = await self._repo.get(play.session.id)
         if session is None:  # deleted (the learner's data) since the step was saved: as current() says
             raise UserError("That role-play is not yours.")
-        return Play(session, play.scenario, play.pack, state)
+        earned = None
+        if award is not None:
+            earned = await self._earned(session, award, worth, finished_before)
+        return Play(session, play.scenario, play.pack, state, earned=earned)
 
-    async def _award(self, play: Play, report: engine.Report, now: datetime) -> Award:
+    async def _earned(self, s: Session, award: Award, worth: int, finished_before: int) -> Earned:
+        """What the award just saved gave. A challenge's is given with its only attempt.
+        A free play's first-completion points are given once per scenario: this was the
+        first when the number of scenarios finished went up. (The one case this misreads
+        is a free play of a scenario finished before only as a challenge: it is told no
+        points, and is given them. ``RoleplayRepo.save_step`` does not say whether the
+        award was new.)"""
+        if s.challenge_id is not None:
+            return Earned(award.points, "challenge", worth)
+        if await self._repo.completed(s.guild_id, s.user_id) > finished_before:
+            return Earned(award.points, "first", worth)
+        return Earned(0, "repeat", worth)
+
+    async def _award(self, play: Play, report: engine.Report, now: datetime) -> tuple[Award, int]:
         """Free play: points for the first completion of each scenario. A challenge: its
-        points in proportion to the score against the best path."""
+        points in proportion to the score against the best path. With the award, what
+        the first completion, or the challenge's best path, is worth."""
         s = play.session
         periods = pts.periods(now, (await self._guilds.get(s.guild_id)).timezone)
         if s.challenge_id is None:
-            return Award(
+            award = Award(
                 s.guild_id,
                 s.user_id,
                 "roleplay",
@@ -151,9 +249,10 @@ class RoleplayService:
                 periods,
                 s.pack_id,
             )
+            return award, FIRST_COMPLETION_POINTS
         worth = await self._challenges.points(s.challenge_id) or 0
         earned = round(worth * report.score / report.best_score) if report.best_score else worth
-        return Award(
+        award = Award(
             s.guild_id,
             s.user_id,
             "challenge",
@@ -163,3 +262,4 @@ class RoleplayService:
             periods,
             s.pack_id,
         )
+        return award, worth

@@ -9,7 +9,8 @@ How the reads stay fast:
   pack's awards in the period from one range of ``points_by_pack``, which holds every
   column it reads, and ranks the learners (a window function), so only the top and the
   caller come back;
-- stats, reports and the CSV read the answers (``answers_by_user``) and sum in Python.
+- stats, reports and the CSV read the answers (``answers_by_user``) and sum in Python;
+  the CSV also reads the server's myth answers, finished role-plays and reflections.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import json
 import sqlite3
 from datetime import datetime
 
-from bot.domain.progress import AnswerRow
+from bot.domain.progress import AnswerRow, MythRow, PlayedRow, ReflectionRow
 from bot.domain.timestamps import iso
 
 from .database import Database
@@ -54,13 +55,21 @@ def _bounds(start: datetime | None, end: datetime | None) -> tuple[str, str]:
 
 def _answers(c: sqlite3.Connection, where: str, args: tuple) -> list[AnswerRow]:
     return [
-        AnswerRow(r[0], r[1], r[2], json.loads(r[3]), bool(r[4]), datetime.fromisoformat(r[5]))
+        AnswerRow(r[0], r[1], r[2], json.loads(r[3]), bool(r[4]), datetime.fromisoformat(r[5]), r[6])
         for r in c.execute(
-            "SELECT user_id, question_id, pack_id, choice, correct, answered_at FROM answers "
+            "SELECT user_id, question_id, pack_id, choice, correct, answered_at, source FROM answers "
             f"WHERE {where} ORDER BY answered_at, id",
             args,
         )
     ]
+
+
+def _reflection(r: sqlite3.Row | tuple) -> ReflectionRow:
+    return ReflectionRow(
+        r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[12],
+        submitted_at=datetime.fromisoformat(r[13]),
+        marked_at=datetime.fromisoformat(r[14]) if r[14] else None,
+    )  # fmt: skip
 
 
 def export_user(c: sqlite3.Connection, user_id: int) -> dict[str, list[dict]]:
@@ -245,6 +254,57 @@ class ProgressRepo:
                     (guild_id, guild_id, guild_id),
                 )
             }
+        )
+
+    # -- the evidence beyond answers, for the cohort CSV ----------------------------------
+    async def myth_answers(self, guild_id: int) -> list[MythRow]:
+        """Every myth answer in the server: cards and cohort posts."""
+        return await self.db.read(
+            lambda c: [
+                MythRow(r[0], r[1], r[2], r[3] is not None, bool(r[4]), datetime.fromisoformat(r[5]))
+                for r in c.execute(
+                    "SELECT user_id, myth_id, pack_id, post_id, correct, answered_at FROM myth_answers "
+                    "WHERE guild_id = ? ORDER BY answered_at, id",
+                    (guild_id,),
+                )
+            ]
+        )
+
+    async def finished_roleplays(self, guild_id: int) -> list[PlayedRow]:
+        """Every finished role-play in the server (free play and challenge attempts), with
+        the credit its path earned per criterion."""
+        return await self.db.read(
+            lambda c: [
+                PlayedRow(
+                    r[0],
+                    r[1],
+                    r[2],
+                    r[3] is not None,
+                    {str(k): int(v) for k, v in json.loads(r[4]).get("credit", {}).items()},
+                    r[5] or "",
+                    datetime.fromisoformat(r[6]),
+                )
+                for r in c.execute(
+                    "SELECT user_id, scenario_id, pack_id, challenge_id, state, outcome, updated_at "
+                    "FROM roleplay_sessions WHERE guild_id = ? AND status = 'finished' ORDER BY updated_at, id",
+                    (guild_id,),
+                )
+            ]
+        )
+
+    async def reflections(self, guild_id: int) -> list[ReflectionRow]:
+        """Every challenge reflection in the server, with its attempt's result."""
+        return await self.db.read(
+            lambda c: [
+                _reflection(r)
+                for r in c.execute(
+                    "SELECT r.user_id, s.scenario_id, s.pack_id, s.outcome, s.score, s.best_score, r.situation, "
+                    "r.task, r.action, r.result, r.status, r.feedback, r.bonus, r.submitted_at, r.marked_at "
+                    "FROM reflections r JOIN roleplay_sessions s ON s.id = r.session_id "
+                    "WHERE r.guild_id = ? ORDER BY r.submitted_at, r.session_id",
+                    (guild_id,),
+                )
+            ]
         )
 
     # -- each learner's data -------------------------------------------------------------

@@ -14,6 +14,7 @@ from bot.packs.schema import Scenario
 from bot.services.challenges import Attempt, Summary
 from bot.ui.handlers import RunsChallenges, handler
 from bot.ui.roleplay import OUTCOME_TEXT, choice_text
+from bot.ui.text import clip, plural
 
 COLOUR = discord.Colour.dark_gold()
 
@@ -33,8 +34,9 @@ def post_embed(scenario: Scenario, post: Post, points: int) -> discord.Embed:
     embed.add_field(
         name="How it works",
         value=(
-            f"Click **Attempt** to play privately. Your first attempt counts, for up to {points} points. "
-            "Afterwards you can add a STAR reflection for your tutor to mark."
+            "Click **Attempt** to play privately. Your first attempt counts"
+            + (f", for up to {plural(points, 'point')}. " if points else ". ")
+            + "Afterwards you can add a STAR reflection for your tutor to mark."
         ),
         inline=False,
     )
@@ -51,7 +53,7 @@ def summary_embed(s: Summary) -> discord.Embed:
     embed = discord.Embed(
         title=f"Challenge closed: {s.scenario.title}"[:256],
         colour=discord.Colour.dark_grey(),
-        description=f"{s.attempts} attempt(s), {s.finished} finished.",
+        description=f"{plural(s.attempts, 'attempt')}, {s.finished:,} finished.",
     )
     outcomes = (
         "\n".join(f"{OUTCOME_TEXT.get(k, k)}: {n}" for k, n in sorted(s.outcomes.items())) or "No finished attempts."
@@ -59,7 +61,7 @@ def summary_embed(s: Summary) -> discord.Embed:
     embed.add_field(name="Outcomes", value=outcomes, inline=False)
     embed.add_field(
         name="Cohort average per criterion",
-        value="\n".join(f"**{cid}** {avg:.1f}/{most} · {text}"[:200] for cid, text, avg, most in s.criteria)[:1024]
+        value="\n".join(f"**{cid}** {avg:.1f}/{most} · {clip(text, 48)}" for cid, text, avg, most in s.criteria)[:1024]
         or "—",
         inline=False,
     )
@@ -75,7 +77,7 @@ def results_embed(scenario: Scenario, post: Post, attempts: list[Attempt]) -> di
     embed = discord.Embed(
         title=f"Results: {scenario.title} (challenge {post.id})"[:256],
         colour=COLOUR,
-        description=f"{len(attempts)} attempt(s). Mark a reflection with `/challenge mark`.",
+        description=f"{plural(len(attempts), 'attempt')}. Mark a reflection with `/challenge mark`.",
     )
     for a in attempts[:25]:
         s = a.session

@@ -8,6 +8,7 @@ import discord
 
 from bot.packs import PackError
 from bot.packs.library import LoadedPack
+from bot.ui.text import plural
 
 MAX_ERRORS_SHOWN = 10
 
@@ -15,8 +16,8 @@ MAX_ERRORS_SHOWN = 10
 def _counts(p: LoadedPack) -> str:
     pk = p.pack
     return (
-        f"{len(pk.questions)} questions · {len(pk.myths)} myths · "
-        f"{len(pk.scenarios)} role-plays · {len(pk.terms)} terms"
+        f"{plural(len(pk.questions), 'question')} · {plural(len(pk.myths), 'myth')} · "
+        f"{plural(len(pk.scenarios), 'role-play')} · {plural(len(pk.terms), 'term')}"
     )
 
 
@@ -29,7 +30,7 @@ def pack_list_embed(packs: list[tuple[LoadedPack, bool]]) -> discord.Embed:
         state = "" if enabled else " · **disabled**"
         embed.add_field(
             name=f"{p.pack.title}"[:256],
-            value=f"`{p.id}` ({source}{state})\n{p.pack.qualification}\n{_counts(p)}"[:1024],
+            value=f"{p.pack.qualification}\n{_counts(p)}\nid `{p.id}` ({source}){state}"[:1024],
             inline=False,
         )
     return embed
@@ -39,7 +40,7 @@ def upload_errors_text(filename: str, errors: list[PackError]) -> str:
     shown = "\n".join(f"• {e}" for e in errors[:MAX_ERRORS_SHOWN]).replace("```", "ʼʼʼ")
     more = f"\n…and {len(errors) - MAX_ERRORS_SHOWN} more." if len(errors) > MAX_ERRORS_SHOWN else ""
     text = (
-        f"❌ `{filename}` was **not** added: {len(errors)} problem(s). Nothing has changed.\n"
+        f"❌ `{filename}` was **not** added: {plural(len(errors), 'problem')}. Nothing has changed.\n"
         f"```\n{shown}\n```{more}\nRun `python -m bot validate {filename}` to check a pack before uploading."
     )
     return text if len(text) <= 2000 else text[:1990] + "\n```"
@@ -47,14 +48,16 @@ def upload_errors_text(filename: str, errors: list[PackError]) -> str:
 
 def upload_ok_text(pack: LoadedPack, warnings: Sequence[PackError] = ()) -> str:
     text = (
-        f"✅ Pack `{pack.id}` (version {pack.version}) is live in this server: {_counts(pack)}. "
+        f"✅ **{pack.pack.title}** (version {pack.version}) is live in this server as pack `{pack.id}`: "
+        f"{_counts(pack)}. "
         f"It is used from now on; no restart needed."
     )
     if warnings:
         shown = "\n".join(f"• {w}" for w in warnings[:MAX_ERRORS_SHOWN]).replace("```", "ʼʼʼ")
         more = f"\n…and {len(warnings) - MAX_ERRORS_SHOWN} more." if len(warnings) > MAX_ERRORS_SHOWN else ""
         text += (
-            f"\n⚠️ The linter found {len(warnings)} thing(s) that let learners score without knowing "
+            f"\n⚠️ The linter found {plural(len(warnings), 'thing')} that {'lets' if len(warnings) == 1 else 'let'} "
+            "learners score without knowing "
             f"(the pack is live anyway):\n```\n{shown}\n```{more}\n"
             "`python -m bot validate --strict` on the file lists them all."
         )

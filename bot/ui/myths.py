@@ -14,26 +14,25 @@ from bot.domain.myths import Split
 from bot.packs.schema import Myth, Pack
 from bot.services.myths import MythFeedback
 from bot.ui.handlers import AnswersMyths, handler
-from bot.ui.questions import bar
+from bot.ui.questions import bar, criteria_text
+from bot.ui.text import plural
 
 ID = r"[A-Za-z0-9][A-Za-z0-9_.-]{0,39}"
 MYTH_COLOUR = discord.Colour.orange()
 
 
-def _criteria(myth: Myth, pack: Pack) -> str:
-    texts = {c.id: c.text for c in pack.criteria}
-    return "\n".join(f"**{cid}** {texts.get(cid, '')}"[:300] for cid in myth.criteria)[:1024]
-
-
 def card_embed(myth: Myth, pack: Pack, *, cohort: bool = False, closes_at=None) -> discord.Embed:
+    closing = ""
+    if closes_at is not None:  # in the description: a footer or a title shows no timestamps
+        fmt = discord.utils.format_dt
+        closing = f"\n\n⏰ Answers close {fmt(closes_at, 'f')} ({fmt(closes_at, 'R')})."
     embed = discord.Embed(
         title=f"{'Cohort myth' if cohort else 'Myth or fact?'} · {pack.title}"[:256],
-        description=f"> {myth.statement}\n\nIs this a **myth** or a **fact**?",
+        description=f"> {myth.statement}\n\nIs this a **myth** or a **fact**?{closing}",
         colour=MYTH_COLOUR,
     )
-    if closes_at is not None:
-        embed.add_field(name="Answers close", value=discord.utils.format_dt(closes_at, "R"), inline=False)
-    embed.set_footer(text="Only you see your answer and the feedback.")
+    if cohort:  # a card of one's own is private already, and Discord says so
+        embed.set_footer(text="Only you see your answer and the feedback.")
     return embed
 
 
@@ -59,15 +58,16 @@ def feedback_embed(fb: MythFeedback) -> discord.Embed:
     )
     embed.add_field(name="What is true", value=fb.myth.correction, inline=False)
     embed.add_field(name="Why it matters", value=fb.myth.explanation, inline=False)
-    embed.add_field(name="Assessment criteria", value=_criteria(fb.myth, fb.pack), inline=False)
+    embed.add_field(name="Assessment criteria", value=criteria_text(fb.myth.criteria, fb.pack, full=True), inline=False)
     parts = []
     if fb.cohort and not (fb.already_answered or fb.closed):
-        parts.append(f"+{fb.points} points")
+        parts.append(f"+{plural(fb.points, 'point')}")
     elif not fb.cohort:
         parts.append("Practice: no leaderboard points")
     if fb.cleared:
         parts.append("misconception busted 💥")
-    embed.set_footer(text=" · ".join(parts) or "Only you can see this.")
+    if parts:  # Discord marks a private reply "Only you can see this" itself
+        embed.set_footer(text=" · ".join(parts))
     return embed
 
 
@@ -81,7 +81,7 @@ def reveal_embed(myth: Myth, pack: Pack, s: Split) -> discord.Embed:
     embed.add_field(name="Why it matters", value=myth.explanation, inline=False)
     bars = "\n".join(f"`{bar(s.percent(v))}` {s.percent(v):>3}% said {v}" for v in ("myth", "fact"))
     embed.add_field(
-        name=f"How the cohort split ({s.total} answer{'s' if s.total != 1 else ''})",
+        name=f"How the cohort split ({plural(s.total, 'answer')})",
         value=bars if s.total else "Nobody answered this one.",
         inline=False,
     )
@@ -102,9 +102,11 @@ class MythAnswer(
     template=r"rb:myth:(?P<target>p\d{1,19}|m" + ID + r"):(?P<verdict>myth|fact)",
 ):
     def __init__(self, target: str, verdict: str) -> None:
-        style = discord.ButtonStyle.danger if verdict == "myth" else discord.ButtonStyle.success
+        # Both the same neutral style: a red Myth and a green Fact would hint at the answer.
         super().__init__(
-            discord.ui.Button(label=verdict.capitalize(), style=style, custom_id=f"rb:myth:{target}:{verdict}")
+            discord.ui.Button(
+                label=verdict.capitalize(), style=discord.ButtonStyle.secondary, custom_id=f"rb:myth:{target}:{verdict}"
+            )
         )
         self.target, self.verdict = target, verdict
 

@@ -1,5 +1,8 @@
 """Progress on screen: leaderboards, the weekly top three, stats and the PNG progress card,
-the cohort report and CSV, and the privacy dialogs.
+the cohort report and CSVs, and the privacy dialogs.
+
+Discord shows markdown, mentions and ``<t:...>`` timestamps only in an embed's description
+and field values: titles, footers and author names here are plain text.
 
 custom_id scheme:
   rb:board:p<post id>     "Where am I?" on a weekly post: that week's board, privately
@@ -12,27 +15,33 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 import discord
 from PIL import Image, ImageDraw, ImageFont
+from PIL.PngImagePlugin import PngInfo
 
 from bot.domain.leaderboard import TIE_RULE, Ranked
-from bot.services.progress import ExportRow, LeaderboardView, Report, Stats
+from bot.domain.progress import labels_text
+from bot.services.progress import CohortExport, CriterionStat, LeaderboardView, LearnerLine, Report, Stats
 from bot.ui.handlers import ShowsProgress, handler
+from bot.ui.text import clip, plural
 
 GOLD = discord.Colour.gold()
 INFO = discord.Colour.blurple()
 MEDALS = {1: "🥇", 2: "🥈", 3: "🥉"}
 CARD_FILE = "progress.png"
+EMBED_TOTAL = 6000  # characters in all of a message's embeds
+FIELD_VALUE = 1024
+MAX_FIELDS = 25
 
 
-def _clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _lines(lines: list[str], limit: int = 1024, more: str = "…and {n} more") -> str:
-    """Join lines up to Discord's field limit, saying how many did not fit."""
+def _lines(lines: list[str], limit: int = FIELD_VALUE, more: str = "…and {n} more") -> str:
+    """Join lines up to ``limit`` (Discord's field limit by default), saying how many did not fit."""
+    if len(whole := "\n".join(lines)) <= limit:
+        return whole
     out: list[str] = []
     for i, line in enumerate(lines):
         tail = more.format(n=len(lines) - i)
@@ -42,8 +51,53 @@ def _lines(lines: list[str], limit: int = 1024, more: str = "…and {n} more") -
     return "\n".join(out)
 
 
+@dataclass(frozen=True)
+class _Field:
+    name: str
+    lines: list[str]
+    empty: str = ""  # the value when there are no lines
+    inline: bool = False
+
+
+def _caps(sizes: list[int], room: int) -> list[int]:
+    """The most each value may take so that all of them fit in ``room``: the short ones
+    whole, the long ones cut to an equal share of what is left."""
+    caps = list(sizes)
+    if sum(sizes) <= room:
+        return caps
+    order = sorted(range(len(sizes)), key=lambda i: sizes[i])
+    left = room
+    for k, i in enumerate(order):
+        share = left // (len(order) - k)
+        if sizes[i] <= share:
+            left -= sizes[i]
+            continue
+        for j in order[k:]:
+            caps[j] = share
+        break
+    return caps
+
+
+def _add_fields(embed: discord.Embed, fields: list[_Field], total: int = EMBED_TOTAL) -> discord.Embed:
+    """Add ``fields`` within Discord's limits: 25 fields, 1,024 characters a value, and
+    ``total`` characters in the embed: the longest values give way first, each saying how
+    many of its lines were left out."""
+    fields = fields[: MAX_FIELDS - len(embed.fields)]
+    names = [clip(f.name, 256) for f in fields]
+    full = [min(len("\n".join(f.lines)) if f.lines else len(f.empty), FIELD_VALUE) for f in fields]
+    room = total - len(embed) - sum(len(n) for n in names)
+    for f, name, cap in zip(fields, names, _caps(full, max(room, 0)), strict=True):
+        value = _lines(f.lines, max(cap, 20)) if f.lines else clip(f.empty, max(cap, 20))
+        embed.add_field(name=name, value=value or "…", inline=f.inline)
+    return embed
+
+
 def _pts(n: int) -> str:
-    return f"{n} pt" if n == 1 else f"{n} pts"
+    return plural(n, "pt")
+
+
+def _bold(n: int, word: str, many: str | None = None) -> str:
+    return f"**{plural(n, word, many)}**"
 
 
 def _rank_line(r: Ranked, caller_id: int | None) -> str:
@@ -64,12 +118,12 @@ def leaderboard_embed(view: LeaderboardView, caller_id: int) -> discord.Embed:
     if b.me is not None and not b.me_in_top:
         lines += ["…", _rank_line(b.me, caller_id)]
     embed = discord.Embed(
-        title=_clip(title, 256), colour=GOLD, description="\n".join(lines) or "Nobody has scored in this period yet."
+        title=clip(title, 256), colour=GOLD, description="\n".join(lines) or "Nobody has scored in this period yet."
     )
     if view.caller_hidden:
         you = (
             f"You have left the leaderboards, so you are not shown. Your points in this period: "
-            f"**{view.caller_points}**. `/privacy leaderboard show` puts you back."
+            f"**{_pts(view.caller_points)}**. `/privacy leaderboard show` puts you back."
         )
     elif b.me is None:
         you = "You have no points in this period yet: answer the daily question or a cohort myth to get on the board."
@@ -86,7 +140,7 @@ def leaderboard_embed(view: LeaderboardView, caller_id: int) -> discord.Embed:
 def weekly_embed(period_label: str, top: list[Ranked]) -> discord.Embed:
     lines = [_rank_line(r, None) for r in top] or ["Nobody is on the board for that week."]
     embed = discord.Embed(
-        title=f"🏆 Top three · {period_label}"[:256],
+        title=clip(f"🏆 Top three · {period_label}", 256),
         colour=GOLD,
         description="\n".join(lines) + "\n\nWell done! A new week starts now: every point counts again.",
     )
@@ -103,76 +157,92 @@ def weekly_view(post_id: int) -> discord.ui.View:
 # --- a learner's stats ----------------------------------------------------------------------
 
 
-def _criterion_label(c) -> str:
-    return f"{c.criterion_id} ({c.pack_id})"
+def _by_pack(criteria: Sequence[CriterionStat]) -> list[tuple[str, str, list[CriterionStat]]]:
+    """(pack id, pack title, its criteria), in the order given."""
+    out: dict[str, tuple[str, str, list[CriterionStat]]] = {}
+    for c in criteria:
+        out.setdefault(c.pack_id, (c.pack_id, c.pack_title, []))[2].append(c)
+    return list(out.values())
 
 
 def stats_embed(s: Stats, name: str) -> discord.Embed:
     o = s.overall
+    tried = sum(1 for c in s.criteria if c.tally.answers)
     desc = (
-        f"**{o.answers}** answer{'s' if o.answers != 1 else ''} · **{o.percent}%** right"
+        f"{_bold(o.answers, 'answer')} · **{o.percent}%** right · "
+        f"**{tried}** of {plural(len(s.criteria), 'criterion', 'criteria')} tried"
         if o.answers
         else "No answers yet: answer the daily question or try `/quiz`."
     )
-    embed = discord.Embed(title=_clip(f"📈 Progress · {name}", 256), description=desc, colour=INFO)
-    embed.add_field(name="Streak", value=f"**{s.streak.current}** (best {s.streak.best})", inline=True)
-    embed.add_field(name="Revision", value=f"**{s.cards_due}** card(s) due in `/revise`", inline=True)
-    embed.add_field(name="Role-plays completed", value=str(s.roleplays_completed), inline=True)
-    board = f"**{_pts(s.points_all)}** all time · {_pts(s.points_week)} this week"
-    if s.hidden:
-        board += "\nYou have left the leaderboards (`/privacy leaderboard show` to rejoin)."
-    embed.add_field(name="Points", value=board, inline=False)
+    embed = discord.Embed(title=clip(f"📈 Progress · {name}", 256), description=desc, colour=INFO)
+    fields = [
+        _Field("Streak", [f"**{s.streak.current}** (best {s.streak.best})"], inline=True),
+        _Field("Revision", [f"{_bold(s.cards_due, 'card')} due in `/revise`"], inline=True),
+        _Field("Role-plays completed", [str(s.roleplays_completed)], inline=True),
+        _Field(
+            "Points",
+            [f"**{_pts(s.points_all)}** all time · {_pts(s.points_week)} this week"]
+            + (["You have left the leaderboards (`/privacy leaderboard show` to rejoin)."] if s.hidden else []),
+        ),
+    ]
     if s.packs:
-        embed.add_field(
-            name="By pack",
-            inline=False,
-            value=_lines(
-                [
-                    f"{_clip(p.title, 60)}: {_plural(p.tally.answers, 'answer')} · **{p.tally.percent}%**"
-                    for p in s.packs
-                ]
-            ),
+        fields.append(
+            _Field(
+                "By pack",
+                [f"{clip(p.title, 60)}: {plural(p.tally.answers, 'answer')} · **{p.tally.percent}%**" for p in s.packs],
+            )
         )
-    if s.criteria:
-        embed.add_field(
-            name="By assessment criterion",
-            value=_lines(
-                [
-                    f"`{c.tally.percent:>3}%` **{_criterion_label(c)}** {_plural(c.tally.answers, 'answer')} · "
-                    f"{_clip(c.text, 60)}"
-                    for c in s.criteria
-                ]
-            ),
-            inline=False,
+    groups = _by_pack(s.criteria)
+    started = [(title, cs) for _, title, cs in groups if any(c.tally.answers for c in cs)]
+    room = MAX_FIELDS - len(fields) - 2  # leaves room for the packs not started and the misconceptions
+    for title, criteria in started[:room]:
+        lines = [
+            f"`{c.tally.percent:>3}%` **{c.criterion_id}** {plural(c.tally.answers, 'answer')} · {clip(c.text, 60)}"
+            for c in criteria
+            if c.tally.answers
+        ]
+        untried = [c.criterion_id for c in criteria if not c.tally.answers]
+        if untried:
+            lines.append(f"Not yet tried: {', '.join(untried)}")
+        fields.append(_Field(f"Criteria · {title}", lines))
+    waiting = [
+        f"{clip(title, 80)} ({plural(len(cs), 'criterion', 'criteria')})"
+        for _, title, cs in groups
+        if not any(c.tally.answers for c in cs)
+    ]
+    if len(started) > room:
+        waiting.append(f"…and {plural(len(started) - room, 'more pack')} started: see the progress card")
+    if waiting:
+        fields.append(_Field("Packs not yet tried", waiting))
+    fields.append(
+        _Field(
+            "Open misconceptions",
+            [f"“{clip(m.statement, 120)}” (shown {n}×) · `/myth card` to bust it" for m, n in s.misconceptions],
+            empty="None 🎉",
         )
-    embed.add_field(
-        name="Open misconceptions",
-        value=_lines(
-            [f"“{_clip(m.statement, 120)}” (shown {n}×) · `/myth card` to bust it" for m, n in s.misconceptions]
-        )
-        if s.misconceptions
-        else "None 🎉",
-        inline=False,
     )
+    _add_fields(embed, fields)
     embed.set_image(url=f"attachment://{CARD_FILE}")
     return embed
 
 
 CARD_WIDTH = 800
 PAD = 40
-HEAD = 200  # the name, the answers line and the streak badge
-GROUP = 56  # a pack's title above its criteria
-ROW = 84  # one criterion: a label line and its bar
-FOOT = 80
-MAX_ROWS = 20
-BG, INK, MUTED, TRACK = (255, 255, 255), (32, 34, 37), (96, 101, 110), (229, 231, 235)
-STREAK = (255, 122, 26)
+TILE_H = 150  # the points, accuracy and streak tiles
+HEAD = PAD + 64 + TILE_H + 90  # the name, the tiles, the heading and its key
+GROUP = 52  # a pack's title above its criteria
+ROW = 68  # one criterion: a label line and its bar
+FOOT = 76
+MAX_ROWS = 60  # criteria drawn; past that, one line says how many more
+BG, INK, MUTED, TRACK, LINE = (255, 255, 255), (32, 34, 37), (96, 101, 110), (229, 231, 235), (205, 209, 215)
+POINTS, STREAK, ACCURACY = (88, 101, 242), (255, 122, 26), (22, 128, 110)
 BAR_COLOURS = ((50, (220, 68, 55)), (80, (240, 165, 0)), (101, (46, 160, 67)))  # below 50 %, below 80 %, the rest
+NOT_TRIED = "not yet tried"
 
 
 def card_height(criteria: int, packs: int = 1) -> int:
     """The card's height in pixels (its width is always 800): ``criteria`` bars under
-    ``packs`` pack titles; past 20 criteria, one line says how many more."""
+    ``packs`` pack titles; past 60 criteria, one line says how many more."""
     rows = min(criteria, MAX_ROWS) + (1 if criteria > MAX_ROWS else 0)
     return HEAD + (packs * GROUP if criteria else 0) + max(rows, 1) * ROW + FOOT
 
@@ -182,140 +252,261 @@ def _font(size: int):
 
 
 def _fit(draw: ImageDraw.ImageDraw, text: str, font, width: int) -> str:
+    """``text`` cut at a word, with an ellipsis, to fit ``width`` pixels."""
     if draw.textlength(text, font=font) <= width:
         return text
-    while text and draw.textlength(text + "…", font=font) > width:
-        text = text[:-1]
-    return text + "…"
+    lo, hi = 1, len(text)
+    while lo < hi:  # the longest clip that fits
+        mid = (lo + hi + 1) // 2
+        if draw.textlength(clip(text, mid), font=font) <= width:
+            lo = mid
+        else:
+            hi = mid - 1
+    return clip(text, lo)
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+def _tile(d: ImageDraw.ImageDraw, box: tuple[int, int, int, int], fill, big: str, label: str, note: str, ink=BG):
+    d.rounded_rectangle(box, radius=20, fill=fill)
+    centre, width = (box[0] + box[2]) // 2, box[2] - box[0] - 24
+    size = 60 if d.textlength(big, font=_font(60)) <= width else 40
+    top = box[1] + 14 + (60 - size) // 2  # a smaller line sits where the large one is centred
+    d.text((centre, top), _fit(d, big, _font(size), width), font=_font(size), fill=ink, anchor="ma")
+    d.text((centre, box[1] + 84), _fit(d, label, _font(26), width), font=_font(26), fill=ink, anchor="ma")
+    d.text((centre, box[1] + 116), _fit(d, note, _font(22), width), font=_font(22), fill=ink, anchor="ma")
+
+
+def _tiles(s: Stats) -> list[tuple[object, str, str, str, object]]:
+    """(fill, big text, label, note, ink) for the points, accuracy and streak tiles; a
+    streak not started yet is a quiet tile, not a big 0."""
+    o = s.overall
+    accuracy = (
+        (ACCURACY, f"{o.percent}%", "right", f"of {plural(o.answers, 'answer')}", BG)
+        if o.answers
+        else (TRACK, "No answers", "yet", "try /quiz", MUTED)
+    )
+    streak = (
+        (STREAK, str(s.streak.current), "streak", f"best {s.streak.best}", BG)
+        if s.streak.current
+        else (TRACK, "Start again", "streak", f"best {s.streak.best}", MUTED)
+        if s.streak.best
+        else (TRACK, "No streak", "yet", "answer the daily post", MUTED)
+    )
+    return [(POINTS, f"{s.points_all:,}", "points", f"{s.points_week:,} this week", BG), accuracy, streak]
+
+
+def card_text(s: Stats, name: str) -> str:
+    """What the card shows, as text: its alt text (up to Discord's 1,024 characters)."""
+    o = s.overall
+    tried = [c for c in s.criteria if c.tally.answers]
+    parts = [
+        f"Progress card for {name}: {plural(s.points_all, 'point')} all time, {s.points_week:,} this week",
+        f"{plural(o.answers, 'answer')}, {o.percent}% right" if o.answers else "no answers yet",
+        f"streak {s.streak.current} (best {s.streak.best})",
+        f"{len(tried)} of {plural(len(s.criteria), 'criterion', 'criteria')} tried",
+    ]
+    text = "; ".join(parts)
+    if tried:
+        text += ": " + ", ".join(f"{c.criterion_id} {c.tally.percent}% ({clip(c.pack_title, 40)})" for c in tried)
+    return clip(text + ".", 1024)
 
 
 def progress_card(s: Stats, name: str) -> bytes:
-    """A PNG readable on a phone: 800 px wide, large type, the streak in a badge and one
-    bar per assessment criterion (the share of answers right), grouped by pack."""
+    """A PNG readable on a phone: 800 px wide, large type, three tiles (points, accuracy,
+    streak) and one bar per assessment criterion of the packs (the share of answers
+    right; an empty outline for a criterion not yet tried), grouped by pack. Every line
+    drawn is kept as the PNG's Description too."""
     shown = s.criteria[:MAX_ROWS]
-    packs = list(dict.fromkeys(c.pack_id for c in shown))
-    height = card_height(len(s.criteria), len(packs))
+    groups = _by_pack(shown)
+    height = card_height(len(s.criteria), len(groups))
     img = Image.new("RGB", (CARD_WIDTH, height), BG)
     d = ImageDraw.Draw(img)
     inner = CARD_WIDTH - 2 * PAD
-    huge, big, mid, small = _font(60), _font(42), _font(30), _font(26)
+    big, mid, small, tiny = _font(42), _font(30), _font(24), _font(21)
+    drawn: list[str] = []
 
-    badge = (CARD_WIDTH - PAD - 160, PAD, CARD_WIDTH - PAD, PAD + 130)
-    d.rounded_rectangle(badge, radius=20, fill=STREAK)
-    centre = (badge[0] + badge[2]) // 2
-    d.text((centre, PAD + 8), str(s.streak.current), font=huge, fill=BG, anchor="ma")
-    d.text((centre, PAD + 74), "streak", font=small, fill=BG, anchor="ma")
-    d.text((centre, PAD + 102), f"best {s.streak.best}", font=_font(22), fill=BG, anchor="ma")
-    text_width = badge[0] - PAD - 20
-    d.text((PAD, PAD), _fit(d, name, big, text_width), font=big, fill=INK)
-    o = s.overall
-    d.text(
-        (PAD, PAD + 60),
-        _fit(
-            d, f"{_plural(o.answers, 'answer')}, {o.percent}% right" if o.answers else "No answers yet", mid, text_width
-        ),
-        font=mid,
-        fill=MUTED,
-    )
-    d.text((PAD, PAD + 100), "Mastery by criterion", font=mid, fill=INK)
+    def text(xy, value: str, font, fill, width: int = inner, **kw) -> None:
+        value = _fit(d, value, font, width)
+        d.text(xy, value, font=font, fill=fill, **kw)
+        drawn.append(value)
 
-    titles = {p.pack_id: p.title for p in s.packs}
+    text((PAD, PAD), name, big, INK)
+    gap = 16
+    width = (inner - 2 * gap) // 3
+    for i, (fill, value, label, note, ink) in enumerate(_tiles(s)):
+        x = PAD + i * (width + gap)
+        _tile(d, (x, PAD + 64, x + width, PAD + 64 + TILE_H), fill, value, label, note, ink)
+        drawn.append(f"{value} {label} ({note})")
+    y = PAD + 64 + TILE_H + 24
+    text((PAD, y), "Mastery by assessment criterion", mid, INK)
+    text((PAD, y + 40), "Bars: the share of your answers right. Empty: not yet tried.", tiny, MUTED)
+
     y = HEAD
     if not shown:
-        d.text((PAD, y + 20), "Answer questions to see your mastery here.", font=small, fill=MUTED)
+        text((PAD, y + 20), "No packs are enabled here yet.", small, MUTED)
         y += ROW
-    current = None
-    for c in shown:
-        if c.pack_id != current:
-            current = c.pack_id
-            d.text((PAD, y + 14), _fit(d, titles.get(c.pack_id, c.pack_id), small, inner), font=small, fill=MUTED)
-            d.line((PAD, y + GROUP - 8, PAD + inner, y + GROUP - 8), fill=TRACK, width=2)
-            y += GROUP
-        pct = c.tally.percent
-        right = f"{pct}% of {c.tally.answers}"
-        label = _fit(d, f"{c.criterion_id}  {c.text}", small, inner - int(d.textlength(right, font=small)) - 20)
-        d.text((PAD, y), label, font=small, fill=INK)
-        d.text((CARD_WIDTH - PAD, y), right, font=small, fill=MUTED, anchor="ra")
-        bar_y = y + 36
-        d.rounded_rectangle((PAD, bar_y, PAD + inner, bar_y + 28), radius=14, fill=TRACK)
-        if pct:
-            colour = next((col for limit, col in BAR_COLOURS if pct < limit), BAR_COLOURS[-1][1])
-            filled = PAD + max(28, inner * min(pct, 100) // 100)
-            d.rounded_rectangle((PAD, bar_y, filled, bar_y + 28), radius=14, fill=colour)
-        y += ROW
+    for _, title, criteria in groups:
+        text((PAD, y + 12), title, small, MUTED)
+        d.line((PAD, y + GROUP - 8, PAD + inner, y + GROUP - 8), fill=TRACK, width=2)
+        y += GROUP
+        for c in criteria:
+            pct, n = c.tally.percent, c.tally.answers
+            right = f"{pct}% of {n}" if n else NOT_TRIED
+            right_width = int(d.textlength(right, font=small))
+            text((PAD, y), f"{c.criterion_id}  {c.text}", small, INK if n else MUTED, inner - right_width - 20)
+            d.text((CARD_WIDTH - PAD, y), right, font=small, fill=MUTED, anchor="ra")
+            drawn.append(right)
+            bar_y = y + 34
+            if n:
+                d.rounded_rectangle((PAD, bar_y, PAD + inner, bar_y + 20), radius=10, fill=TRACK)
+                if pct:
+                    colour = next((col for limit, col in BAR_COLOURS if pct < limit), BAR_COLOURS[-1][1])
+                    filled = PAD + max(20, inner * min(pct, 100) // 100)
+                    d.rounded_rectangle((PAD, bar_y, filled, bar_y + 20), radius=10, fill=colour)
+            else:
+                d.rounded_rectangle((PAD, bar_y, PAD + inner, bar_y + 20), radius=10, outline=LINE, width=2)
+            y += ROW
     if len(s.criteria) > MAX_ROWS:
-        d.text((PAD, y + 10), f"…and {len(s.criteria) - MAX_ROWS} more criteria in /stats", font=small, fill=MUTED)
+        more = plural(len(s.criteria) - MAX_ROWS, "more criterion", "more criteria")
+        text((PAD, y + 10), f"…and {more} in /stats", small, MUTED)
     footer = (
-        f"{_plural(s.cards_due, 'card')} due · {_plural(len(s.misconceptions), 'open misconception')} · "
-        f"{_plural(s.roleplays_completed, 'role-play')} done"
+        f"{plural(s.cards_due, 'card')} due · {plural(len(s.misconceptions), 'open misconception')} · "
+        f"{plural(s.roleplays_completed, 'role-play')} done"
     )
-    d.text((PAD, height - FOOT + 24), _fit(d, footer, small, inner), font=small, fill=MUTED)
+    text((PAD, height - FOOT + 22), footer, small, MUTED)
+    info = PngInfo()
+    info.add_itxt("Description", "\n".join(drawn))
     out = io.BytesIO()
-    img.save(out, format="PNG", optimize=True)
+    img.save(out, format="PNG", optimize=True, pnginfo=info)
     return out.getvalue()
+
+
+def card_file(s: Stats, name: str) -> discord.File:
+    """The progress card as an attachment, with what it shows as its alt text."""
+    return discord.File(io.BytesIO(progress_card(s, name)), filename=CARD_FILE, description=card_text(s, name))
 
 
 # --- tutors ---------------------------------------------------------------------------------
 
 
-def report_embed(r: Report) -> discord.Embed:
+def _criterion_line(c: CriterionStat, text_limit: int) -> str:
+    return f"**{c.criterion_id}** · {clip(c.pack_title, 50)}: {clip(c.text, text_limit)}"
+
+
+def _learner_line(place: int, line: LearnerLine) -> str:
+    t = line.tally
+    answered = f"{_bold(t.answers, 'answer')} · {t.percent}% right" if t.answers else "no answers in the period"
+    return (
+        f"{place}. <@{line.user_id}> · {answered} · streak {line.streak.current} · "
+        f"{plural(line.roleplays_completed, 'role-play')} · "
+        f"{plural(line.open_misconceptions, 'open misconception')}"
+    )
+
+
+def _period(days: int) -> str:
+    return f"last {plural(days, 'day')}" if days != 1 else "last day"
+
+
+def learners_embed(r: Report) -> discord.Embed:
+    """A page of the cohort's learners, one line each."""
+    page = r.learners
+    embed = discord.Embed(title=f"👥 Learners · {_period(r.days)}", colour=INFO)
+    if not page.total:
+        embed.description = "Nobody has answered or earned points here yet."
+        return embed
+    head = (
+        "Lowest accuracy first. Answers and accuracy in the period; the streak, role-plays "
+        "completed and open misconceptions as they are now."
+    )
+    lines = [_learner_line(page.first + i, line) for i, line in enumerate(page.items)]
+    embed.description = _lines([head, "", *lines], 4096)
+    last = page.first + len(page.items) - 1
+    footer = f"Learners {page.first} to {last} of {page.total} · page {page.number} of {page.pages}"
+    if page.number < page.pages:
+        footer += f" · /cohort report page:{page.number + 1} shows the next"
+    embed.set_footer(text=footer)
+    return embed
+
+
+def report_embeds(r: Report) -> list[discord.Embed]:
+    """The report and a page of its learners, within one message's 6,000 characters."""
+    learners = learners_embed(r)
     p = r.participation
-    embed = discord.Embed(title=f"📋 Cohort report · last {r.days} day{'s' if r.days != 1 else ''}", colour=INFO)
+    embed = discord.Embed(title=f"📋 Cohort report · {_period(r.days)}", colour=INFO)
     share = f" ({round(100 * len(p.active) / p.seen)}%)" if p.seen else ""
     embed.description = (
-        f"**{len(p.active)}** of **{p.seen}** learners seen were active{share} · "
-        f"**{r.answers}** answers since {discord.utils.format_dt(r.since, 'f')}."
+        f"Active: **{len(p.active)}** of the {plural(p.seen, 'learner')} seen{share} · "
+        f"{_bold(r.answers, 'answer')} since {discord.utils.format_dt(r.since, 'f')}."
     )
     hard = []
     for i, h in enumerate(r.hardest, start=1):
-        line = f"{i}. **{h.tally.percent}%** right of {h.tally.answers} · {_clip(h.prompt, 90)}"
+        line = f"{i}. **{h.tally.percent}%** right of {h.tally.answers} · {clip(h.prompt, 90)}"
         if h.common_wrong:
-            line += f"\n  Most chosen wrong: {_clip(h.common_wrong, 80)} ({h.common_wrong_count})"
+            line += f"\n  Most chosen wrong: {clip(h.common_wrong, 80)} ({h.common_wrong_count})"
         hard.append(line)
-    embed.add_field(name="Hardest questions", value=_lines(hard) or "No answers in this period.", inline=False)
-    embed.add_field(
-        name="Weakest criteria",
-        value=_lines(
-            [
-                f"**{c.tally.percent}%** of {c.tally.answers} · **{_criterion_label(c)}** {_clip(c.text, 70)}"
-                for c in r.weakest
-            ]
-        )
-        or "No answers in this period.",
-        inline=False,
-    )
-    embed.add_field(
-        name="Most common open misconceptions",
-        value=_lines([f"“{_clip(text, 100)}” · {n} learner{'s' if n != 1 else ''}" for text, n in r.misconceptions])
-        or "None open 🎉",
-        inline=False,
-    )
-    embed.add_field(
-        name=f"Quiet learners ({len(p.quiet)})",
-        value=_lines([f"<@{u}> · last active {discord.utils.format_dt(at, 'R')}" for u, at in p.quiet])
-        or "Nobody: everyone seen before was active.",
-        inline=False,
-    )
     embed.set_footer(
-        text="Learners seen: anyone who has answered or earned points here. /cohort export gives the per-criterion CSV."
+        text="Learners seen: anyone who has answered or earned points here. "
+        "/cohort export gives the evidence per learner and criterion as CSV."
     )
-    return embed
+    _add_fields(
+        embed,
+        [
+            _Field("Hardest questions", hard, "No answers in this period."),
+            _Field(
+                "Weakest criteria",
+                [f"**{c.tally.percent}%** of {c.tally.answers} · {_criterion_line(c, 70)}" for c in r.weakest],
+                "No answers in this period.",
+            ),
+            _Field(
+                "Most common open misconceptions",
+                [f"“{clip(text, 100)}” · {plural(n, 'learner')}" for text, n in r.misconceptions],
+                "None open 🎉",
+            ),
+            _Field(
+                f"Quiet learners ({len(p.quiet)})",
+                [f"<@{u}> · last active {discord.utils.format_dt(at, 'R')}" for u, at in p.quiet],
+                "Nobody: everyone seen before was active.",
+            ),
+        ],
+        total=EMBED_TOTAL - len(learners),
+    )
+    return [embed, learners]
 
 
 EXPORT_COLUMNS = (
     "user_id",
     "display_name",
+    "source",
     "pack",
+    "pack_title",
     "criterion",
     "criterion_text",
-    "answers",
-    "correct",
-    "accuracy_percent",
+    "attempts",
+    "score",
+    "out_of",
+    "percent",
     "last_activity",
+    "detail",
+)
+REFLECTION_COLUMNS = (
+    "user_id",
+    "display_name",
+    "pack",
+    "pack_title",
+    "scenario",
+    "scenario_title",
+    "criteria",
+    "outcome",
+    "roleplay_score",
+    "roleplay_best",
+    "status",
+    "situation",
+    "task",
+    "action",
+    "result",
+    "feedback",
+    "bonus",
+    "submitted_at",
+    "marked_at",
 )
 
 
@@ -326,32 +517,89 @@ def _cell(value: object) -> object:
     return value
 
 
-def export_csv(rows: list[ExportRow], names: dict[int, str]) -> bytes:
+def _csv(columns: Sequence[str], rows: Sequence[Sequence[object]]) -> bytes:
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\n")
-    w.writerow(EXPORT_COLUMNS)
-    for r in rows:
-        w.writerow(
-            [
-                _cell(v)
-                for v in (
-                    str(r.user_id),
-                    names.get(r.user_id, ""),
-                    r.pack_id,
-                    r.criterion_id,
-                    r.criterion_text,
-                    r.tally.answers,
-                    r.tally.right,
-                    r.tally.percent,
-                    r.tally.last.isoformat() if r.tally.last else "",
-                )
-            ]
-        )
+    w.writerow(columns)
+    for row in rows:
+        w.writerow([_cell("" if v is None else v) for v in row])
     return out.getvalue().encode("utf-8-sig")  # the BOM lets spreadsheet programs read accents right
 
 
-def export_file(rows: list[ExportRow], names: dict[int, str], now: datetime) -> discord.File:
-    return discord.File(io.BytesIO(export_csv(rows, names)), filename=f"cohort-progress-{now:%Y-%m-%d}.csv")
+def _when(at: datetime | None) -> str:
+    return at.isoformat() if at else ""
+
+
+def export_csv(export: CohortExport, names: dict[int, str]) -> bytes:
+    """One row per learner, criterion and source (the README lists the columns)."""
+    return _csv(
+        EXPORT_COLUMNS,
+        [
+            [
+                str(r.user_id),
+                names.get(r.user_id, ""),
+                r.source,
+                r.pack_id,
+                r.pack_title,
+                r.criterion_id,
+                r.criterion_text,
+                r.evidence.attempts,
+                r.evidence.score,
+                r.evidence.out_of,
+                r.evidence.percent,
+                _when(r.evidence.last),
+                labels_text(r.evidence.labels),
+            ]
+            for r in export.rows
+        ],
+    )
+
+
+def reflections_csv(export: CohortExport, names: dict[int, str]) -> bytes:
+    """Every challenge reflection in full, with its attempt's result and the marking."""
+    rows = []
+    for x in export.reflections:
+        r = x.reflection
+        rows.append(
+            [
+                str(r.user_id),
+                names.get(r.user_id, ""),
+                r.pack_id,
+                x.pack_title,
+                r.scenario_id,
+                x.scenario_title,
+                " ".join(x.criteria),
+                r.outcome,
+                r.score,
+                r.best_score,
+                r.status,
+                r.situation,
+                r.task,
+                r.action,
+                r.result,
+                r.feedback,
+                r.bonus,
+                _when(r.submitted_at),
+                _when(r.marked_at),
+            ]
+        )
+    return _csv(REFLECTION_COLUMNS, rows)
+
+
+def export_files(export: CohortExport, names: dict[int, str], now: datetime) -> list[discord.File]:
+    return [
+        discord.File(io.BytesIO(export_csv(export, names)), filename=f"cohort-evidence-{now:%Y-%m-%d}.csv"),
+        discord.File(io.BytesIO(reflections_csv(export, names)), filename=f"cohort-reflections-{now:%Y-%m-%d}.csv"),
+    ]
+
+
+def export_text(export: CohortExport) -> str:
+    return (
+        f"Portfolio evidence for {plural(export.learners, 'learner')}: "
+        f"{plural(len(export.rows), 'row')} in the first file, one per learner, criterion and source "
+        f"(question answers, myth answers, role-plays, reflections), and "
+        f"{plural(len(export.reflections), 'reflection')} in full in the second."
+    )
 
 
 # --- each learner's data --------------------------------------------------------------------
@@ -367,7 +615,7 @@ def data_summary(data: dict) -> str:
     listed = ", ".join(f"{t} {n}" for t, n in counts.items()) or "nothing"
     return (
         f"Here is everything this bot stores about you, in every server it serves "
-        f"({sum(counts.values())} rows: {listed}). Only you can see this message."
+        f"({plural(sum(counts.values()), 'row')}: {listed}). Only you can see this message."
     )
 
 
@@ -393,7 +641,7 @@ def delete_view(user_id: int) -> discord.ui.View:
 def deleted_text(counts: dict[str, int]) -> str:
     done = ", ".join(f"{t} {n}" for t, n in counts.items() if n) or "there was nothing to delete"
     return (
-        f"🗑️ Done: {sum(counts.values())} rows deleted ({done}). Nothing about you is left in the bot's "
+        f"🗑️ Done: {plural(sum(counts.values()), 'row')} deleted ({done}). Nothing about you is left in the bot's "
         "database. Messages already posted in channels, such as a weekly top three, are not changed."
     )
 

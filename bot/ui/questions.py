@@ -14,23 +14,35 @@ the learner saw. Values are always the pack's indexes, so letters never reach th
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from datetime import datetime
 
 import discord
+from discord.utils import format_dt
 
 from bot.domain.questions import LETTERS, Order, Tally, answer_text, choice_text, display_order, letter, shown_order
 from bot.packs.schema import MultipleQuestion, OrderQuestion, Pack, Question, SingleQuestion, TrueFalseQuestion
 from bot.services.answering import Feedback
+from bot.services.daily import LivePost
 from bot.ui.handlers import AnswersQuestions, handler
+from bot.ui.text import clip, plural
 
 TARGET = r"(?P<target>p\d{1,19}|[qr][A-Za-z0-9][A-Za-z0-9_.-]{0,39})"
 SEED = r"(?::(?P<seed>[0-9a-f]{6}))?"
 RIGHT, WRONG, INFO = discord.Colour.green(), discord.Colour.red(), discord.Colour.blurple()
 SOURCE_TITLE = {"daily": "Daily question", "quiz": "Practice question", "revise": "Revision card"}
+SHORT_CRITERION = 48  # a criterion's text on a question: its first words; the feedback has it in full
 
 
-def criteria_line(q: Question, pack: Pack) -> str:
+def criteria_text(ids: Iterable[str], pack: Pack, *, full: bool) -> str:
+    """One line per criterion: its id, and its text in full or cut short (a field value)."""
     texts = {c.id: c.text for c in pack.criteria}
-    return "\n".join(f"**{cid}** {texts.get(cid, '')}"[:300] for cid in q.criteria)[:1024]
+    lines = [f"**{cid}** {texts.get(cid, '') if full else clip(texts.get(cid, ''), SHORT_CRITERION)}" for cid in ids]
+    return clip("\n".join(line.rstrip() for line in lines), 1024) or "—"
+
+
+def criteria_line(q: Question, pack: Pack, *, full: bool = False) -> str:
+    return criteria_text(q.criteria, pack, full=full)
 
 
 def question_body(q: Question, order: Order = ()) -> str:
@@ -50,6 +62,24 @@ def question_embed(q: Question, pack: Pack, source: str, footer: str = "", order
     )
     embed.add_field(name="Assessment criteria", value=criteria_line(q, pack), inline=False)
     embed.set_footer(text=(footer or "Answer with the buttons: only you see your feedback.")[:2048])
+    return embed
+
+
+def live_post_embed(live: LivePost) -> discord.Embed:
+    """An open daily post: the question, when answers close, and how many have answered
+    (the description, where Discord shows timestamps as the reader's local time)."""
+    embed = question_embed(live.question, live.pack, "daily", order=live.order)
+    if live.closes_at is None:
+        closing = "⏰ Answers close when the next question is posted."
+    else:
+        when = f"{format_dt(live.closes_at, 'f')} ({format_dt(live.closes_at, 'R')})"
+        closing = (
+            f"⏰ Answers close when the next question is posted, due {when}."
+            if live.with_next
+            else f"⏰ Answers close {when}."
+        )
+    count = f"👥 {plural(live.answers, 'answer')} so far." if live.answers else "👥 No answers yet: be the first."
+    embed.description = f"{clip(embed.description or '', 3800)}\n\n{closing}\n{count}"
     return embed
 
 
@@ -114,33 +144,40 @@ def feedback_embed(fb: Feedback) -> discord.Embed:
         wrong.append(f"You missed {missed}, which {'is' if len(g.missed) == 1 else 'are'} also right.")
     if wrong and not fb.closed:
         embed.add_field(name="Where it went wrong", value="\n".join(wrong)[:1024], inline=False)
-    embed.add_field(name="Assessment criteria", value=criteria_line(q, fb.pack), inline=False)
-    embed.set_footer(text=_footer(fb))
+    embed.add_field(name="Assessment criteria", value=criteria_line(q, fb.pack, full=True), inline=False)
+    footer = _footer(fb)
+    if footer:  # Discord marks a private reply "Only you can see this" itself
+        embed.set_footer(text=footer)
     return embed
 
 
 def _footer(fb: Feedback) -> str:
+    """Points, streak and revision, in plain text (a footer shows no markdown or timestamps)."""
     parts = []
     if fb.source == "daily" and not fb.already_answered and not fb.closed:
-        parts.append(f"+{fb.points} points")
-        if fb.streak:
+        parts.append(f"+{plural(fb.points, 'point')}")
+        if fb.by_hand:
+            kept = f" It stays at {fb.streak.current}." if fb.streak and fb.streak.current else ""
+            parts.append(f"This post was sent by hand, so it does not count towards your streak.{kept}")
+        elif fb.streak:
             parts.append(f"streak {fb.streak.current} (best {fb.streak.best})")
     elif fb.source != "daily":
         parts.append("Practice: builds your mastery, no leaderboard points")
     if fb.due_count:
-        parts.append(f"{fb.due_count} card(s) due in /revise")
-    return " · ".join(parts) or "Only you can see this."
+        parts.append(f"{plural(fb.due_count, 'card')} due in /revise")
+    return " · ".join(parts)
 
 
-def reveal_embed(q: Question, pack: Pack, t: Tally, closed_at_text: str, order: Order = ()) -> discord.Embed:
-    embed = question_embed(q, pack, "daily", f"Closed {closed_at_text}. New here? /help shows what I can do.", order)
+def reveal_embed(q: Question, pack: Pack, t: Tally, closed_at: datetime, order: Order = ()) -> discord.Embed:
+    embed = question_embed(q, pack, "daily", "New here? /help shows what I can do.", order)
     embed.title = f"Daily question (closed) · {pack.title}"[:256]
+    embed.description = f"{clip(embed.description or '', 3900)}\n\n🔒 Answers closed {format_dt(closed_at, 'f')}."
     embed.colour = discord.Colour.dark_grey()
     embed.add_field(name="Answer", value=answer_text(q, order)[:1024], inline=False)
     embed.add_field(name="Why", value=q.explanation, inline=False)
     bars = "\n".join(f"`{bar(t.percent(i))}` {t.percent(i):>3}% · {label}"[:200] for i, label in enumerate(t.labels))
     embed.add_field(
-        name=f"How the cohort answered ({t.total} answer{'s' if t.total != 1 else ''})",
+        name=f"How the cohort answered ({plural(t.total, 'answer')})",
         value=bars[:1024] if t.total else "Nobody answered this one.",
         inline=False,
     )

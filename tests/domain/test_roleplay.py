@@ -351,3 +351,81 @@ def test_mood_is_clamped_to_the_scale():
     up = rp.choose(scenario, rp.start(scenario), 0)
     assert up.mood == 10
     assert rp.choose(scenario, rp.choose(scenario, rp.start(scenario), 1), 0).mood == 0
+
+
+# --- the report scores each criterion against the best path ---------------------------------
+
+
+@pytest.mark.parametrize("scenario_id", sorted(SHIPPED))
+def test_the_best_paths_credit_adds_up_to_its_score(scenario_id):
+    s = SHIPPED[scenario_id]
+    credit = rp.best_credit(s)
+    assert sum(credit.values()) == rp.best_path(s).score
+    assert credit == {c: p for c, p in replay(s, rp.best_path(s).moves).credit.items() if p > 0}
+    bounds = rp.max_credit(s)
+    assert all(credit[c] <= bounds[c] for c in credit)
+
+
+@pytest.mark.parametrize("scenario_id", sorted(SHIPPED))
+def test_every_report_adds_up_to_its_score_and_the_best_paths(scenario_id):
+    s = SHIPPED[scenario_id]
+    best = rp.best_path(s)
+    for state in rp.all_paths(s, full_and_examples):
+        r = rp.report(s, state, {})
+        assert sum(earned for _, _, earned, _ in r.per_criterion) == r.score
+        assert sum(most for _, _, _, most in r.per_criterion) == r.best_score == best.score
+        assert [cid for cid, *_ in r.per_criterion] == sorted(cid for cid, *_ in r.per_criterion)
+        assert all(earned or most for _, _, earned, most in r.per_criterion)  # no row of nothing against nothing
+        assert r.took_best == (
+            tuple((st.node, st.choice) for st in state.steps) == best.moves and r.score == best.score
+        )
+
+
+def test_the_best_play_took_the_best_path_and_a_weaker_reply_on_it_did_not():
+    best = rp.best_path(PARCEL).moves
+    assert rp.report(PARCEL, replay(PARCEL, best), {}).took_best
+    partial = rp.report(PARCEL, replay(PARCEL, best, "Sorry about that."), {})
+    assert not partial.took_best and partial.score < partial.best_score
+
+
+def test_credit_off_the_best_path_is_reported_against_what_the_best_path_earns():
+    hotel = SHIPPED["pcc-sc-hotel"]
+    moves = [("h1", 3), ("promise", 0), ("h2", 0), ("h3", None), ("h4", 1)]
+    state = replay(hotel, moves, "Sorry again. I've logged it.")
+    rows = {cid: (earned, most) for cid, _, earned, most in rp.report(hotel, state, {}).per_criterion}
+    assert rows["AC4"] == (1, 0)  # the best path earns no AC4, however much another path does
+    assert rp.max_credit(hotel)["AC4"] == 1
+
+
+# --- finding a scenario by what is typed --------------------------------------------------------
+
+ITEMS = [(s, s.id) for s in SHIPPED.values()]
+
+
+@pytest.mark.parametrize("typed", ["quiet room", "Quiet Room", "QUIET roo", "room quiet", "wasn't quiet", "wasnt"])
+def test_words_of_a_title_name_it_in_any_case_and_order(typed):
+    named = [s.id for s, _ in rp.search(typed, ITEMS) if rp.match_rank(typed, s) == 0]
+    assert "pcc-sc-hotel" in named
+
+
+def test_title_matches_come_first_then_setting_and_id_matches():
+    found = [s.id for s, _ in rp.search("hotel", ITEMS)]
+    assert found and all("hotel" in SHIPPED[i].setting or "hotel" in i for i in found)
+    room = rp.search("room", ITEMS)
+    ranks = [rp.match_rank("room", s) for s, _ in room]
+    assert ranks == sorted(ranks)
+
+
+def test_nothing_typed_names_every_scenario_and_nonsense_names_none():
+    assert len(rp.search("", ITEMS)) == len(ITEMS)
+    assert rp.search("zzqx", ITEMS) == []
+    assert [s.id for s, _ in rp.close_matches("hotle quiet", ITEMS)][0] == "pcc-sc-hotel"
+
+
+def test_a_packs_level_comes_from_its_qualification():
+    def level(qualification: str):
+        return rp.pack_level(EXAMPLE_PACK.model_copy(update={"qualification": qualification}))
+
+    assert level("Highfield Level 2 NVQ Certificate in Customer Service (RQF)") == "Level 2"
+    assert level("Pearson BTEC Level 2 Diploma; Pearson BTEC Level 3 Diploma") == "Levels 2 and 3"
+    assert level("Customer service (revision)") is None

@@ -196,3 +196,28 @@ async def test_status_shows_the_next_post_in_local_time(cohort):
     text = status.response.content
     assert "08:30" in text and "Monday to Friday" in text
     assert f"<t:{int(datetime(2026, 1, 1, 8, 30, tzinfo=UTC).timestamp())}:F>" in text
+
+
+async def test_a_post_sent_by_hand_says_why_it_does_not_count_towards_the_streak(cohort):
+    env, learner = cohort.env, cohort.learners[0]
+    await setup_daily(cohort)
+    await env.advance_time(9 * HOUR + 1)
+    scheduled = bot_posts(cohort.channel)[0]
+    fb = reply(await answer(learner, scheduled, await question_of(cohort, scheduled), right=True))
+    assert "streak 1 (best 1)" in embed_text(fb) and "by hand" not in embed_text(fb)
+
+    sent = await cohort.tutor.slash(cohort.channel, "daily post")
+    assert "Posted" in reply(sent).content
+    by_hand = cohort.channel.last_message
+    assert by_hand.id != scheduled.id
+    fb = reply(await answer(learner, by_hand, await question_of(cohort, by_hand), right=True))
+    footer = fb.embeds[0].footer.text
+    assert "+10 points" in footer
+    assert "This post was sent by hand, so it does not count towards your streak. It stays at 1." in footer
+    assert "streak 0" not in footer and "best" not in footer
+
+    first_timer = cohort.learners[1]  # no streak yet: nothing to say it stays at
+    fb = reply(await answer(first_timer, by_hand, await question_of(cohort, by_hand), right=False))
+    footer = fb.embeds[0].footer.text
+    assert footer.endswith("does not count towards your streak."), footer
+    assert "+2 points" in footer and "streak 0" not in footer

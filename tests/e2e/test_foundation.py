@@ -20,6 +20,30 @@ async def test_help_lists_learner_and_tutor_commands_privately(cohort):
     assert "/settings tutor-role" not in fields["For learners"]
 
 
+def _position(lines: list[str], command: str) -> int:
+    return next(i for i, line in enumerate(lines) if line.startswith(f"`/{command}`"))
+
+
+async def test_help_lists_commands_in_the_order_a_newcomer_needs_them(cohort):
+    result = await cohort.learners[0].slash(cohort.channel, "help")
+    sections: dict[str, list[str]] = {}
+    for f in result.response.embeds[0].fields:
+        sections.setdefault(f.name.removesuffix(" (more)"), []).extend(f.value.splitlines())
+    learners, tutors = sections["For learners"], sections["For tutors"]
+    assert "daily question" in learners[0] and not learners[0].startswith("`/")  # answered with its buttons
+    journey = ["quiz", "revise", "myth card", "roleplay start", "stats", "leaderboard", "privacy export"]
+    positions = [_position(learners, c) for c in journey]
+    assert positions == sorted(positions), dict(zip(journey, positions))
+    assert _position(learners, "quiz") == 1  # not /content list or /daily status first
+    assert _position(learners, "content list") > _position(learners, "leaderboard")
+    assert learners[-1].startswith("`/privacy delete`")
+    setup = ["settings tutor-role", "daily setup", "daily post", "myth post", "challenge post", "challenge mark"]
+    positions = [_position(tutors, c) for c in setup]
+    assert positions == sorted(positions), dict(zip(setup, positions))
+    assert _position(tutors, "settings tutor-role") == 0
+    assert _position(tutors, "content upload") > _position(tutors, "challenge mark")
+
+
 async def test_manage_server_member_sets_the_tutor_role(cohort):
     other = cohort.guild.create_role("Assessors")
     result = await cohort.admin.slash(cohort.channel, "settings tutor-role", role=other)

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import discord
 import simcord
 
 from bot.ui.errors import NotTutor
@@ -38,6 +39,20 @@ async def test_a_learner_answers_cards_right_and_wrong_and_sees_the_correction(c
     wrong = reply(await learner.click(card.response.message, label=other(myth.verdict).capitalize()))
     assert f"Not quite: it is a {myth.verdict.upper()}" in wrong.embeds[0].title
     assert myth.explanation in embed_text(wrong)
+
+
+def button_styles(message) -> dict[str, object]:
+    message = getattr(message, "message", message)
+    return {c.label: c.style for row in message.components for c in row.children}
+
+
+async def test_myth_and_fact_buttons_look_the_same_so_they_give_no_hint(cohort):
+    card = await cohort.learners[0].slash(cohort.channel, "myth card", pack="focus-l2-complaints")
+    styles = button_styles(card.response)
+    assert styles["Myth"] == styles["Fact"] == discord.ButtonStyle.secondary
+    await cohort.tutor.slash(cohort.channel, "myth post", pack="focus-l2-complaints", hours=24)
+    styles = button_styles(cohort.channel.last_message)
+    assert styles["Myth"] == styles["Fact"] == discord.ButtonStyle.secondary
 
 
 async def test_a_misconception_is_recorded_and_busting_the_myth_clears_it(cohort):

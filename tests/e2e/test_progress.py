@@ -6,6 +6,7 @@ import io
 import json
 import re
 from datetime import UTC, datetime
+from pathlib import Path
 
 import discord
 import simcord
@@ -13,14 +14,22 @@ from discord.ext import commands
 from PIL import Image
 
 from bot.app import create_bot
+from bot.domain import progress as pg
+from bot.domain import roleplay as engine
 from bot.domain.errors import UserError
+from bot.domain.streaks import Streak
+from bot.packs.schema import Myth
+from bot.services.progress import CriterionStat, HardQuestion, LearnerLine, PackStat, Report, Stats
 from bot.ui.errors import NotTutor
-from bot.ui.progress import CARD_WIDTH, card_height
-from tests.e2e.helpers import answer, button_labels, custom_ids, embed_text, question_of, reply
+from bot.ui.progress import CARD_WIDTH, card_height, report_embeds, stats_embed
+from tests.e2e.helpers import answer, button_labels, custom_ids, embed_text, option_button, question_of, reply
+from tests.e2e.test_challenges import play_first_choices
 from tests.e2e.test_daily import advance_to, bot_posts, setup_daily
-from tests.e2e.test_myths import myth_on
+from tests.e2e.test_myths import EXAMPLE, myth_on
+from tests.e2e.test_roleplay import SCENARIO, play_best_path, scenario
 
 HOUR = 3600
+README = (Path(__file__).resolve().parents[2] / "README.md").read_text()
 
 
 def at(day: int, hour: int, minute: int = 0, second: int = 1) -> datetime:
@@ -117,7 +126,7 @@ async def test_practice_does_not_move_the_leaderboard(cohort):
     assert standings(board) == [] and "Nobody has scored" in board.embeds[0].description
     assert "no points in this period" in embed_text(board)
     stats = reply(await amira.slash(cohort.channel, "stats"))
-    assert "**1** answer · **100%** right" in stats.embeds[0].description  # practice builds mastery
+    assert "**1 answer** · **100%** right" in stats.embeds[0].description  # practice builds mastery
 
 
 async def test_the_caller_outside_the_top_ten_sees_their_rank(cohort):
@@ -154,10 +163,10 @@ async def test_a_hidden_learner_is_absent_from_the_board_and_present_in_their_ow
     assert standings(await leaderboard(ben, cohort)) == [(ben.id, 2)]
     own = await leaderboard(amira, cohort)
     assert standings(own) == [(ben.id, 2)]
-    assert "You have left the leaderboards" in embed_text(own) and "**10**" in embed_text(own)
+    assert "You have left the leaderboards" in embed_text(own) and "**10 pts**" in embed_text(own)
     stats = reply(await amira.slash(cohort.channel, "stats"))
     text = embed_text(stats)
-    assert "**1** answer · **100%** right" in text and "**10 pts** all time" in text
+    assert "**1 answer** · **100%** right" in text and "**10 pts** all time" in text
     assert "You have left the leaderboards" in text
 
     await amira.slash(cohort.channel, "privacy leaderboard show")
@@ -202,6 +211,7 @@ async def test_the_weekly_turn_posts_last_weeks_top_three_once_across_restarts(c
 
     mine = reply(await dev.click(weekly, label="Where am I?"))  # the button survives the restarts
     assert mine.ephemeral and "You are **#4** of 4 with **2 pts**" in embed_text(mine)
+    assert_plain_titles_and_footers(weekly, mine)
 
     await advance_to(env, at(12, 0, 0, 0))  # the next turn, with the bot up: posted on the dot
     assert len(weekly_posts(cohort.channel)) == 2
@@ -211,6 +221,21 @@ async def test_the_weekly_turn_posts_last_weeks_top_three_once_across_restarts(c
 
 
 # --- stats ----------------------------------------------------------------------------------------
+
+
+def every_criterion(cohort) -> list[tuple[str, str, str]]:
+    """(pack title, criterion id, text) for every criterion of the server's packs, pack by pack."""
+    lib = cohort.inside.library
+    return [(p.pack.title, c.id, c.text) for p in lib.packs(cohort.guild.id) for c in p.pack.criteria]
+
+
+async def card_of(result) -> tuple[Image.Image, list[str], str]:
+    """The progress card attached to a /stats reply: the image, the lines it draws (kept
+    as its Description), and its alt text."""
+    attachment = reply(result).attachments[0]
+    image = Image.open(io.BytesIO(await attachment.read()))
+    image.load()  # the whole image decodes
+    return image, image.text["Description"].split("\n"), attachment.description
 
 
 async def test_stats_attach_a_png_progress_card_of_the_stated_size(cohort):
@@ -223,16 +248,57 @@ async def test_stats_attach_a_png_progress_card_of_the_stated_size(cohort):
     stats = reply(result)
     assert stats.ephemeral
     text = embed_text(stats)
-    assert "**1** answer · **100%** right" in text and "**1** (best 1)" in text
+    assert "**1 answer** · **100%** right" in text and "**1** (best 1)" in text
     pack = cohort.inside.library.question(cohort.guild.id, q.id)[1]
-    for cid in q.criteria:
-        assert f"**{cid} ({pack.pack})**" in text
+    criteria_field = next(f for f in stats.embeds[0].fields if f.name == f"Criteria · {pack.title}")
+    for cid in pack.criteria:
+        if cid.id in q.criteria:
+            assert f"`100%` **{cid.id}** 1 answer · " in criteria_field.value
+    untried = [c.id for c in pack.criteria if c.id not in q.criteria]
+    assert f"Not yet tried: {', '.join(untried)}" in criteria_field.value
     assert stats.embeds[0].image.url.endswith("progress.png")
-    data = await stats.attachments[0].read()
-    image = Image.open(io.BytesIO(data))
+    image, _, _ = await card_of(result)
+    packs = cohort.inside.library.packs(cohort.guild.id)
     assert image.format == "PNG"
-    assert image.size == (CARD_WIDTH, card_height(len(q.criteria))) == (800, card_height(len(q.criteria)))
-    image.load()  # the whole image decodes
+    assert image.size == (CARD_WIDTH, card_height(len(every_criterion(cohort)), len(packs)))
+    assert image.size[0] == 800
+
+
+async def test_the_progress_card_shows_points_and_every_criterion_cut_at_a_word(cohort):
+    env, (amira, ben, *_) = cohort.env, cohort.learners
+    await setup_daily(cohort)
+    await env.advance_time(9 * HOUR + 1)
+    q = await daily_answers(cohort, [(amira, True)])
+    q_pack = cohort.inside.library.question(cohort.guild.id, q.id)[1]
+
+    image, drawn, alt = await card_of(await amira.slash(cohort.channel, "stats"))
+    assert "10 points (0 this week)" not in drawn  # the week is the one the point was earned in
+    assert "10 points (10 this week)" in drawn and "1 streak (best 1)" in drawn
+    assert "100% right (of 1 answer)" in drawn
+    assert alt.startswith("Progress card for amira: 10 points all time, 10 this week; 1 answer, 100% right")
+
+    # every criterion of every pack, in the packs' order, answered or not yet tried
+    labels = [line for line in drawn if re.match(r"AC\d+  ", line)]
+    expected = every_criterion(cohort)
+    assert len(labels) == len(expected)
+    for label, (title, cid, text) in zip(labels, expected, strict=True):
+        full = f"{cid}  {text}"
+        if label != full:  # cut at a word, with an ellipsis, never inside one
+            assert label.endswith("…") and full.startswith(label[:-1]), label
+            assert full[len(label) - 1] in " ,;:—-", label
+        assert title in drawn
+    tried = [line for line in drawn if line == "100% of 1"]
+    assert len(tried) == len(q.criteria)
+    assert drawn.count("not yet tried") == len(expected) - len(q.criteria)
+    order = [line for line in drawn if line in {t for t, _, _ in expected}]
+    assert order == list(dict.fromkeys(t for t, _, _ in expected))
+    assert q_pack.title in order
+
+    # a learner with nothing yet: no big 0 for a streak, the points still shown
+    _, fresh, _ = await card_of(await ben.slash(cohort.channel, "stats"))
+    assert not any(re.fullmatch(r"0 streak.*", line) for line in fresh)
+    assert "No streak yet (answer the daily post)" in fresh and "0 points (0 this week)" in fresh
+    assert fresh.count("not yet tried") == len(expected)
 
 
 async def test_a_plain_member_cannot_see_another_members_stats_but_a_tutor_can(cohort):
@@ -247,6 +313,20 @@ async def test_a_plain_member_cannot_see_another_members_stats_but_a_tutor_can(c
 
 
 # --- tutors ---------------------------------------------------------------------------------------
+
+
+def readme_columns(heading: str) -> list[str]:
+    """The columns the README's progress section lists in the table after ``heading``."""
+    section = README.split("### Progress, leaderboards and your data", 1)[1].split("\n## ", 1)[0]
+    table = section.split(heading, 1)[1].split("\n\n", 2)[1]
+    return re.findall(r"^\s*\| `(\w+)` \|", table, flags=re.M)
+
+
+async def csv_rows(attachment) -> tuple[list[str], list[dict[str, str]]]:
+    text = (await attachment.read()).decode("utf-8-sig")
+    reader = csv.DictReader(io.StringIO(text))
+    rows = list(reader)
+    return list(reader.fieldnames or []), rows
 
 
 async def test_cohort_export_rows_match_the_answers_given(cohort):
@@ -269,14 +349,97 @@ async def test_cohort_export_rows_match_the_answers_given(cohort):
     result = await cohort.tutor.slash(cohort.channel, "cohort export")
     out = reply(result)
     assert out.ephemeral and out.attachments[0].filename.endswith(".csv")
-    rows = list(csv.DictReader(io.StringIO((await out.attachments[0].read()).decode("utf-8-sig"))))
-    got = {(r["user_id"], r["pack"], r["criterion"]): [int(r["answers"]), int(r["correct"])] for r in rows}
+    _, rows = await csv_rows(out.attachments[0])
+    assert {r["source"] for r in rows} == {"question"}
+    got = {(r["user_id"], r["pack"], r["criterion"]): [int(r["attempts"]), int(r["score"])] for r in rows}
     assert got == expected and len(rows) == len(expected)
     for r in rows:
         answers, correct = expected[(r["user_id"], r["pack"], r["criterion"])]
-        assert int(r["accuracy_percent"]) == round(100 * correct / answers)
+        assert int(r["out_of"]) == answers and int(r["percent"]) == round(100 * correct / answers)
         assert r["display_name"] == {str(amira.id): "amira", str(ben.id): "ben"}[r["user_id"]]
         assert r["criterion_text"] and r["last_activity"].startswith("2026-01-01T09:00")
+        assert r["pack_title"] == cohort.inside.library.pack(cohort.guild.id, r["pack"]).pack.title
+    amira_detail = {r["detail"] for r in rows if r["user_id"] == str(amira.id)}
+    assert amira_detail <= {"daily", "quiz", "daily; quiz"}
+
+
+async def test_cohort_export_holds_roleplay_reflection_and_myth_evidence_with_the_documented_columns(cohort):
+    (amira, ben, chloe, _), lib, g = cohort.learners, cohort.inside.library, cohort.guild.id
+    sc, sc_pack = lib.scenario(g, SCENARIO)
+    most = {c: m for c, m in engine.max_credit(sc).items() if m > 0}
+
+    # Amira: a challenge attempt on the best path, a STAR reflection, accepted by the tutor
+    await cohort.tutor.slash(cohort.channel, "challenge post", scenario=SCENARIO, channel=cohort.channel,
+                             deadline="2d", points=20)  # fmt: skip
+    post = cohort.channel.last_message
+    start = reply(await amira.click(post, label="Attempt"))
+    last, _ = await play_best_path(cohort, amira, start.message, sc)
+    shown = await amira.click(last, label="Add a STAR reflection")
+    star = {"situation": "=A third call about a fee", "task": "Keep her", "action": "Owned it", "result": "Logged"}
+    assert "Reflection sent" in reply(await amira.submit_modal(shown, star)).content
+    await cohort.tutor.slash(cohort.channel, "challenge mark", learner=amira, decision="accept",
+                             feedback="Clear STAR account", bonus=10)  # fmt: skip
+    # Ben: the same scenario in free play, always the first choice
+    started = await ben.slash(cohort.channel, "roleplay start", scenario=SCENARIO)
+    await play_first_choices(ben, started.response.message, sc)
+    # a cohort myth post (Amira right, Ben wrong) and Chloe's own myth card
+    await cohort.tutor.slash(cohort.channel, "myth post", pack="focus-l2-complaints", hours=24)
+    myth_post = cohort.channel.last_message
+    myth = await myth_on(cohort, myth_post)
+    await amira.click(myth_post, label=myth.verdict.capitalize())
+    await ben.click(myth_post, label="Fact" if myth.verdict == "myth" else "Myth")
+    card = await chloe.slash(cohort.channel, "myth card", pack="focus-l2-complaints")
+    card_myth = await myth_on(cohort, card.response)
+    await chloe.click(card.response.message, label=card_myth.verdict.capitalize())
+
+    out = reply(await cohort.tutor.slash(cohort.channel, "cohort export"))
+    assert "(s)" not in out.content and "3 learners" in out.content and "1 reflection in full" in out.content
+    evidence, reflections = out.attachments
+    assert evidence.filename.startswith("cohort-evidence-") and reflections.filename.startswith("cohort-reflections-")
+    columns, rows = await csv_rows(evidence)
+    assert columns == readme_columns("`cohort-evidence-<date>.csv`") and "detail" in columns
+    by = {(r["user_id"], r["source"], r["pack"], r["criterion"]): r for r in rows}
+
+    sessions = {
+        s[0]: engine.state_from_dict(json.loads(s[1])).credit
+        for s in await cohort.inside.db.read(
+            lambda c: c.execute("SELECT user_id, state FROM roleplay_sessions WHERE status = 'finished'").fetchall()
+        )
+    }
+    assert set(sessions) == {amira.id, ben.id}
+    for learner, label in ((amira, f"{sc.title} (challenge): "), (ben, f"{sc.title}: ")):
+        for cid, top in most.items():
+            r = by[(str(learner.id), "roleplay", sc_pack.pack, cid)]
+            assert (r["attempts"], r["score"], r["out_of"]) == ("1", str(sessions[learner.id].get(cid, 0)), str(top))
+            assert r["detail"].startswith(label) and r["pack_title"] == sc_pack.title
+    best = engine.best_path(sc).score  # the best path: its credit, criterion by criterion
+    assert sum(int(by[(str(amira.id), "roleplay", sc_pack.pack, c)]["score"]) for c in most) == best
+    for cid in most:
+        r = by[(str(amira.id), "reflection", sc_pack.pack, cid)]
+        assert (r["attempts"], r["score"], r["out_of"], r["detail"]) == ("1", "1", "1", "accepted")
+    assert not any(k[1] == "reflection" and k[0] != str(amira.id) for k in by)
+
+    myth_pack = lib.myth(g, myth.id)[1].pack
+    for learner, right in ((amira, "1"), (ben, "0")):
+        for cid in myth.criteria:
+            r = by[(str(learner.id), "myth", myth_pack, cid)]
+            assert (r["attempts"], r["score"], r["out_of"], r["detail"]) == ("1", right, "1", "cohort post")
+    for cid in card_myth.criteria:
+        assert by[(str(chloe.id), "myth", myth_pack, cid)]["detail"] == "card"
+    assert {r["display_name"] for r in rows} == {"amira", "ben", "chloe"}
+    order = [(r["user_id"], r["pack"], r["criterion"]) for r in rows]
+    assert order == sorted(order, key=lambda k: (int(k[0]), order.index(k)))  # learner by learner
+
+    columns, full = await csv_rows(reflections)
+    assert columns == readme_columns("`cohort-reflections-<date>.csv`")
+    (row,) = full
+    assert row["user_id"] == str(amira.id) and row["display_name"] == "amira" and row["scenario"] == SCENARIO
+    assert row["situation"] == "'=A third call about a fee"  # not run as a formula
+    assert (row["task"], row["action"], row["result"]) == ("Keep her", "Owned it", "Logged")
+    assert (row["status"], row["feedback"], row["bonus"]) == ("accepted", "Clear STAR account", "10")
+    assert row["criteria"].split() == [c.id for c in sc_pack.criteria if c.id in most]  # in the pack's order
+    assert row["scenario_title"] == sc.title
+    assert row["roleplay_score"] == row["roleplay_best"] == str(engine.best_path(sc).score)
 
 
 async def test_the_cohort_report_shows_participation_hard_questions_and_quiet_learners(cohort):
@@ -290,17 +453,115 @@ async def test_the_cohort_report_shows_participation_hard_questions_and_quiet_le
 
     day = reply(await cohort.tutor.slash(cohort.channel, "cohort report", days=1))
     text = embed_text(day)
-    assert day.ephemeral and "**1** of **2** learners seen were active (50%)" in text
+    assert day.ephemeral and "Active: **1** of the 2 learners seen (50%)" in text
     assert f"Quiet learners (1)\n<@{ben.id}>" in text
 
     two = embed_text(reply(await cohort.tutor.slash(cohort.channel, "cohort report", days=2)))
-    assert "**2** of **2** learners seen were active" in two
+    assert "Active: **2** of the 2 learners seen" in two and "**3 answers** since" in two
     assert f"1. **50%** right of 2 · {thursday_q.prompt[:40]}" in two
     assert "Most chosen wrong:" in two and "Weakest criteria" in two
 
     refused = await amira.slash(cohort.channel, "cohort report")
     simcord.assert_error(cohort.env, NotTutor)
     assert "tutor command" in refused.response.content
+
+
+async def quiz_until_a_misconception(cohort, learner):
+    """Answer /quiz on the example pack wrong, on an option linked to a myth (its ex-q1:
+    option 2 is ex-fix-fast), until a misconception is shown; the answers it took."""
+    await cohort.tutor.slash(cohort.channel, "content upload", file=("example.yaml", EXAMPLE))
+    for _ in range(60):  # /quiz picks at random
+        quiz = await learner.slash(cohort.channel, "quiz", pack="example-heat")
+        if quiz.response.embeds[0].description.startswith("A customer raises"):
+            fb = reply(await learner.click(quiz.response.message, custom_id=option_button(quiz.response.message, 2)))
+            assert "Bust this myth" in button_labels(fb)
+            return
+    raise AssertionError("/quiz never served ex-q1")
+
+
+async def test_the_cohort_report_has_a_line_per_learner_a_page_at_a_time(cohort):
+    env = cohort.env
+    extra = [cohort.guild.add_member(env.create_user(f"learner{i:02}")) for i in range(17)]
+    learners = cohort.learners + extra  # 21: one page of 20 and one of 1
+    amira, ben = learners[:2]
+    await setup_daily(cohort)
+    await env.advance_time(9 * HOUR + 1)
+    wrong = {ben.id, *(m.id for m in extra[:9])}
+    await daily_answers(cohort, [(m, m.id not in wrong) for m in learners])
+    started = await amira.slash(cohort.channel, "roleplay start", scenario=SCENARIO)
+    await play_first_choices(amira, started.response.message, scenario(cohort))
+    await quiz_until_a_misconception(cohort, ben)  # Ben: two answers, both wrong
+
+    first = reply(await cohort.tutor.slash(cohort.channel, "cohort report"))
+    summary, page = first.embeds
+    assert len(summary) + len(page) <= 6000 and len(summary.fields) <= 25
+    assert page.title == "👥 Learners · last 7 days"
+    assert page.footer.text == "Learners 1 to 20 of 21 · page 1 of 2 · /cohort report page:2 shows the next"
+    lines = [line for line in page.description.split("\n") if re.match(r"\d+\. <@", line)]
+    assert len(lines) == 20
+    # lowest accuracy first, more answers first on a tie, then by id
+    answers = {m.id: (2 if m.id == ben.id else 1, 0 if m.id in wrong else 1) for m in learners}
+    order = sorted(answers, key=lambda u: (answers[u][1] / answers[u][0], -answers[u][0], u))
+    assert [int(re.search(r"<@(\d+)>", line)[1]) for line in lines] == order[:20]
+    assert lines[0] == (f"1. <@{ben.id}> · **2 answers** · 0% right · streak 1 · 0 role-plays · 1 open misconception")
+    mine = next(line for line in lines if f"<@{amira.id}>" in line)
+    assert mine.endswith(f"<@{amira.id}> · **1 answer** · 100% right · streak 1 · 1 role-play · 0 open misconceptions")
+
+    second = reply(await cohort.tutor.slash(cohort.channel, "cohort report", page=2))
+    page2 = second.embeds[1]
+    assert page2.footer.text == "Learners 21 to 21 of 21 · page 2 of 2"
+    (last,) = [line for line in page2.description.split("\n") if re.match(r"\d+\. <@", line)]
+    assert last.startswith(f"21. <@{order[20]}> · **1 answer** · 100% right")
+    far = reply(await cohort.tutor.slash(cohort.channel, "cohort report", page=9))
+    assert far.embeds[1].footer.text == page2.footer.text  # past the end: the last page
+    assert_plain_titles_and_footers(first, second)
+
+
+# --- what people read: plurals, pack titles, plain titles and footers -----------------------------
+
+
+def assert_plain_titles_and_footers(*messages) -> None:
+    """Discord renders timestamps, mentions and markdown only in descriptions and field
+    values: none in a title, a footer or an author name."""
+    for message in messages:
+        for e in message.embeds:
+            for where, text in (("title", e.title), ("footer", e.footer.text), ("author", e.author.name)):
+                for token in ("<t:", "<@", "**", "`"):
+                    assert token not in (text or ""), f"{token!r} in the {where}: {text!r}"
+
+
+def assert_reads_as_english(cohort, *messages) -> None:
+    slugs = [p.id for p in cohort.inside.library.all_packs(cohort.guild.id)]
+    for message in messages:
+        text = embed_text(message)
+        assert "(s)" not in text, text
+        assert not re.search(r"\b1\**\s+(answers|rows|learners|cards|points|days|criteria|role-plays)\b", text), text
+        assert not re.search(r"\b(0|[2-9]|\d\d+)\**\s+(answer|row|learner|card|role-play)\b(?!-)", text), text
+        for slug in slugs:
+            assert slug not in text, f"the pack id {slug} is shown: {text}"
+
+
+async def test_what_people_read_has_plain_plurals_pack_titles_and_plain_titles_and_footers(cohort):
+    env, (amira, ben, *_) = cohort.env, cohort.learners
+    await setup_daily(cohort)
+    await env.advance_time(9 * HOUR + 1)
+    q = await daily_answers(cohort, [(amira, True), (ben, False)])
+    q_pack = cohort.inside.library.question(cohort.guild.id, q.id)[1]
+
+    stats = reply(await amira.slash(cohort.channel, "stats"))
+    assert "**0 cards** due" in embed_text(stats)
+    board = await leaderboard(amira, cohort, pack=q_pack.pack)
+    assert q_pack.title in board.embeds[0].title
+    report = reply(await cohort.tutor.slash(cohort.channel, "cohort report", days=1))
+    assert "**2 answers** since" in embed_text(report) and f"· {q_pack.title[:30]}" in embed_text(report)
+    export = reply(await cohort.tutor.slash(cohort.channel, "cohort export"))
+    assert export.content.startswith("Portfolio evidence for 2 learners: ")
+    data = reply(await amira.slash(cohort.channel, "privacy export"))
+    asked = await ben.slash(cohort.channel, "privacy delete")
+    done = await ben.click(asked.response, label="Delete everything")
+    assert "(s)" not in data.content and " 1 rows" not in data.content and "(s)" not in done.response.content
+    assert_reads_as_english(cohort, stats, board, report, export)
+    assert_plain_titles_and_footers(stats, board, report, asked.response)
 
 
 # --- each learner's data --------------------------------------------------------------------------
@@ -361,4 +622,44 @@ async def test_privacy_export_then_delete_removes_every_row_about_the_learner_an
     await ben.slash(cohort.channel, "privacy leaderboard show")
     assert standings(await leaderboard(ben, cohort)) == [(ben.id, 15)]
     report = embed_text(reply(await cohort.tutor.slash(cohort.channel, "cohort report")))
-    assert "of **1** learners seen" in report and str(amira.id) not in report
+    assert "of the 1 learner seen" in report and str(amira.id) not in report
+
+
+def test_the_report_and_stats_keep_within_discords_limits_however_much_there_is():
+    """Straight from the services' records: the longest prompts, criteria and statements a
+    pack allows, hundreds of quiet learners, a full page of learners, 25 packs."""
+    t, long = pg.Tally(12, 5, at(1, 9)), "word " * 400
+    crit = [CriterionStat(f"pack-{p}", long[:100], f"AC{i}", long[:1000], t) for p in range(25) for i in range(25)]
+    report = Report(
+        days=7,
+        since=at(1, 9),
+        participation=pg.Participation(900, list(range(400)), [(u, at(1, 9)) for u in range(500)]),
+        answers=123_456,
+        hardest=[HardQuestion(f"q{i}", long[:1000], "P", t, long[:300], 7) for i in range(5)],
+        weakest=crit[:5],
+        misconceptions=[(long[:500], 40)] * 5,
+        learners=pg.Page(1, 45, 20, 900, [LearnerLine(10**18 + u, t, Streak(99, 120), 40, 12) for u in range(20)]),
+    )
+    embeds = report_embeds(report)
+    stats = stats_embed(
+        Stats(
+            1,
+            t,
+            [PackStat(c.pack_id, long[:100], t) for c in crit[::25]],
+            crit,
+            Streak(3, 9),
+            1000,
+            [(Myth(id="m", statement=long[:500], verdict="myth", correction="c", explanation="e", criteria=["AC1"]), 3)]
+            * 30,
+            5,
+            100_000,
+            900,
+            True,
+        ),  # fmt: skip
+        "x" * 32,
+    )
+    for message in (embeds, [stats]):
+        assert sum(len(e) for e in message) <= 6000
+        for e in message:
+            assert len(e.fields) <= 25 and len(e.description or "") <= 4096 and len(e.title or "") <= 256
+            assert all(len(f.value) <= 1024 and len(f.name) <= 256 and f.value for f in e.fields)

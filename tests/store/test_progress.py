@@ -1,5 +1,6 @@
 """The list of tables holding a learner's data stays complete, a deleted learner leaves the
-maintained counts, and leaderboard ranks from those counts agree with ranking every learner."""
+maintained counts, leaderboard ranks from those counts agree with ranking every learner,
+and the cohort CSV's reads return what each server holds."""
 
 from datetime import UTC, datetime, timedelta
 
@@ -8,10 +9,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as hs
 
 from bot.domain import leaderboard as lb
+from bot.domain.progress import MythRow, PlayedRow, ReflectionRow
 from bot.domain.timestamps import iso
 from bot.store.database import Database
+from bot.store.myths import MythRepo
 from bot.store.points import Award, add_new_points, add_points
+from bot.store.posts import PostRepo
 from bot.store.progress import USER_DATA, ProgressRepo, delete_user
+from bot.store.roleplay import ChallengeRepo, RoleplayRepo
 
 
 def user_columns(c) -> set[tuple[str, str]]:
@@ -211,5 +216,47 @@ async def test_a_packs_board_matches_ranking_the_sums_of_its_awards(tmp_path_fac
                 assert (lb.Ranked(*me) if me else None) == expected.me
                 assert size == expected.size
                 assert mine == sum(e.points for e in entries if e.user_id == caller)
+    finally:
+        await db.close()
+
+
+# -- the evidence the cohort CSV reads beyond answers -------------------------------------------
+async def test_the_evidence_reads_keep_to_one_server_and_to_finished_role_plays(tmp_path):
+    db = await Database.open(tmp_path / "bot.sqlite3")
+    repo, plays, challenges, myths = ProgressRepo(db), RoleplayRepo(db), ChallengeRepo(db), MythRepo(db)
+    at = [T0 + timedelta(minutes=n) for n in range(10)]
+    state = {"scenario_id": "sc", "node": "n1", "mood": 5, "credit": {}, "finished": False, "steps": []}
+    done = state | {"node": "end", "credit": {"AC1": 2, "AC2": 0}, "finished": True}
+    try:
+        free = await plays.start(G, 1, "sc", "p1", state, at[0])
+        assert await plays.save_step(free.id, 0, done, at[1], finished=("resolved", 2, 3))
+        quit_ = await plays.start(G, 2, "sc", "p1", state, at[0])
+        assert await plays.quit(G, 2, at[1]) and quit_.id
+        await plays.start(G, 3, "sc", "p1", state, at[0])  # still under way
+        elsewhere = await plays.start(G + 1, 1, "sc", "p1", state, at[0])
+        assert await plays.save_step(elsewhere.id, 0, done, at[1], finished=("lost", 0, 3))
+        post = await PostRepo(db).claim(G, "challenge", "manual:1", "sc", 5, at[2], at[9])
+        assert post is not None
+        await challenges.create(post.id, 20)
+        attempt = await plays.start(G, 2, "sc", "p1", state, at[3], challenge_id=post.id)
+        assert await plays.save_step(attempt.id, 0, done | {"credit": {"AC2": 1}}, at[4], ("escalated", 1, 3))
+        assert await challenges.reflect(attempt.id, G, 2, ("S", "T", "A", "R"), at[5])
+        assert await challenges.mark(attempt.id, "accepted", "Good", 5, 99, at[6], None)
+        await myths.record(G, 1, "m1", "p1", None, "myth", True, at[7], None, bust=False)
+        await myths.record(G, 2, "m1", "p1", post.id, "fact", False, at[8], None, bust=False)
+        await myths.record(G + 1, 1, "m1", "p1", None, "myth", True, at[8], None, bust=False)
+
+        assert await repo.finished_roleplays(G) == [
+            PlayedRow(1, "sc", "p1", False, {"AC1": 2, "AC2": 0}, "resolved", at[1]),
+            PlayedRow(2, "sc", "p1", True, {"AC2": 1}, "escalated", at[4]),
+        ]
+        assert await repo.reflections(G) == [
+            ReflectionRow(2, "sc", "p1", "escalated", 1, 3, "S", "T", "A", "R", "accepted", "Good", 5, at[5], at[6])
+        ]
+        assert await repo.reflections(G + 1) == []
+        assert await repo.myth_answers(G) == [
+            MythRow(1, "m1", "p1", False, True, at[7]),
+            MythRow(2, "m1", "p1", True, False, at[8]),
+        ]
     finally:
         await db.close()
