@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from bot.packs import load_paths
+from bot.ui.text import plural
 
 
 def counts(pack) -> dict[str, int]:
@@ -43,8 +44,8 @@ def validate(paths: list[Path], as_json: bool, strict: bool = False, out=sys.std
             print(f"{w} (warning)", file=out)
         valid = [r for r in results if r.pack]
         print(
-            f"{len(valid)} of {len(results)} pack(s) valid, {len(errors)} problem(s), "
-            f"{len(warnings)} warning(s){' (--strict: warnings fail)' if strict and warnings else ''}.",
+            f"{len(valid)} of {plural(len(results), 'pack')} valid, {plural(len(errors), 'problem')}, "
+            f"{plural(len(warnings), 'warning')}{' (--strict: warnings fail)' if strict and warnings else ''}.",
             file=out,
         )
     return 1 if errors or not results or (strict and warnings) else 0

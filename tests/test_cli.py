@@ -67,8 +67,8 @@ def test_validate_exits_0_for_valid_packs_1_for_problems_and_2_for_what_cannot_b
     warned.write_text(EXAMPLE.read_text().replace("difficulty: 3", "difficulty: 2"))
     (tmp_path / "empty").mkdir()
     cases = [
-        (["validate", str(EXAMPLE)], 0, "1 of 1 pack(s) valid, 0 problem(s), 0 warning(s)."),
-        (["validate", str(warned)], 0, "1 warning(s)."),
+        (["validate", str(EXAMPLE)], 0, "1 of 1 pack valid, 0 problems, 0 warnings."),
+        (["validate", str(warned)], 0, "1 warning."),
         (["validate", "--strict", str(warned)], 1, "(--strict: warnings fail)"),
         (["validate", str(ROOT / "tests" / "data" / "bad" / "11_one_option.yaml")], 1, "at least 2 options"),
         (["validate", str(tmp_path / "empty")], 1, "No pack files (.yaml or .yml) in:"),
@@ -93,7 +93,7 @@ def test_one_validate_run_reports_a_schema_error_and_the_answer_out_of_range_tog
         f"{pack}:12: questions[0].options: a `single` question needs at least 2 options; this one has 1",
         f"{pack}:13: questions[0].answer: answer 3 is not an option index (the only option is 0)",
     ]
-    assert "0 of 1 pack(s) valid, 2 problem(s)" in result.stdout
+    assert "0 of 1 pack valid, 2 problems" in result.stdout
 
 
 def test_the_readme_validate_examples_exist_and_its_exit_statuses_are_the_real_ones():
