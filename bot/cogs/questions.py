@@ -3,9 +3,9 @@ practice commands /quiz and /revise."""
 
 from __future__ import annotations
 
+import logging
 import random
 from collections.abc import Awaitable, Callable
-from typing import Protocol, runtime_checkable
 
 import discord
 from discord import app_commands
@@ -20,17 +20,12 @@ from bot.services.answering import Feedback
 from bot.ui import choices
 from bot.ui import questions as ui
 from bot.ui.errors import guild_id, reports_errors, send_ephemeral, show_feedback
-from bot.ui.handlers import handler
+from bot.ui.handlers import CountsAnswers, handler
 from bot.ui.myths import bust_buttons
 from bot.ui.targets import Target
 from bot.ui.text import plural
 
-
-@runtime_checkable
-class CountsAnswers(Protocol):
-    """The cog that shows a daily post's count of answers (the Daily cog)."""
-
-    def post_answered(self, post_id: int) -> None: ...
+log = logging.getLogger(__name__)
 
 
 class Questions(commands.Cog):
@@ -58,7 +53,7 @@ class Questions(commands.Cog):
         if about.source == "post":
             fb = await svc.answering.answer_post(interaction.guild_id, interaction.user.id, about.post_id, choice, now)
             if not (fb.closed or fb.already_answered):
-                self._count(about.post_id)
+                self._count(interaction, about.post_id)
         else:
             fb = await svc.answering.answer_practice(
                 interaction.guild_id, interaction.user.id, about.ref, about.source, choice, now, seed
@@ -71,14 +66,16 @@ class Questions(commands.Cog):
             show = lambda: interaction.followup.send(embed=embed, view=view, ephemeral=True)  # noqa: E731
         await show_feedback(interaction, show, saved=not fb.closed)
 
-    def _count(self, post_id: int) -> None:
-        """A kept answer on a daily post: its count of answers is shown soon (found by
-        protocol: an extension's module is loaded afresh, so its class cannot be imported
-        here before it loads)."""
-        for cog in self.bot.cogs.values():
-            if isinstance(cog, CountsAnswers):
-                cog.post_answered(post_id)
-                return
+    def _count(self, interaction: discord.Interaction, post_id: int) -> None:
+        """A kept answer on a daily post: its count of answers is shown soon, by the Daily
+        cog (found by protocol: it loads after this cog, so its class cannot be imported
+        here, see bot/ui/handlers.py). The count is a nicety: the answer stands without it."""
+        try:
+            counter = handler(interaction, CountsAnswers)
+        except LookupError:
+            log.warning("no loaded cog counts the answers to daily post %d", post_id)
+            return
+        counter.post_answered(post_id)
 
     def _after_view(self, fb: Feedback) -> discord.ui.View:
         view = discord.ui.View(timeout=None)

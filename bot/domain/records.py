@@ -130,3 +130,16 @@ class Reflection:
     status: str
     feedback: str | None
     bonus: int | None
+
+
+@dataclass(frozen=True)
+class StepSaved:
+    """What ``RoleplayRepo.save_step`` did: the step was ``saved`` (False: another step got
+    there first, and nothing was written), and the award it carried was ``awarded`` (False
+    when there was none, or it had been given before). True when the step was saved."""
+
+    saved: bool
+    awarded: bool = False
+
+    def __bool__(self) -> bool:
+        return self.saved

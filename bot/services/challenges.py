@@ -32,7 +32,10 @@ class Summary:
     attempts: int
     finished: int
     outcomes: dict[str, int]
-    criteria: list[tuple[str, str, float, int]]  # id, text, cohort average, most possible
+    # id, text, the finished attempts' average, what the best path earns: every criterion
+    # the best path or an attempt earns, in id order; the best path's add up to its score
+    criteria: list[tuple[str, str, float, int]]
+    best_score: int
     best_moves: tuple[tuple[str, int | None], ...]  # (node, choice index or None for a reply)
 
 
@@ -56,15 +59,17 @@ class ChallengeService:
         return await self._repo.points(post_id) or 0
 
     async def create(
-        self, guild_id: int, scenario_id: str, channel_id: int, deadline: str, points: int, now: datetime
+        self, guild_id: int, scenario: str, channel_id: int, deadline: str, points: int, now: datetime
     ) -> Post:
-        self._roleplay.find_scenario(guild_id, scenario_id)  # refuses an unknown scenario
+        """Claim a challenge post of ``scenario`` (its id, or words of its title) closing
+        after ``deadline``; the post holds the scenario's id."""
+        found, _ = self._roleplay.find_scenario(guild_id, scenario, titles=True)
         try:
             closes_at = now + parse_duration(deadline)
         except ScheduleError as exc:
             raise UserError(str(exc)) from None
         slot = await self._posts.next_manual_slot(guild_id, "challenge")
-        post = await self._posts.claim(guild_id, "challenge", slot, scenario_id, channel_id, now, closes_at)
+        post = await self._posts.claim(guild_id, "challenge", slot, found.id, channel_id, now, closes_at)
         if post is None:  # another challenge took the same manual slot at the same moment
             raise UserError("Another challenge was being posted at the same moment. Please try again.")
         await self._repo.create(post.id, points)
@@ -167,9 +172,15 @@ class ChallengeService:
             assert a.outcome is not None
             outcomes[a.outcome] = outcomes.get(a.outcome, 0) + 1
         texts = {c.id: c.text for c in pack.criteria}
-        bounds = engine.max_credit(scenario)
-        averages = []
-        for cid, most in sorted(bounds.items()):
-            earned = [engine.state_from_dict(a.state).credit.get(cid, 0) for a in done]
-            averages.append((cid, texts.get(cid, cid), sum(earned) / len(earned) if earned else 0.0, most))
-        return Summary(scenario, pack, len(attempts), len(done), outcomes, averages, engine.best_path(scenario).moves)
+        # against the best path, as each attempt's report is: the most of each criterion
+        # over every path (engine.max_credit) comes from different paths, not one
+        on_best = engine.best_credit(scenario)
+        credits = [engine.state_from_dict(a.state).credit for a in done]
+        earned = {cid for credit in credits for cid, pts in credit.items() if pts > 0}
+        averages = [
+            (cid, texts.get(cid, cid), sum(c.get(cid, 0) for c in credits) / len(credits) if credits else 0.0, best)
+            for cid in sorted(on_best.keys() | earned)
+            for best in (on_best.get(cid, 0),)
+        ]
+        best = engine.best_path(scenario)
+        return Summary(scenario, pack, len(attempts), len(done), outcomes, averages, best.score, best.moves)

@@ -220,7 +220,7 @@ class DailyService:
 
     async def answer_count(self, post: Post) -> int:
         """How many learners have answered the post so far."""
-        return len(await self._answers.post_choices(post.id))
+        return await self._answers.answer_count(post.id)
 
     async def after_sent(self, post: Post, now: datetime) -> list[Post]:
         """The daily posts that close because this one went out: those without a deadline of

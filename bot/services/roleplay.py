@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Literal
 
@@ -21,11 +22,17 @@ FIRST_COMPLETION_POINTS = 10
 
 @dataclass(frozen=True)
 class Standing:
-    """A learner's role-plays here: the scenario under way (if any) and how many
-    different scenarios they have finished."""
+    """A learner's role-plays here: the scenario under way (if any), and the scenarios
+    they have finished (free play or a challenge), each with their best score and the
+    best path's score: ``best[scenario id] == (12, 15)``."""
 
     under_way: str | None
-    finished: int
+    best: Mapping[str, tuple[int, int]] = field(default_factory=dict)
+
+    @property
+    def finished(self) -> int:
+        """How many different scenarios the learner has finished."""
+        return len(self.best)
 
 
 def _listed(items: list[tuple[Scenario, Pack]], limit: int = 5) -> str:
@@ -69,6 +76,17 @@ class Play:
         return engine.report(self.scenario, self.state, {c.id: c.text for c in self.pack.criteria})
 
 
+def _earned(s: Session, award: Award, worth: int, awarded: bool) -> Earned:
+    """What the award saved with the finishing step gave: its points if it was new
+    (``awarded``), none if it had been given before. A challenge's is given with its only
+    attempt; a free play's first-completion points once per scenario, whether or not the
+    scenario was finished before as a challenge."""
+    points = award.points if awarded else 0
+    if s.challenge_id is not None:
+        return Earned(points, "challenge", worth)
+    return Earned(points, "first" if awarded else "repeat", worth)
+
+
 class RoleplayService:
     def __init__(
         self, library: ContentLibrary, repo: RoleplayRepo, challenges: ChallengeRepo, guilds: GuildRepo
@@ -87,7 +105,8 @@ class RoleplayService:
         see ``engine.match_rank``). Otherwise a ``UserError`` listing close matches.
 
         ``titles`` is for a caller that keeps the scenario it is given (``/roleplay
-        start``): a caller that stores ``name`` as an id must not pass it."""
+        start``, ``/challenge post``, which stores its id): a caller that stores
+        ``name`` itself as an id must not pass it."""
         name = name.strip()
         found = self._library.scenario(guild_id, name)
         if found is not None:
@@ -118,10 +137,7 @@ class RoleplayService:
     async def standing(self, guild_id: int, user_id: int) -> Standing:
         """Where the learner stands with the role-plays here, for ``/roleplay list``."""
         active = await self._repo.active(guild_id, user_id)
-        return Standing(
-            under_way=active.scenario_id if active else None,
-            finished=await self._repo.completed(guild_id, user_id),
-        )
+        return Standing(active.scenario_id if active else None, await self._repo.finished_scores(guild_id, user_id))
 
     def _play(self, session: Session) -> Play:
         found = self._library.scenario(session.guild_id, session.scenario_id)
@@ -200,37 +216,23 @@ class RoleplayService:
 
     async def _save(self, play: Play, state: engine.State, now: datetime) -> Play:
         finished = award = None
-        worth = finished_before = 0
+        worth = 0
         if state.finished:
             report = engine.report(play.scenario, state, {})
             finished = (report.outcome, report.score, report.best_score)
             award, worth = await self._award(play, report, now)
-            if play.session.challenge_id is None:
-                finished_before = await self._repo.completed(play.session.guild_id, play.session.user_id)
-        if not await self._repo.save_step(
+        saved = await self._repo.save_step(
             play.session.id, play.session.steps, engine.state_to_dict(state), now, finished, award
-        ):
+        )
+        if not saved:
             raise UserError("That step has already been played. `/roleplay resume` shows where you are.")
         session = await self._repo.get(play.session.id)
         if session is None:  # deleted (the learner's data) since the step was saved: as current() says
             raise UserError("That role-play is not yours.")
         earned = None
         if award is not None:
-            earned = await self._earned(session, award, worth, finished_before)
+            earned = _earned(session, award, worth, saved.awarded)
         return Play(session, play.scenario, play.pack, state, earned=earned)
-
-    async def _earned(self, s: Session, award: Award, worth: int, finished_before: int) -> Earned:
-        """What the award just saved gave. A challenge's is given with its only attempt.
-        A free play's first-completion points are given once per scenario: this was the
-        first when the number of scenarios finished went up. (The one case this misreads
-        is a free play of a scenario finished before only as a challenge: it is told no
-        points, and is given them. ``RoleplayRepo.save_step`` does not say whether the
-        award was new.)"""
-        if s.challenge_id is not None:
-            return Earned(award.points, "challenge", worth)
-        if await self._repo.completed(s.guild_id, s.user_id) > finished_before:
-            return Earned(award.points, "first", worth)
-        return Earned(0, "repeat", worth)
 
     async def _award(self, play: Play, report: engine.Report, now: datetime) -> tuple[Award, int]:
         """Free play: points for the first completion of each scenario. A challenge: its

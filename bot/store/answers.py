@@ -204,6 +204,12 @@ class AnswerRepo:
             lambda c: [json.loads(r[0]) for r in c.execute("SELECT choice FROM answers WHERE post_id = ?", (post_id,))]
         )
 
+    async def answer_count(self, post_id: int) -> int:
+        """How many answers a post has (one a learner), counted in the index."""
+        return await self._db.read(
+            lambda c: c.execute("SELECT COUNT(*) FROM answers WHERE post_id = ?", (post_id,)).fetchone()[0]
+        )
+
     async def due_cards(self, guild_id: int, user_id: int, now: datetime) -> list[str]:
         """Question ids due for revision, most overdue first."""
         return await self._db.read(

@@ -7,7 +7,7 @@ import sqlite3
 from datetime import datetime
 
 from bot.domain.errors import AlreadyActive
-from bot.domain.records import Award, Reflection, Session
+from bot.domain.records import Award, Reflection, Session, StepSaved
 from bot.domain.timestamps import iso
 
 from .database import Database
@@ -73,11 +73,12 @@ class RoleplayRepo:
         now: datetime,
         finished: tuple[str, int, int] | None = None,
         award: Award | None = None,
-    ) -> bool:
-        """Save the state after a step; False if the session moved on meanwhile (a double click).
-        ``finished``: (outcome, score, best score) when this step ended the role-play."""
+    ) -> StepSaved:
+        """Save the state after a step, with ``award`` if it is new, in one transaction;
+        not saved if the session moved on meanwhile (a double click). ``finished``:
+        (outcome, score, best score) when this step ended the role-play."""
 
-        def w(c):
+        def w(c: sqlite3.Connection) -> StepSaved:
             status, outcome, score, best = ("finished", *finished) if finished else ("active", None, None, None)
             cur = c.execute(
                 "UPDATE roleplay_sessions SET state = ?, steps = steps + 1, updated_at = ?, status = ?, "
@@ -85,10 +86,8 @@ class RoleplayRepo:
                 (json.dumps(state), iso(now), status, outcome, score, best, session_id, expected_steps),
             )
             if cur.rowcount != 1:
-                return False
-            if award is not None:
-                add_points(c, award, now)
-            return True
+                return StepSaved(False)
+            return StepSaved(True, award is not None and add_points(c, award, now))
 
         return await self.db.write(w)
 
@@ -102,6 +101,21 @@ class RoleplayRepo:
                 ).rowcount
                 == 1
             )
+        )
+
+    async def finished_scores(self, guild_id: int, user_id: int) -> dict[str, tuple[int, int]]:
+        """The scenarios this learner has finished (free play or a challenge), each with
+        their best score and the best path's score (the highest recorded, should the
+        pack have changed between plays)."""
+        return await self.db.read(
+            lambda c: {
+                r[0]: (r[1], r[2])
+                for r in c.execute(
+                    "SELECT scenario_id, MAX(score), MAX(best_score) FROM roleplay_sessions "
+                    "WHERE guild_id = ? AND user_id = ? AND status = 'finished' GROUP BY scenario_id",
+                    (guild_id, user_id),
+                )
+            }
         )
 
     async def completed(self, guild_id: int, user_id: int) -> int:

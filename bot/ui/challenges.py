@@ -13,7 +13,7 @@ from bot.domain.records import Post
 from bot.packs.schema import Scenario
 from bot.services.challenges import Attempt, Summary
 from bot.ui.handlers import RunsChallenges, handler
-from bot.ui.roleplay import OUTCOME_TEXT, choice_text
+from bot.ui.roleplay import OUTCOME_TEXT, add_lines, choice_text
 from bot.ui.text import clip, plural
 
 COLOUR = discord.Colour.dark_gold()
@@ -22,9 +22,9 @@ COLOUR = discord.Colour.dark_gold()
 def post_embed(scenario: Scenario, post: Post, points: int) -> discord.Embed:
     assert post.closes_at is not None  # a challenge is always claimed with its deadline (ChallengeService.create)
     embed = discord.Embed(
-        title=f"Challenge: {scenario.title}"[:256],
+        title=clip(f"Challenge: {scenario.title}", 256),
         colour=COLOUR,
-        description=f"*{scenario.setting}* · {scenario.customer.situation}"[:4096],
+        description=clip(f"*{scenario.setting}* · {scenario.customer.situation}", 4096),
     )
     embed.add_field(
         name="Deadline",
@@ -49,33 +49,40 @@ def post_view(post_id: int) -> discord.ui.View:
     return view
 
 
+def _average_line(cid: str, text: str, average: float, best: int) -> str:
+    said = f"{average:.1f} of {best}" if average <= best else f"{average:.1f} (more than the best path's {best})"
+    return f"**{cid}** {said} · {clip(text, 48)}"
+
+
 def summary_embed(s: Summary) -> discord.Embed:
+    """The challenge's close: outcomes, the finished attempts' average per criterion
+    against the best path (as each attempt's report scores it), and the best path."""
     embed = discord.Embed(
-        title=f"Challenge closed: {s.scenario.title}"[:256],
+        title=clip(f"Challenge closed: {s.scenario.title}", 256),
         colour=discord.Colour.dark_grey(),
         description=f"{plural(s.attempts, 'attempt')}, {s.finished:,} finished.",
     )
-    outcomes = (
-        "\n".join(f"{OUTCOME_TEXT.get(k, k)}: {n}" for k, n in sorted(s.outcomes.items())) or "No finished attempts."
-    )
-    embed.add_field(name="Outcomes", value=outcomes, inline=False)
-    embed.add_field(
-        name="Cohort average per criterion",
-        value="\n".join(f"**{cid}** {avg:.1f}/{most} · {clip(text, 48)}" for cid, text, avg, most in s.criteria)[:1024]
-        or "—",
-        inline=False,
+    outcomes = [f"{OUTCOME_TEXT.get(k, k)}: {n}" for k, n in sorted(s.outcomes.items())]
+    add_lines(embed, "Outcomes", outcomes or ["No finished attempts."])
+    add_lines(
+        embed,
+        "Cohort average per criterion",
+        [f"The finished attempts' average, of the points the best path earns ({s.best_score} in all)."]
+        + [_average_line(*row) for row in s.criteria],
     )
     best = []
     for node_id, choice in s.best_moves:
         node = s.scenario.nodes[node_id]
-        best.append("• a reply covering the whole rubric" if choice is None else f"• {choice_text(node, choice)[:150]}")
-    embed.add_field(name="The best path", value="\n".join(best)[:1024], inline=False)
+        best.append(
+            "• a reply covering the whole rubric" if choice is None else f"• {clip(choice_text(node, choice), 150)}"
+        )
+    add_lines(embed, "The best path", best)
     return embed
 
 
 def results_embed(scenario: Scenario, post: Post, attempts: list[Attempt]) -> discord.Embed:
     embed = discord.Embed(
-        title=f"Results: {scenario.title} (challenge {post.id})"[:256],
+        title=clip(f"Results: {scenario.title} (challenge {post.id})", 256),
         colour=COLOUR,
         description=f"{plural(len(attempts), 'attempt')}. Mark a reflection with `/challenge mark`.",
     )
@@ -92,7 +99,7 @@ def results_embed(scenario: Scenario, post: Post, attempts: list[Attempt]) -> di
             )
             if r.feedback:
                 lines.append(f"Feedback: {r.feedback}")
-        embed.add_field(name=f"Attempt {s.id}", value="\n".join(lines)[:1024], inline=False)
+        embed.add_field(name=f"Attempt {s.id}", value=clip("\n".join(lines), 1024), inline=False)
     return embed
 
 

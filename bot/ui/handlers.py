@@ -1,8 +1,12 @@
-"""What the persistent buttons call: one protocol per feature, met by that feature's cog.
+"""What the persistent buttons (and one cog of another) call: one protocol per feature,
+met by that feature's cog.
 
 A button lives in ``bot/ui`` and its cog in ``bot/cogs`` (above it), so a button cannot
 import its cog. It names the protocol it needs instead, and ``handler`` finds the loaded
-cog that meets it, by type rather than by a cog's name.
+cog that meets it, by type rather than by a cog's name. A cog that calls a cog loaded
+after it does the same: ``load_extension`` executes a cog's module afresh, so a class
+imported from it before it loaded is not the class of the loaded cog
+(docs/architecture.md).
 """
 
 from __future__ import annotations
@@ -41,6 +45,21 @@ class PlaysRoleplays(Protocol):
     async def choose(self, interaction: discord.Interaction, session_id: int, step: int, k: int) -> None: ...
 
     async def open_reply(self, interaction: discord.Interaction, session_id: int, step: int) -> None: ...
+
+
+@runtime_checkable
+class StartsRoleplays(Protocol):
+    """What the role-play list's menu calls; met by the Roleplay cog."""
+
+    async def start_chosen(self, interaction: discord.Interaction, scenario_id: str) -> None: ...
+
+
+@runtime_checkable
+class CountsAnswers(Protocol):
+    """What the Questions cog tells of an answer kept on a daily post; met by the Daily
+    cog, which shows the post's count of answers."""
+
+    def post_answered(self, post_id: int) -> None: ...
 
 
 @runtime_checkable

@@ -8,8 +8,6 @@ custom_id scheme (the step number makes a stale or double click harmless):
 
 from __future__ import annotations
 
-from typing import Protocol, runtime_checkable
-
 import discord
 
 from bot.domain import roleplay as engine
@@ -17,7 +15,7 @@ from bot.domain.questions import LETTERS
 from bot.domain.roleplay import choice_order
 from bot.packs.schema import Node, Pack, Scenario
 from bot.services.roleplay import Earned, Play, Standing
-from bot.ui.handlers import PlaysRoleplays, handler
+from bot.ui.handlers import PlaysRoleplays, StartsRoleplays, handler
 from bot.ui.text import clip, plural
 
 OUTCOME_TEXT = {
@@ -227,6 +225,21 @@ def _about(scenario: Scenario, pack: Pack) -> str:
     )
 
 
+def best_text(standing: Standing, scenario_id: str) -> str:
+    """``✅ best 12 of 15`` for a scenario the learner has finished: their best score, of
+    the best path's; '' for one they have not."""
+    if scenario_id not in standing.best:
+        return ""
+    score, of = standing.best[scenario_id]
+    return f"✅ best {score:,} of {of:,}" + (" (full marks)" if score >= of else "")
+
+
+def _status(scenario: Scenario, standing: Standing) -> list[str]:
+    """Where the learner is with a scenario: under way, and their best if they finished it."""
+    parts = ["under way" if scenario.id == standing.under_way else "", best_text(standing, scenario.id)]
+    return [part for part in parts if part]
+
+
 def list_embed(rows: list[tuple[Scenario, Pack]], standing: Standing) -> discord.Embed:
     under_way = next((s for s, _ in rows if s.id == standing.under_way), None)
     lines = ["Choose one in the menu below to start it. `/roleplay start` with no scenario picks one at random."]
@@ -250,7 +263,7 @@ def list_embed(rows: list[tuple[Scenario, Pack]], standing: Standing) -> discord
             clip(f"{engine.pack_level(pack) or 'Any level'} · {pack.title}", 256),
             [
                 f"{'▶️' if s.id == standing.under_way else '▫️'} **{clip(s.title, 80)}** · {s.setting} · "
-                f"about {plural(_decisions(s), 'decision')}" + (" · under way" if s.id == standing.under_way else "")
+                f"about {plural(_decisions(s), 'decision')}" + "".join(f" · {part}" for part in _status(s, standing))
                 for s, _ in group
             ],
         )
@@ -277,20 +290,13 @@ def list_view(rows: list[tuple[Scenario, Pack]], standing: Standing) -> discord.
             discord.SelectOption(
                 label=clip(s.title, 100),
                 value=s.id,
-                description=clip(_about(s, p) + (" · under way" if s.id == standing.under_way else ""), 100),
-                emoji="▶️" if s.id == standing.under_way else None,
+                description=clip(" · ".join([*_status(s, standing), _about(s, p)]), 100),  # status first: kept
+                emoji="▶️" if s.id == standing.under_way else "✅" if s.id in standing.best else None,
             )
             for s, p in chunk
         ]
         view.add_item(StartSelect(part, options))
     return view
-
-
-@runtime_checkable
-class StartsRoleplays(Protocol):
-    """What the list's menu calls; met by the Roleplay cog (found by ``handler``)."""
-
-    async def start_chosen(self, interaction: discord.Interaction, scenario_id: str) -> None: ...
 
 
 class StartSelect(discord.ui.DynamicItem[discord.ui.Select], template=r"rb:rpgo:(?P<part>[0-9])"):

@@ -6,7 +6,7 @@ import logging
 import pytest
 import simcord
 
-from tests.e2e.helpers import embed_text
+from tests.e2e.helpers import embed_text, reply
 
 HOTEL, HOTEL_TITLE = "pcc-sc-hotel", "The quiet room that wasn't"
 
@@ -99,17 +99,33 @@ async def test_a_title_that_names_several_or_none_is_refused_with_close_matches(
     assert await cohort.inside.roleplay_repo.active(cohort.guild.id, learner.id) is None
 
 
-async def test_a_challenge_still_takes_only_an_id(cohort):
-    """/challenge post stores what it is given as the scenario's id, so a title is refused
-    there with the id to use (not accepted and stored as an id that names nothing)."""
+async def test_a_challenge_posted_by_title_keeps_the_scenario_id(cohort):
+    """/challenge post takes words of a title, as /roleplay start does; the post holds
+    the scenario's id, so it renders, is attempted and is summed up as that scenario."""
     channel = cohort.guild.create_text_channel("challenges")
-    refused = await cohort.tutor.slash(
+    sc = cohort.inside.library.scenario(cohort.guild.id, HOTEL)[0]
+    posted = await cohort.tutor.slash(
         cohort.channel, "challenge post", scenario="quiet room", channel=channel, deadline="2d"
     )
+    assert "Challenge posted" in reply(posted).content
+    assert sc.title in channel.last_message.embeds[0].title
+    post_id = (await cohort.inside.posts.ids_of_kind(cohort.guild.id, "challenge"))[-1]
+    assert (await cohort.inside.posts.get(post_id)).item_id == HOTEL
+    started = reply(await cohort.learners[0].click(channel.last_message, label="Attempt"))
+    assert sc.customer.name in embed_text(started)
+    assert (await cohort.inside.roleplay_repo.active(cohort.guild.id, cohort.learners[0].id)).scenario_id == HOTEL
+
+    several = await cohort.tutor.slash(
+        cohort.channel, "challenge post", scenario="room", channel=channel, deadline="2d"
+    )
     simcord.assert_error(cohort.env)
-    text = (refused.followups[-1] if refused.followups else refused.response).content
-    assert "There is no role-play `quiet room` here" in text and f"`{HOTEL}`" in text
-    assert channel.last_message is None
+    assert "could be any of these" in reply(several).content
+    none = await cohort.tutor.slash(
+        cohort.channel, "challenge post", scenario="hotle quiet", channel=channel, deadline="2d"
+    )
+    simcord.assert_error(cohort.env)
+    assert "There is no role-play `hotle quiet` here" in reply(none).content and f"`{HOTEL}`" in reply(none).content
+    assert await cohort.inside.posts.ids_of_kind(cohort.guild.id, "challenge") == [post_id]
 
 
 async def test_odd_typing_gets_an_answer_not_a_failure(cohort):

@@ -85,3 +85,20 @@ async def test_the_count_never_covers_the_reveal(cohort):
     assert "(closed)" in closed.embeds[0].title
     assert "How the cohort answered (1 answer)" in "\n".join(f.name for f in closed.embeds[0].fields)
     assert "👥" not in closed.embeds[0].description
+
+
+async def test_the_count_is_read_without_reading_the_answers(cohort, monkeypatch):
+    """The live count asks the database how many answers there are; it does not read
+    every answer to count them (the reveal at close is what reads them)."""
+    env = cohort.env
+    post, q = await open_post(cohort)
+    for learner in cohort.learners:
+        await answer(learner, post, q, right=True)
+
+    async def every_answer(post_id):
+        raise AssertionError("the live count read every answer to the post")
+
+    monkeypatch.setattr(cohort.inside.answers, "post_choices", every_answer)
+    await env.advance_time(LIVE_COUNT_EVERY + 1)
+    assert edits_of(env, post) == 1
+    assert shown_count(cohort, post) == "4 answers so far."

@@ -279,6 +279,43 @@ async def test_the_list_shows_level_setting_and_status_and_starts_a_role_play(co
     assert "You have finished 1 role-play so far" in after and "Under way" not in after
 
 
+def listed_line(text: str, title: str) -> str:
+    """The list's line for the role-play called ``title``."""
+    return next(line for line in text.splitlines() if f"**{title}** · " in line)
+
+
+async def test_the_list_shows_each_finished_role_play_with_the_best_score(cohort):
+    """Each role-play the learner has finished is ticked with their best score of the
+    best path's, kept at the best whatever they score after; one they have not finished
+    shows none."""
+    learner, hotel, bank = cohort.learners[2], scenario(cohort, HOTEL), scenario(cohort)
+    best = engine.best_path(hotel).score
+    moves, written = [3, 0, 0, None, 1], "Sorry again. I've logged it."  # a partial score (as above)
+    start = await learner.slash(cohort.channel, "roleplay start", scenario=HOTEL)
+    last = await play_moves(learner, start.response.message, hotel, moves, written)
+    partial = int(re.search(r"Score (\d+) of", embed_text(last))[1])
+    assert 0 < partial < best
+
+    listed = (await learner.slash(cohort.channel, "roleplay list")).response
+    text = embed_text(listed)
+    assert "You have finished 1 role-play so far" in text
+    assert listed_line(text, hotel.title).endswith(f"✅ best {partial} of {best}")
+    assert "✅" not in listed_line(text, bank.title) and text.count("✅ best") == 1
+    option = menu_options(listed)[HOTEL]
+    assert option.description.startswith(f"✅ best {partial} of {best} · ") and str(option.emoji) == "✅"
+    assert "best" not in menu_options(listed)[SCENARIO].description
+
+    start = await learner.slash(cohort.channel, "roleplay start", scenario=HOTEL)
+    await play_best_path(cohort, learner, start.response.message, hotel)
+    start = await learner.slash(cohort.channel, "roleplay start", scenario=HOTEL)
+    await play_moves(learner, start.response.message, hotel, moves, written)  # the best is kept
+    start = await learner.slash(cohort.channel, "roleplay start", scenario=SCENARIO)  # under way, not finished
+    text = embed_text((await learner.slash(cohort.channel, "roleplay list")).response)
+    assert listed_line(text, hotel.title).endswith(f"✅ best {best} of {best} (full marks)")
+    assert "You have finished 1 role-play so far" in text
+    assert listed_line(text, bank.title).endswith("under way") and text.count("✅ best") == 1
+
+
 def menu_id(message, value: str) -> str:
     message = getattr(message, "message", message)
     return next(
@@ -318,10 +355,22 @@ def test_every_step_and_the_list_keep_markup_out_of_titles_names_and_footers():
                 embed = ui.step_embed(Play(session, sc, pack, state))
                 assert len(embed) <= 6000 and all(len(f.value) <= 1024 for f in embed.fields)
                 assert_plain_where_discord_shows_text_as_is(embed)
-    for standing in (Standing(None, 0), Standing(rows[0][0].id, 2)):
+    everything = {sc.id: (17, 21) for sc, _ in rows}
+    for standing in (
+        Standing(None),
+        Standing(rows[0][0].id, {rows[0][0].id: (3, 21)}),
+        Standing(rows[1][0].id, everything),
+    ):
         embed = ui.list_embed(rows, standing)
         assert len(embed) <= 6000 and len(embed.fields) <= 25
         assert_plain_where_discord_shows_text_as_is(embed)
+        for option in (o for item in ui.list_view(rows, standing).children for o in item.item.options):
+            assert len(option.label) <= 100 and len(option.description) <= 100
+            # what the learner has done with it is kept whole, before the description is cut
+            assert (option.value in standing.best) == (
+                "best 17 of 21" in option.description or "best 3 of 21" in option.description
+            )
+            assert (option.value == standing.under_way) == ("under way" in option.description)
 
 
 def test_every_report_of_every_shipped_path_fits_discord_and_cuts_only_at_words():

@@ -205,3 +205,24 @@ async def test_the_migration_fills_streaks_from_the_answers_already_given(tmp_pa
     )
     await db.close()
     assert [tuple(r) for r in rows] == [(1, days[5], 2, 3), (2, days[7], 1, 1), (3, days[7], 8, 8), (4, days[5], 1, 1)]
+
+
+async def test_a_learners_finished_role_plays_are_read_from_an_index(tmp_path):
+    from bot.store.database import Database
+
+    db = await Database.open(tmp_path / "plans.sqlite3")
+    try:
+        plans = await db.read(
+            lambda c: [
+                " ".join(str(r[3]) for r in c.execute("EXPLAIN QUERY PLAN " + q, (1, 2)))
+                for q in (
+                    "SELECT scenario_id, MAX(score), MAX(best_score) FROM roleplay_sessions "
+                    "WHERE guild_id = ? AND user_id = ? AND status = 'finished' GROUP BY scenario_id",
+                    "SELECT COUNT(DISTINCT scenario_id) FROM roleplay_sessions WHERE guild_id = ? AND user_id = ? "
+                    "AND status = 'finished'",
+                )
+            ]
+        )
+    finally:
+        await db.close()
+    assert all("roleplay_by_learner" in plan and "SCAN roleplay_sessions" not in plan for plan in plans), plans
