@@ -61,13 +61,14 @@ class Daily(commands.GroupCog, group_name="daily", group_description="The cohort
         return ui.live_post_embed(live), ui.answer_view(live.question, f"p{post.id}", in_channel=True, order=live.order)
 
     async def reveal(self, post: Post, now: datetime) -> Rendered | None:
+        """The closed post: the answer and how the cohort answered, with no components
+        (a menu or buttons left on it would look usable). A click on an older closed post
+        that still has them gets the private "closed" reply."""
         revealed = await self.bot.svc.daily.reveal(post)
         if revealed is None:
             return None
         q, pack, tally, order = revealed
-        return ui.reveal_embed(q, pack, tally, now, order), ui.answer_view(
-            q, f"p{post.id}", in_channel=True, order=order
-        )
+        return ui.reveal_embed(q, pack, tally, now, order), None
 
     # -- the live count of answers ---------------------------------------------------------
     def post_answered(self, post_id: int) -> None:

@@ -1,5 +1,6 @@
-"""/help: every command, grouped for learners and tutors, read from the live command tree
-(in the order a newcomer needs them: ``bot.ui.embeds.HELP_ORDER``)."""
+"""/help: every command the member can use, read from the live command tree (in the order
+a newcomer needs them: ``bot.ui.embeds.HELP_ORDER``). A tutor sees the learners' and the
+tutors' commands; a learner sees theirs, and one line saying tutors have more."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.access import requires_tutor
+from bot.access import is_tutor, requires_tutor
 from bot.app import RevisionBot
+from bot.domain.errors import StorageUnavailable
 from bot.ui.embeds import help_embed
 
 
@@ -29,7 +31,11 @@ class Help(commands.Cog):
     @app_commands.command(name="help", description="What this bot does and every command you can use.")
     async def help(self, interaction: discord.Interaction) -> None:
         rows = [(c.qualified_name, c.description, requires_tutor(c)) for c in walk(self.bot.tree.get_commands())]
-        await interaction.response.send_message(embed=help_embed(rows), ephemeral=True)
+        try:
+            tutor = await is_tutor(self.bot, interaction.user)
+        except StorageUnavailable:  # the tutor role cannot be read: /help still answers, as for a learner
+            tutor = False
+        await interaction.response.send_message(embed=help_embed(rows, tutor=tutor), ephemeral=True)
 
 
 async def setup(bot: RevisionBot) -> None:

@@ -30,6 +30,7 @@ PostChannel = discord.TextChannel | discord.Thread | discord.VoiceChannel | disc
 @dataclass
 class PostKind:
     render: Callable[[Post], Awaitable[Rendered | None]]  # None: the content is gone, give up
+    # the closed post; a None view takes the post's buttons and menus off it
     reveal: Callable[[Post, datetime], Awaitable[Rendered | None]]
     after_sent: Callable[[Post, datetime], Awaitable[list[Post]]] | None = None  # posts this one closes
 

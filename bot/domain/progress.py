@@ -293,3 +293,69 @@ def evidence(pieces: Iterable[Piece]) -> dict[EvidenceKey, Evidence]:
 def labels_text(labels: Iterable[tuple[str, int]]) -> str:
     """Labels and their counts as a tutor reads them: ``daily ×3; quiz``."""
     return "; ".join(f"{label} ×{n}" if n > 1 else label for label, n in labels)
+
+
+# --- a learner's role-play credit, for their stats -----------------------------------------
+
+BestCredit = Callable[[str], Mapping[str, int] | None]  # scenario -> what its best path earns per criterion
+
+
+def _played_credit(rows: Iterable[PlayedRow], best_of: BestCredit) -> Iterator[tuple[PlayedRow, str, int, int]]:
+    """(role-play, criterion, credit earned, what the best path earns) for every criterion a
+    finished role-play touched: its best path credits it, or the path played earned some.
+    Credit below 0 counts as 0, as in the role-play's own report; a scenario no longer in
+    the packs is left out."""
+    for r in rows:
+        best = best_of(r.scenario_id)
+        if best is None:
+            continue
+        earned = {cid: pts for cid, pts in r.credit.items() if pts > 0}
+        for cid in sorted({c for c, pts in best.items() if pts > 0} | earned.keys()):
+            yield r, cid, earned.get(cid, 0), best.get(cid, 0)
+
+
+def roleplay_credit(rows: Iterable[PlayedRow], best_of: BestCredit) -> dict[Criterion, Evidence]:
+    """Per (pack, criterion): the finished role-plays that touched it (``attempts``), the
+    credit they earned and what their best paths earn (``out_of``). Kept apart from the
+    question answers: one is a share of answers right, the other of credit."""
+    pieces: Iterator[Piece] = (
+        ((r.user_id, r.pack_id, cid, "roleplay"), earned, best, r.finished_at, r.scenario_id)
+        for r, cid, earned, best in _played_credit(rows, best_of)
+    )
+    return {(key[1], key[2]): ev for key, ev in evidence(pieces).items()}
+
+
+def roleplay_by_pack(rows: Iterable[PlayedRow], best_of: BestCredit) -> dict[str, Evidence]:
+    """Per pack: the finished role-plays (``attempts``), the credit they earned and what
+    their best paths earn, over every criterion."""
+    out: dict[str, Evidence] = {}
+    for r in rows:
+        best = best_of(r.scenario_id)
+        if best is None:
+            continue
+        e = out.get(r.pack_id, Evidence())
+        out[r.pack_id] = Evidence(
+            e.attempts + 1,
+            e.score + sum(pts for pts in r.credit.values() if pts > 0),
+            e.out_of + sum(pts for pts in best.values() if pts > 0),
+            r.finished_at if e.last is None else max(e.last, r.finished_at),
+            e.labels,
+        )
+    return out
+
+
+def tried(tally: Tally, credit: Evidence) -> bool:
+    """A criterion is tried once a question on it is answered or a finished role-play touched it."""
+    return bool(tally.answers or credit.attempts)
+
+
+def weakness(tally: Tally, credit: Evidence) -> tuple[float, int]:
+    """For putting tried criteria weakest first (a sort key, never shown): the lower of the
+    share of answers right and the share of the best paths' credit earned, then more
+    evidence first (surer)."""
+    shares = []
+    if tally.answers:
+        shares.append(tally.right / tally.answers)
+    if credit.attempts:
+        shares.append(min(credit.score / credit.out_of, 1.0) if credit.out_of else 1.0)
+    return (min(shares, default=1.0), -(tally.answers + credit.attempts))

@@ -49,22 +49,29 @@ class CriterionStat:
     pack_title: str
     criterion_id: str
     text: str
-    tally: pg.Tally  # no answers: not yet tried
+    tally: pg.Tally  # the answers to questions on it
+    roleplays: pg.Evidence = pg.Evidence()  # the finished role-plays that touched it, and their credit
+
+    @property
+    def tried(self) -> bool:
+        """A question on it answered, or a finished role-play touched it."""
+        return pg.tried(self.tally, self.roleplays)
 
 
 @dataclass(frozen=True)
 class PackStat:
     pack_id: str
     title: str
-    tally: pg.Tally
+    tally: pg.Tally  # the answers to its questions
+    roleplays: pg.Evidence = pg.Evidence()  # its finished role-plays, and their credit over every criterion
 
 
 @dataclass(frozen=True)
 class Stats:
     user_id: int
     overall: pg.Tally
-    packs: list[PackStat]  # the packs answered, in the order of ``criteria``
-    criteria: list[CriterionStat]  # every criterion of the server's packs (and of any pack answered), pack by pack
+    packs: list[PackStat]  # the packs answered or role-played, in the order of ``criteria``
+    criteria: list[CriterionStat]  # every criterion of the server's packs (and of any pack tried), pack by pack
     streak: Streak
     cards_due: int
     misconceptions: list[tuple[Myth, int]]  # open: (myth, times shown)
@@ -199,6 +206,18 @@ class ProgressService:
 
         return bounds
 
+    def _best_of(self, guild_id: int):
+        """scenario id -> what its best path earns per criterion (None: no longer in the packs)."""
+        cache: dict[str, dict[str, int] | None] = {}
+
+        def best_of(scenario_id: str) -> dict[str, int] | None:
+            if scenario_id not in cache:
+                found = self._library.scenario(guild_id, scenario_id)
+                cache[scenario_id] = engine.best_credit(found[0]) if found else None
+            return cache[scenario_id]
+
+        return best_of
+
     def _criterion_order(self, guild_id: int, pack_ids: Iterable[str] = ()) -> list[tuple[str, str, str, str]]:
         """(pack id, pack title, criterion id, text) for every criterion of the server's
         enabled packs and of ``pack_ids``, pack by pack (as the library lists them), each
@@ -214,12 +233,22 @@ class ProgressService:
         text = next((c.text for c in loaded.pack.criteria if c.id == cid), "") if loaded else ""
         return CriterionStat(pack_id, self._pack_title(guild_id, pack_id), cid, text, tally)
 
-    def _every_criterion(self, guild_id: int, tallies: dict[pg.Criterion, pg.Tally]) -> list[CriterionStat]:
-        """Every criterion of the server's packs, answered or not (a pack answered but
-        since disabled too), in the packs' order; a criterion no pack has now is left out."""
+    def _every_criterion(
+        self,
+        guild_id: int,
+        tallies: dict[pg.Criterion, pg.Tally],
+        credit: dict[pg.Criterion, pg.Evidence],
+    ) -> list[CriterionStat]:
+        """Every criterion of the server's packs, tried or not (a pack answered or
+        role-played but since disabled too), in the packs' order; a criterion no pack has
+        now is left out."""
         return [
-            CriterionStat(pack, title, cid, text, tallies.get((pack, cid), pg.Tally()))
-            for pack, title, cid, text in self._criterion_order(guild_id, {p for p, _ in tallies})
+            CriterionStat(
+                pack, title, cid, text, tallies.get((pack, cid), pg.Tally()), credit.get((pack, cid), pg.Evidence())
+            )
+            for pack, title, cid, text in self._criterion_order(
+                guild_id, {p for p, _ in tallies} | {p for p, _ in credit}
+            )
         ]
 
     def _pack_title(self, guild_id: int, pack_id: str) -> str:
@@ -308,10 +337,20 @@ class ProgressService:
     # -- a learner's stats -----------------------------------------------------------------
     async def stats(self, guild_id: int, user_id: int, now: datetime) -> Stats:
         rows = await self._repo.user_answers(guild_id, user_id)
-        criteria = self._every_criterion(guild_id, pg.by_criterion(rows, self._criteria_of(guild_id)))
+        played = await self._repo.user_finished_roleplays(guild_id, user_id)
+        best_of = self._best_of(guild_id)
+        criteria = self._every_criterion(
+            guild_id, pg.by_criterion(rows, self._criteria_of(guild_id)), pg.roleplay_credit(played, best_of)
+        )
         order = {pack: i for i, pack in enumerate(dict.fromkeys(c.pack_id for c in criteria))}
+        answered, roleplayed = pg.by_pack(rows), pg.roleplay_by_pack(played, best_of)
         packs = sorted(
-            (PackStat(p, self._pack_title(guild_id, p), t) for p, t in pg.by_pack(rows).items()),
+            (
+                PackStat(
+                    p, self._pack_title(guild_id, p), answered.get(p, pg.Tally()), roleplayed.get(p, pg.Evidence())
+                )
+                for p in answered.keys() | roleplayed.keys()
+            ),
             key=lambda p: (order.get(p.pack_id, len(order)), p.pack_id),
         )
         week = pts.week_key(now, await self._tz(guild_id))

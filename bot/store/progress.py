@@ -10,7 +10,8 @@ How the reads stay fast:
   column it reads, and ranks the learners (a window function), so only the top and the
   caller come back;
 - stats, reports and the CSV read the answers (``answers_by_user``) and sum in Python;
-  the CSV also reads the server's myth answers, finished role-plays and reflections.
+  stats also read the learner's finished role-plays (``roleplay_by_learner``), and the
+  CSV the server's myth answers, finished role-plays and reflections.
 """
 
 from __future__ import annotations
@@ -59,6 +60,25 @@ def _answers(c: sqlite3.Connection, where: str, args: tuple) -> list[AnswerRow]:
         for r in c.execute(
             "SELECT user_id, question_id, pack_id, choice, correct, answered_at, source FROM answers "
             f"WHERE {where} ORDER BY answered_at, id",
+            args,
+        )
+    ]
+
+
+def _played(c: sqlite3.Connection, where: str, args: tuple) -> list[PlayedRow]:
+    return [
+        PlayedRow(
+            r[0],
+            r[1],
+            r[2],
+            r[3] is not None,
+            {str(k): int(v) for k, v in json.loads(r[4]).get("credit", {}).items()},
+            r[5] or "",
+            datetime.fromisoformat(r[6]),
+        )
+        for r in c.execute(
+            "SELECT user_id, scenario_id, pack_id, challenge_id, state, outcome, updated_at FROM roleplay_sessions "
+            f"WHERE {where} AND status = 'finished' ORDER BY updated_at, id",
             args,
         )
     ]
@@ -273,24 +293,12 @@ class ProgressRepo:
     async def finished_roleplays(self, guild_id: int) -> list[PlayedRow]:
         """Every finished role-play in the server (free play and challenge attempts), with
         the credit its path earned per criterion."""
-        return await self.db.read(
-            lambda c: [
-                PlayedRow(
-                    r[0],
-                    r[1],
-                    r[2],
-                    r[3] is not None,
-                    {str(k): int(v) for k, v in json.loads(r[4]).get("credit", {}).items()},
-                    r[5] or "",
-                    datetime.fromisoformat(r[6]),
-                )
-                for r in c.execute(
-                    "SELECT user_id, scenario_id, pack_id, challenge_id, state, outcome, updated_at "
-                    "FROM roleplay_sessions WHERE guild_id = ? AND status = 'finished' ORDER BY updated_at, id",
-                    (guild_id,),
-                )
-            ]
-        )
+        return await self.db.read(lambda c: _played(c, "guild_id = ?", (guild_id,)))
+
+    async def user_finished_roleplays(self, guild_id: int, user_id: int) -> list[PlayedRow]:
+        """The learner's finished role-plays in the server, as ``finished_roleplays`` (the
+        index ``roleplay_by_learner`` serves it)."""
+        return await self.db.read(lambda c: _played(c, "guild_id = ? AND user_id = ?", (guild_id, user_id)))
 
     async def reflections(self, guild_id: int) -> list[ReflectionRow]:
         """Every challenge reflection in the server, with its attempt's result."""

@@ -58,8 +58,15 @@ def help_order(name: str) -> tuple[int, str]:
     return (HELP_ORDER.index(name) if name in HELP_ORDER else len(HELP_ORDER), name)
 
 
-def help_embed(rows: list[tuple[str, str, bool]]) -> discord.Embed:
-    """rows: (qualified name, description, tutor only), in any order."""
+TUTORS_LINE = (
+    "Tutors have more commands: scheduling the daily question and myths, challenges, "
+    "marking, the cohort report and content packs. A tutor's `/help` lists them."
+)
+
+
+def help_embed(rows: list[tuple[str, str, bool]], *, tutor: bool) -> discord.Embed:
+    """rows: (qualified name, description, tutor only), in any order. A tutor sees every
+    command; anyone else the learners' commands and one line saying tutors have more."""
     embed = discord.Embed(
         title="Revision bot: commands",
         description="Revise a few minutes a day: answer the daily question, bust myths, "
@@ -67,9 +74,12 @@ def help_embed(rows: list[tuple[str, str, bool]]) -> discord.Embed:
         colour=BRAND,
     )
     rows = sorted(rows, key=lambda row: help_order(row[0]))
-    for title, tutor in (("For learners", False), ("For tutors", True)):
-        lines = [f"`/{name}` {desc}" for name, desc, is_tutor in rows if is_tutor == tutor]
-        if not tutor:
+    for title, for_tutors in (("For learners", False), ("For tutors", True)):
+        if for_tutors and not tutor:
+            embed.add_field(name=title, value=TUTORS_LINE, inline=False)
+            continue
+        lines = [f"`/{name}` {desc}" for name, desc, is_tutor in rows if is_tutor == for_tutors]
+        if not for_tutors:
             lines.insert(0, DAILY_LINE)
         for i, chunk in enumerate(_chunks(lines, 1024)):
             embed.add_field(name=title if i == 0 else f"{title} (more)", value=chunk, inline=False)

@@ -15,17 +15,28 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
 import discord
 from PIL import Image, ImageDraw, ImageFont
 from PIL.PngImagePlugin import PngInfo
 
 from bot.domain.leaderboard import TIE_RULE, Ranked
-from bot.domain.progress import labels_text
-from bot.services.progress import CohortExport, CriterionStat, LeaderboardView, LearnerLine, Report, Stats
+from bot.domain.progress import Evidence, Tally, labels_text, weakness
+from bot.services.progress import (
+    CohortExport,
+    CriterionStat,
+    LeaderboardView,
+    LearnerLine,
+    PackStat,
+    Report,
+    Stats,
+)
 from bot.ui.handlers import ShowsProgress, handler
 from bot.ui.text import clip, plural
 
@@ -156,6 +167,16 @@ def weekly_view(post_id: int) -> discord.ui.View:
 
 # --- a learner's stats ----------------------------------------------------------------------
 
+# Some packs carry the source material's heading in a criterion's text ("Learning
+# objective: Reflects on ..."): shown without it, the pack's text unchanged.
+_HEADING = re.compile(r"^\s*(?:learning objectives?|key concepts?)\s*:\s*", re.IGNORECASE)
+
+
+def criterion_text(text: str) -> str:
+    """A criterion's text as shown: without a leading "Learning objective:" or "Key concept:"."""
+    rest = _HEADING.sub("", text, count=1)
+    return rest[:1].upper() + rest[1:] if rest else text
+
 
 def _by_pack(criteria: Sequence[CriterionStat]) -> list[tuple[str, str, list[CriterionStat]]]:
     """(pack id, pack title, its criteria), in the order given."""
@@ -165,15 +186,51 @@ def _by_pack(criteria: Sequence[CriterionStat]) -> list[tuple[str, str, list[Cri
     return list(out.values())
 
 
+def _credit(e: Evidence) -> str:
+    """Role-play credit: earned of what the best path earns (a path off the best can earn more)."""
+    return f"{e.score} of {e.out_of}" if e.score <= e.out_of else f"{e.score} (best path {e.out_of})"
+
+
+def _questions(t: Tally) -> str:
+    return f"{t.right} of {t.answers} right"
+
+
+def _evidence(c: CriterionStat) -> list[str]:
+    """What a criterion was tried with, each kind on its own terms: answers right of answered,
+    role-play credit of the best paths'; never one percentage of both."""
+    return ([f"questions {_questions(c.tally)}"] if c.tally.answers else []) + (
+        [f"role-plays {_credit(c.roleplays)}"] if c.roleplays.attempts else []
+    )
+
+
+def _pack_line(p: PackStat) -> str:
+    parts = [f"questions {_questions(p.tally)} (**{p.tally.percent}%**)"] if p.tally.answers else []
+    if p.roleplays.attempts:
+        parts.append(f"role-plays {_credit(p.roleplays)}")
+    return f"{clip(p.title, 60)}: {' · '.join(parts)}"
+
+
+def _chunks(lines: list[str], limit: int = FIELD_VALUE) -> list[list[str]]:
+    """``lines`` in runs that each fit one field value."""
+    out: list[list[str]] = []
+    for line in lines:
+        if out and len("\n".join([*out[-1], line])) <= limit:
+            out[-1].append(line)
+        else:
+            out.append([line])
+    return out
+
+
 def stats_embed(s: Stats, name: str) -> discord.Embed:
     o = s.overall
-    tried = sum(1 for c in s.criteria if c.tally.answers)
-    desc = (
-        f"{_bold(o.answers, 'answer')} · **{o.percent}%** right · "
-        f"**{tried}** of {plural(len(s.criteria), 'criterion', 'criteria')} tried"
-        if o.answers
-        else "No answers yet: answer the daily question or try `/quiz`."
-    )
+    tried = sum(1 for c in s.criteria if c.tried)
+    reach = f"**{tried}** of {plural(len(s.criteria), 'criterion', 'criteria')} tried"
+    if o.answers:
+        desc = f"{_bold(o.answers, 'answer')} · **{o.percent}%** right · {reach}"
+    elif tried:
+        desc = f"No question answers yet (try `/quiz`) · {reach}"
+    else:
+        desc = "No answers yet: answer the daily question or try `/quiz`."
     embed = discord.Embed(title=clip(f"📈 Progress · {name}", 256), description=desc, colour=INFO)
     fields = [
         _Field("Streak", [f"**{s.streak.current}** (best {s.streak.best})"], inline=True),
@@ -186,32 +243,34 @@ def stats_embed(s: Stats, name: str) -> discord.Embed:
         ),
     ]
     if s.packs:
-        fields.append(
-            _Field(
-                "By pack",
-                [f"{clip(p.title, 60)}: {plural(p.tally.answers, 'answer')} · **{p.tally.percent}%**" for p in s.packs],
-            )
-        )
+        fields.append(_Field("By pack", [_pack_line(p) for p in s.packs]))
     groups = _by_pack(s.criteria)
-    started = [(title, cs) for _, title, cs in groups if any(c.tally.answers for c in cs)]
+    started = [(title, cs) for _, title, cs in groups if any(c.tried for c in cs)]
     room = MAX_FIELDS - len(fields) - 2  # leaves room for the packs not started and the misconceptions
-    for title, criteria in started[:room]:
+    shown = 0
+    for title, criteria in started:
         lines = [
-            f"`{c.tally.percent:>3}%` **{c.criterion_id}** {plural(c.tally.answers, 'answer')} · {clip(c.text, 60)}"
+            f"**{c.criterion_id}** {' · '.join(_evidence(c))} · {clip(criterion_text(c.text), 60)}"
             for c in criteria
-            if c.tally.answers
+            if c.tried
         ]
-        untried = [c.criterion_id for c in criteria if not c.tally.answers]
+        untried = [c.criterion_id for c in criteria if not c.tried]
         if untried:
             lines.append(f"Not yet tried: {', '.join(untried)}")
-        fields.append(_Field(f"Criteria · {title}", lines))
+        chunks = _chunks(lines)
+        if len(chunks) > room:
+            break
+        for i, chunk in enumerate(chunks):
+            fields.append(_Field(f"Criteria · {title}{' (continued)' if i else ''}", chunk))
+        room -= len(chunks)
+        shown += 1
     waiting = [
         f"{clip(title, 80)} ({plural(len(cs), 'criterion', 'criteria')})"
         for _, title, cs in groups
-        if not any(c.tally.answers for c in cs)
+        if not any(c.tried for c in cs)
     ]
-    if len(started) > room:
-        waiting.append(f"…and {plural(len(started) - room, 'more pack')} started: see the progress card")
+    if len(started) > shown:
+        waiting.append(f"…and {plural(len(started) - shown, 'more pack')} started")
     if waiting:
         fields.append(_Field("Packs not yet tried", waiting))
     fields.append(
@@ -222,33 +281,104 @@ def stats_embed(s: Stats, name: str) -> discord.Embed:
         )
     )
     _add_fields(embed, fields)
+    if any(c.roleplays.attempts for c in s.criteria):
+        embed.set_footer(text=f"Questions: {Q_KEY} Role-plays: {RP_KEY}")
     embed.set_image(url=f"attachment://{CARD_FILE}")
     return embed
 
 
 CARD_WIDTH = 800
+MAX_CARD_HEIGHT = 1600  # Discord's preview shrinks a taller card to a strip
 PAD = 40
 TILE_H = 150  # the points, accuracy and streak tiles
-HEAD = PAD + 64 + TILE_H + 90  # the name, the tiles, the heading and its key
+HEAD = PAD + 64 + TILE_H + 116  # the name, the tiles, the heading and its two-line key
 GROUP = 52  # a pack's title above its criteria
-ROW = 68  # one criterion: a label line and its bar
+LABEL = 36  # a criterion's label line
+BAR = 32  # one bar under it: questions or role-plays
+ROW_GAP = 6
+MORE = 48  # the line saying what is left out
 FOOT = 76
-MAX_ROWS = 60  # criteria drawn; past that, one line says how many more
-BG, INK, MUTED, TRACK, LINE = (255, 255, 255), (32, 34, 37), (96, 101, 110), (229, 231, 235), (205, 209, 215)
+BAR_WIDTH = 400  # the bar; its numbers are written to its right (about 300 px)
+BG, INK, MUTED, TRACK = (255, 255, 255), (32, 34, 37), (96, 101, 110), (229, 231, 235)
 POINTS, STREAK, ACCURACY = (88, 101, 242), (255, 122, 26), (22, 128, 110)
 BAR_COLOURS = ((50, (220, 68, 55)), (80, (240, 165, 0)), (101, (46, 160, 67)))  # below 50 %, below 80 %, the rest
-NOT_TRIED = "not yet tried"
+Q_KEY = "the share of your answers right."
+RP_KEY = "the credit you earned of what the best path earns."
 
 
-def card_height(criteria: int, packs: int = 1) -> int:
-    """The card's height in pixels (its width is always 800): ``criteria`` bars under
-    ``packs`` pack titles; past 60 criteria, one line says how many more."""
-    rows = min(criteria, MAX_ROWS) + (1 if criteria > MAX_ROWS else 0)
-    return HEAD + (packs * GROUP if criteria else 0) + max(rows, 1) * ROW + FOOT
+def _row_height(c: CriterionStat) -> int:
+    return LABEL + BAR * max(len(_evidence(c)), 1) + ROW_GAP
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """What the card draws: the criteria shown (in the packs' order), how many tried ones
+    did not fit, how many are not yet tried, and the height."""
+
+    shown: list[CriterionStat]
+    left_out: int
+    untried: int
+    height: int
+
+
+def _layout(s: Stats) -> _Layout:
+    """The tried criteria, weakest first, as many as fit in MAX_CARD_HEIGHT, then drawn in
+    the packs' order; a criterion not yet tried is counted, not drawn (/stats lists them)."""
+    order = {(c.pack_id, c.criterion_id): i for i, c in enumerate(s.criteria)}
+    tried = sorted(
+        (c for c in s.criteria if c.tried),
+        key=lambda c: (*weakness(c.tally, c.roleplays), order[(c.pack_id, c.criterion_id)]),
+    )
+    untried = len(s.criteria) - len(tried)
+    room = MAX_CARD_HEIGHT - HEAD - FOOT - MORE
+    body, packs, chosen = 0, set(), []
+    for c in tried:
+        cost = _row_height(c) + (0 if c.pack_id in packs else GROUP)
+        if body + cost > room:
+            break
+        body += cost
+        packs.add(c.pack_id)
+        chosen.append(c)
+    left_out = len(tried) - len(chosen)
+    if not chosen:
+        body = LABEL + BAR  # a line saying nothing is tried yet (or no packs are enabled)
+    more = MORE if left_out or untried else 0
+    chosen.sort(key=lambda c: order[(c.pack_id, c.criterion_id)])
+    return _Layout(chosen, left_out, untried, HEAD + body + more + FOOT)
+
+
+def card_height(s: Stats) -> int:
+    """The card's height in pixels (its width is always 800), never above 1,600."""
+    return _layout(s).height
 
 
 def _font(size: int):
     return ImageFont.load_default(size=size)
+
+
+_SWAPS = {"—": "-", "–": "-", "‑": "-", "×": "x", "£": "GBP "}  # for glyphs the card's font does not have
+
+
+@cache
+def _has_glyph(ch: str) -> bool:
+    font = _font(24)
+    return ch.isspace() or bytes(font.getmask(ch)) != bytes(font.getmask("\ue000"))
+
+
+def _drawable(text: str) -> str:
+    """``text`` in glyphs the card's font has (Pillow's own, Aileron: no dashes, no £, no
+    accents): a dash as a hyphen, an accented letter as its plain one; anything else
+    missing as "?", never an empty box."""
+    out = []
+    for ch in text:
+        if _has_glyph(ch):
+            out.append(ch)
+        elif ch in _SWAPS:
+            out.append(_SWAPS[ch])
+        else:
+            base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
+            out.append(base if base and all(_has_glyph(c) for c in base) else "?")
+    return "".join(out)
 
 
 def _fit(draw: ImageDraw.ImageDraw, text: str, font, width: int) -> str:
@@ -268,11 +398,15 @@ def _fit(draw: ImageDraw.ImageDraw, text: str, font, width: int) -> str:
 def _tile(d: ImageDraw.ImageDraw, box: tuple[int, int, int, int], fill, big: str, label: str, note: str, ink=BG):
     d.rounded_rectangle(box, radius=20, fill=fill)
     centre, width = (box[0] + box[2]) // 2, box[2] - box[0] - 24
-    size = 60 if d.textlength(big, font=_font(60)) <= width else 40
-    top = box[1] + 14 + (60 - size) // 2  # a smaller line sits where the large one is centred
-    d.text((centre, top), _fit(d, big, _font(size), width), font=_font(size), fill=ink, anchor="ma")
+
+    def size(text: str, sizes: tuple[int, ...]) -> int:  # the largest that fits, else the smallest (cut)
+        return next((n for n in sizes if d.textlength(text, font=_font(n)) <= width), sizes[-1])
+
+    big_size, note_size = size(big, (60, 48, 40, 34)), size(note, (22, 19))
+    top = box[1] + 14 + (60 - big_size) // 2  # a smaller line sits where the large one is centred
+    d.text((centre, top), _fit(d, big, _font(big_size), width), font=_font(big_size), fill=ink, anchor="ma")
     d.text((centre, box[1] + 84), _fit(d, label, _font(26), width), font=_font(26), fill=ink, anchor="ma")
-    d.text((centre, box[1] + 116), _fit(d, note, _font(22), width), font=_font(22), fill=ink, anchor="ma")
+    d.text((centre, box[1] + 116), _fit(d, note, _font(note_size), width), font=_font(note_size), fill=ink, anchor="ma")
 
 
 def _tiles(s: Stats) -> list[tuple[object, str, str, str, object]]:
@@ -294,30 +428,46 @@ def _tiles(s: Stats) -> list[tuple[object, str, str, str, object]]:
     return [(POINTS, f"{s.points_all:,}", "points", f"{s.points_week:,} this week", BG), accuracy, streak]
 
 
+def _left_out(layout: _Layout) -> str:
+    """What the card does not draw, and where to see it."""
+    parts = []
+    if layout.left_out:
+        parts.append(f"{layout.left_out} more tried")
+    if layout.untried:
+        parts.append(f"{plural(layout.untried, 'criterion', 'criteria')} not yet tried")
+    lead = "…and " if layout.shown else ""
+    return f"{lead}{', '.join(parts)}: see /stats" if parts else ""
+
+
 def card_text(s: Stats, name: str) -> str:
     """What the card shows, as text: its alt text (up to Discord's 1,024 characters)."""
     o = s.overall
-    tried = [c for c in s.criteria if c.tally.answers]
+    layout = _layout(s)
     parts = [
         f"Progress card for {name}: {plural(s.points_all, 'point')} all time, {s.points_week:,} this week",
         f"{plural(o.answers, 'answer')}, {o.percent}% right" if o.answers else "no answers yet",
         f"streak {s.streak.current} (best {s.streak.best})",
-        f"{len(tried)} of {plural(len(s.criteria), 'criterion', 'criteria')} tried",
+        f"{sum(1 for c in s.criteria if c.tried)} of {plural(len(s.criteria), 'criterion', 'criteria')} tried",
     ]
     text = "; ".join(parts)
-    if tried:
-        text += ": " + ", ".join(f"{c.criterion_id} {c.tally.percent}% ({clip(c.pack_title, 40)})" for c in tried)
+    if layout.shown:
+        text += ": " + ", ".join(
+            f"{c.criterion_id} {' and '.join(_evidence(c))} ({clip(c.pack_title, 40)})" for c in layout.shown
+        )
+    if more := _left_out(layout):
+        text += f"; {more.removeprefix('…and ')}"
     return clip(text + ".", 1024)
 
 
 def progress_card(s: Stats, name: str) -> bytes:
-    """A PNG readable on a phone: 800 px wide, large type, three tiles (points, accuracy,
-    streak) and one bar per assessment criterion of the packs (the share of answers
-    right; an empty outline for a criterion not yet tried), grouped by pack. Every line
-    drawn is kept as the PNG's Description too."""
-    shown = s.criteria[:MAX_ROWS]
-    groups = _by_pack(shown)
-    height = card_height(len(s.criteria), len(groups))
+    """A PNG readable in Discord's preview: 800 px wide and at most 1,600 high, large type,
+    three tiles (points, accuracy, streak), then the criteria tried, grouped by pack: a bar
+    for the share of the answers on it right and one for the role-play credit earned of
+    what the best path earns. When they do not all fit, the weakest are drawn; one line
+    says how many more were tried and how many are not yet tried. Every line drawn is
+    kept as the PNG's Description too."""
+    layout = _layout(s)
+    height = layout.height
     img = Image.new("RGB", (CARD_WIDTH, height), BG)
     d = ImageDraw.Draw(img)
     inner = CARD_WIDTH - 2 * PAD
@@ -325,9 +475,17 @@ def progress_card(s: Stats, name: str) -> bytes:
     drawn: list[str] = []
 
     def text(xy, value: str, font, fill, width: int = inner, **kw) -> None:
-        value = _fit(d, value, font, width)
+        value = _fit(d, _drawable(value), font, width)
         d.text(xy, value, font=font, fill=fill, **kw)
         drawn.append(value)
+
+    def bar(y: int, share: float, label: str) -> None:
+        d.rounded_rectangle((PAD, y, PAD + BAR_WIDTH, y + 18), radius=9, fill=TRACK)
+        pct = round(100 * min(share, 1.0))
+        if pct:
+            colour = next((col for limit, col in BAR_COLOURS if pct < limit), BAR_COLOURS[-1][1])
+            d.rounded_rectangle((PAD, y, PAD + max(18, BAR_WIDTH * pct // 100), y + 18), radius=9, fill=colour)
+        text((PAD + BAR_WIDTH + 16, y - 4), label, small, INK, inner - BAR_WIDTH - 16)
 
     text((PAD, PAD), name, big, INK)
     gap = 16
@@ -337,37 +495,38 @@ def progress_card(s: Stats, name: str) -> bytes:
         _tile(d, (x, PAD + 64, x + width, PAD + 64 + TILE_H), fill, value, label, note, ink)
         drawn.append(f"{value} {label} ({note})")
     y = PAD + 64 + TILE_H + 24
-    text((PAD, y), "Mastery by assessment criterion", mid, INK)
-    text((PAD, y + 40), "Bars: the share of your answers right. Empty: not yet tried.", tiny, MUTED)
+    heading = "The criteria you have tried"
+    if layout.left_out:
+        heading = "Your weakest criteria"
+    text((PAD, y), heading, mid, INK)
+    text((PAD, y + 40), f"Questions: {Q_KEY}", tiny, MUTED)
+    text((PAD, y + 66), f"Role-plays: {RP_KEY}", tiny, MUTED)
 
     y = HEAD
-    if not shown:
-        text((PAD, y + 20), "No packs are enabled here yet.", small, MUTED)
-        y += ROW
-    for _, title, criteria in groups:
+    if not layout.shown:
+        empty = (
+            "Nothing tried yet: answer the daily question, /quiz or /roleplay."
+            if s.criteria
+            else "No packs are enabled here yet."
+        )
+        text((PAD, y + 20), empty, small, MUTED)
+        y += LABEL + BAR
+    for _, title, criteria in _by_pack(layout.shown):
         text((PAD, y + 12), title, small, MUTED)
         d.line((PAD, y + GROUP - 8, PAD + inner, y + GROUP - 8), fill=TRACK, width=2)
         y += GROUP
         for c in criteria:
-            pct, n = c.tally.percent, c.tally.answers
-            right = f"{pct}% of {n}" if n else NOT_TRIED
-            right_width = int(d.textlength(right, font=small))
-            text((PAD, y), f"{c.criterion_id}  {c.text}", small, INK if n else MUTED, inner - right_width - 20)
-            d.text((CARD_WIDTH - PAD, y), right, font=small, fill=MUTED, anchor="ra")
-            drawn.append(right)
-            bar_y = y + 34
-            if n:
-                d.rounded_rectangle((PAD, bar_y, PAD + inner, bar_y + 20), radius=10, fill=TRACK)
-                if pct:
-                    colour = next((col for limit, col in BAR_COLOURS if pct < limit), BAR_COLOURS[-1][1])
-                    filled = PAD + max(20, inner * min(pct, 100) // 100)
-                    d.rounded_rectangle((PAD, bar_y, filled, bar_y + 20), radius=10, fill=colour)
-            else:
-                d.rounded_rectangle((PAD, bar_y, PAD + inner, bar_y + 20), radius=10, outline=LINE, width=2)
-            y += ROW
-    if len(s.criteria) > MAX_ROWS:
-        more = plural(len(s.criteria) - MAX_ROWS, "more criterion", "more criteria")
-        text((PAD, y + 10), f"…and {more} in /stats", small, MUTED)
+            text((PAD, y), f"{c.criterion_id}  {criterion_text(c.text)}", small, INK)
+            bar_y = y + LABEL + 4
+            if c.tally.answers:
+                bar(bar_y, c.tally.right / c.tally.answers, f"Questions {_questions(c.tally)}")
+                bar_y += BAR
+            if c.roleplays.attempts:
+                e = c.roleplays
+                bar(bar_y, e.score / e.out_of if e.out_of else 1.0, f"Role-plays {_credit(e)}")
+            y += _row_height(c)
+    if more := _left_out(layout):
+        text((PAD, y + 12), more, small, MUTED)
     footer = (
         f"{plural(s.cards_due, 'card')} due · {plural(len(s.misconceptions), 'open misconception')} · "
         f"{plural(s.roleplays_completed, 'role-play')} done"
@@ -389,7 +548,7 @@ def card_file(s: Stats, name: str) -> discord.File:
 
 
 def _criterion_line(c: CriterionStat, text_limit: int) -> str:
-    return f"**{c.criterion_id}** · {clip(c.pack_title, 50)}: {clip(c.text, text_limit)}"
+    return f"**{c.criterion_id}** · {clip(c.pack_title, 50)}: {clip(criterion_text(c.text), text_limit)}"
 
 
 def _learner_line(place: int, line: LearnerLine) -> str:

@@ -48,7 +48,7 @@ def criteria_line(q: Question, pack: Pack, *, full: bool = False) -> str:
 def question_body(q: Question, order: Order = ()) -> str:
     if isinstance(q, SingleQuestion | MultipleQuestion):
         options = "\n".join(f"**{LETTERS[pos]}.** {q.options[k]}" for pos, k in enumerate(shown_order(q, order)))
-        hint = "\n\n*Choose all that apply.*" if isinstance(q, MultipleQuestion) else ""
+        hint = "\n\n*Choose all that apply.*" if isinstance(q, MultipleQuestion) and not says_all_apply(q) else ""
         return f"{q.prompt}\n\n{options}{hint}"
     if isinstance(q, TrueFalseQuestion):
         return f"{q.prompt}\n\n*True or false?*"
@@ -56,19 +56,43 @@ def question_body(q: Question, order: Order = ()) -> str:
     return f"{q.prompt}\n\n{steps}\n\n*Put the steps in the right order.*"
 
 
-def question_embed(q: Question, pack: Pack, source: str, footer: str = "", order: Order = ()) -> discord.Embed:
+def says_all_apply(q: MultipleQuestion) -> bool:
+    """Whether the pack's prompt already tells the learner to choose every right option
+    (most shipped prompts end "Choose all that apply."): then the post does not say it again."""
+    return "all that apply" in q.prompt.lower()
+
+
+def how_to_answer(q: Question, *, in_channel: bool) -> str:
+    """The footer under a question: how to answer with the components it has (see
+    ``answer_view``), and that the feedback is private."""
+    if isinstance(q, MultipleQuestion):
+        how = "Answer with the menu below"
+    elif isinstance(q, OrderQuestion):
+        if not in_channel:
+            return "Click the steps in order, first step first: only you see your feedback."
+        how = "Press “Put in order” to arrange the steps privately"
+    else:
+        how = "Answer with the buttons"
+    return f"{how}: only you see your feedback."
+
+
+def question_embed(
+    q: Question, pack: Pack, source: str, footer: str = "", order: Order = (), *, in_channel: bool = False
+) -> discord.Embed:
+    """A question with its options in ``order``; the footer (by default how to answer it)
+    says how to answer on a channel post or in a private message (``in_channel``)."""
     embed = discord.Embed(
         title=f"{SOURCE_TITLE[source]} · {pack.title}"[:256], description=question_body(q, order), colour=INFO
     )
     embed.add_field(name="Assessment criteria", value=criteria_line(q, pack), inline=False)
-    embed.set_footer(text=(footer or "Answer with the buttons: only you see your feedback.")[:2048])
+    embed.set_footer(text=(footer or how_to_answer(q, in_channel=in_channel))[:2048])
     return embed
 
 
 def live_post_embed(live: LivePost) -> discord.Embed:
     """An open daily post: the question, when answers close, and how many have answered
     (the description, where Discord shows timestamps as the reader's local time)."""
-    embed = question_embed(live.question, live.pack, "daily", order=live.order)
+    embed = question_embed(live.question, live.pack, "daily", order=live.order, in_channel=True)
     if live.closes_at is None:
         closing = "⏰ Answers close when the next question is posted."
     else:

@@ -93,10 +93,17 @@ def step_embed(play: Play) -> discord.Embed:
     else:
         assert node.reply is not None  # a node has exactly one of choices or a reply (bot/packs/checks.py)
         embed.add_field(
-            name="Your turn", value=clip(f"Write your own reply: {node.reply.prompt}.", FIELD_MAX), inline=False
+            name="Your turn: in your own words", value=clip(_sentence(node.reply.prompt), FIELD_MAX), inline=False
         )
     embed.set_footer(text=f"Step {len(state.steps) + 1} · saved as you go: /roleplay resume carries on later")
     return embed
+
+
+def _sentence(text: str) -> str:
+    """``text`` as a sentence: the pack's reply prompt ("Write your reply to Aisha") is
+    shown as it is written, with a full stop if it has no closing punctuation."""
+    text = text.strip().rstrip(":").rstrip()
+    return text if text.endswith((".", "?", "!")) else f"{text}."
 
 
 def choice_text(node: Node, k: int) -> str:

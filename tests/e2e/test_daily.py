@@ -2,13 +2,16 @@
 (it starts on Thursday 2026-01-01 00:00 UTC)."""
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import discord
+import yaml
 from discord.ext import commands
 
-from tests.e2e.helpers import answer, embed_text, post_id_of, question_of, reply
+from tests.e2e.helpers import answer, custom_ids, embed_text, post_id_of, question_of, reply
 
 HOUR = 3600
+EXAMPLE = (Path(__file__).resolve().parents[1] / "data" / "example_pack.yaml").read_text(encoding="utf-8")
 
 
 async def setup_daily(cohort, **options):
@@ -26,6 +29,28 @@ async def advance_to(env, when: datetime):
 
 def bot_posts(channel):
     return [m for m in channel.history() if m.embeds and m.embeds[0].title.startswith("Daily question")]
+
+
+def now_shown(cohort, message):
+    """``message`` as the channel shows it now (after the bot's edits)."""
+    return next(m for m in cohort.channel.history() if m.id == message.id)
+
+
+async def post_only(cohort, kind: str, prompt: str | None = None):
+    """The 09:00 daily post of a pack holding one question: the example pack's question of
+    ``kind`` (its prompt replaced by ``prompt``); returns the post and its question."""
+    data = yaml.safe_load(EXAMPLE)
+    data["questions"] = [q | ({"prompt": prompt} if prompt else {}) for q in data["questions"] if q["kind"] == kind]
+    data["scenarios"] = []
+    pack = yaml.safe_dump(data, sort_keys=False, allow_unicode=True).encode()
+    up = await cohort.tutor.slash(cohort.channel, "content upload", file=("one.yaml", pack))
+    assert "is live" in reply(up).content, reply(up).content
+    await setup_daily(cohort, packs=data["pack"])
+    await advance_to(cohort.env, datetime(2026, 1, 1, 9, 0, 1, tzinfo=UTC))
+    post = bot_posts(cohort.channel)[0]
+    q = await question_of(cohort, post)
+    assert q.kind == kind
+    return post, q
 
 
 async def test_the_daily_question_is_posted_answered_and_revealed(cohort):
@@ -57,19 +82,42 @@ async def test_the_daily_question_is_posted_answered_and_revealed(cohort):
     assert "How the cohort answered" not in embed_text(cohort.channel.last_message)
     await env.advance_time(24 * HOUR)
     assert len(bot_posts(cohort.channel)) == 2
-    revealed = next(m for m in cohort.channel.history() if m.id == post.id)
+    revealed = now_shown(cohort, post)
     text = embed_text(revealed)
     assert "(closed)" in revealed.embeds[0].title
     assert "How the cohort answered (3 answers)" in text
     assert q.explanation in text
     for learner in cohort.learners:
         assert learner.name not in text
+    assert revealed.components == []  # nothing left to click on a closed post
 
-    late = reply(await answer(cohort.learners[3], revealed, q, right=True))
+
+async def test_a_closed_multiple_answer_post_keeps_no_menu(cohort):
+    post, q = await post_only(cohort, "multiple")
+    assert [c.placeholder for row in post.components for c in row.children] == ["Choose all that apply…"]
+    await answer(cohort.learners[0], post, q, right=True)
+    await cohort.env.advance_time(24 * HOUR)  # the next post closes this one
+    closed = now_shown(cohort, post)
+    assert "(closed)" in closed.embeds[0].title and "How the cohort answered (1 answer)" in embed_text(closed)
+    assert closed.components == [] and custom_ids(closed) == []
+
+
+async def test_a_late_click_on_a_closed_post_that_kept_its_menu_is_told_it_closed(cohort):
+    """A post closed by an older version of the bot (or whose reveal Discord refused) still
+    has its menu: a click on it is answered privately, and nothing is recorded."""
+    env, late_comer = cohort.env, cohort.learners[3]
+    post, q = await post_only(cohort, "multiple")
+    env.inject_error("PATCH", f"/channels/{cohort.channel.id}/messages/{post.id}", status=500, times=1)
+    await env.advance_time(24 * HOUR)  # closes the post; the edit to its reveal fails
+    old = now_shown(cohort, post)
+    assert custom_ids(old) == custom_ids(post)  # the menu is still there
+    assert (await cohort.inside.posts.get(post_id_of(post))).status == "closed"
+    late = reply(await answer(late_comer, old, q, right=True))
+    assert late.ephemeral
     assert "closed" in late.embeds[0].title and "points" not in embed_text(late)
     kept = await cohort.inside.db.read(
         lambda c: c.execute(
-            "SELECT COUNT(*) FROM answers WHERE post_id = ? AND user_id = ?", (post_id_of(post), cohort.learners[3].id)
+            "SELECT COUNT(*) FROM answers WHERE post_id = ? AND user_id = ?", (post_id_of(post), late_comer.id)
         ).fetchone()[0]
     )
     assert kept == 0  # nothing recorded after the close

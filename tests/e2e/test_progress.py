@@ -21,12 +21,20 @@ from bot.domain.streaks import Streak
 from bot.packs.schema import Myth
 from bot.services.progress import CriterionStat, HardQuestion, LearnerLine, PackStat, Report, Stats
 from bot.ui.errors import NotTutor
-from bot.ui.progress import CARD_WIDTH, card_height, report_embeds, stats_embed
+from bot.ui.progress import (
+    CARD_WIDTH,
+    MAX_CARD_HEIGHT,
+    card_height,
+    criterion_text,
+    progress_card,
+    report_embeds,
+    stats_embed,
+)
 from tests.e2e.helpers import answer, button_labels, custom_ids, embed_text, option_button, question_of, reply
 from tests.e2e.test_challenges import play_first_choices
 from tests.e2e.test_daily import advance_to, bot_posts, setup_daily
 from tests.e2e.test_myths import EXAMPLE, myth_on
-from tests.e2e.test_roleplay import SCENARIO, play_best_path, scenario
+from tests.e2e.test_roleplay import SCENARIO, field, play_best_path, scenario, scenario_pack
 
 HOUR = 3600
 README = (Path(__file__).resolve().parents[2] / "README.md").read_text()
@@ -253,15 +261,16 @@ async def test_stats_attach_a_png_progress_card_of_the_stated_size(cohort):
     criteria_field = next(f for f in stats.embeds[0].fields if f.name == f"Criteria · {pack.title}")
     for cid in pack.criteria:
         if cid.id in q.criteria:
-            assert f"`100%` **{cid.id}** 1 answer · " in criteria_field.value
+            assert f"**{cid.id}** questions 1 of 1 right · " in criteria_field.value
+    assert "role-plays" not in criteria_field.value  # none played
     untried = [c.id for c in pack.criteria if c.id not in q.criteria]
     assert f"Not yet tried: {', '.join(untried)}" in criteria_field.value
     assert stats.embeds[0].image.url.endswith("progress.png")
     image, _, _ = await card_of(result)
-    packs = cohort.inside.library.packs(cohort.guild.id)
     assert image.format == "PNG"
-    assert image.size == (CARD_WIDTH, card_height(len(every_criterion(cohort)), len(packs)))
-    assert image.size[0] == 800
+    shown = await cohort.svc.progress.stats(cohort.guild.id, amira.id, env.now())
+    assert image.size == (CARD_WIDTH, card_height(shown)) and image.size[0] == 800
+    assert image.size[1] <= MAX_CARD_HEIGHT
 
 
 async def test_the_progress_card_shows_points_and_every_criterion_cut_at_a_word(cohort):
@@ -277,28 +286,27 @@ async def test_the_progress_card_shows_points_and_every_criterion_cut_at_a_word(
     assert "100% right (of 1 answer)" in drawn
     assert alt.startswith("Progress card for amira: 10 points all time, 10 this week; 1 answer, 100% right")
 
-    # every criterion of every pack, in the packs' order, answered or not yet tried
+    # the criteria tried, under their pack's title, each label cut at a word; the rest counted
     labels = [line for line in drawn if re.match(r"AC\d+  ", line)]
-    expected = every_criterion(cohort)
-    assert len(labels) == len(expected)
-    for label, (title, cid, text) in zip(labels, expected, strict=True):
-        full = f"{cid}  {text}"
+    expected = [(t, cid, text) for t, cid, text in every_criterion(cohort) if t == q_pack.title and cid in q.criteria]
+    assert len(labels) == len(expected) == len(q.criteria)
+    for label, (_, cid, text) in zip(labels, expected, strict=True):
+        full = f"{cid}  {criterion_text(text)}"
         if label != full:  # cut at a word, with an ellipsis, never inside one
             assert label.endswith("…") and full.startswith(label[:-1]), label
             assert full[len(label) - 1] in " ,;:—-", label
-        assert title in drawn
-    tried = [line for line in drawn if line == "100% of 1"]
-    assert len(tried) == len(q.criteria)
-    assert drawn.count("not yet tried") == len(expected) - len(q.criteria)
-    order = [line for line in drawn if line in {t for t, _, _ in expected}]
-    assert order == list(dict.fromkeys(t for t, _, _ in expected))
-    assert q_pack.title in order
+    assert drawn.count("Questions 1 of 1 right") == len(q.criteria)
+    untried = len(every_criterion(cohort)) - len(q.criteria)
+    assert f"…and {untried} criteria not yet tried: see /stats" in drawn
+    titles = {t for t, _, _ in every_criterion(cohort)}
+    assert [line for line in drawn if line in titles] == [q_pack.title]
+    assert image.size[1] <= MAX_CARD_HEIGHT
 
     # a learner with nothing yet: no big 0 for a streak, the points still shown
     _, fresh, _ = await card_of(await ben.slash(cohort.channel, "stats"))
     assert not any(re.fullmatch(r"0 streak.*", line) for line in fresh)
     assert "No streak yet (answer the daily post)" in fresh and "0 points (0 this week)" in fresh
-    assert fresh.count("not yet tried") == len(expected)
+    assert f"{len(every_criterion(cohort))} criteria not yet tried: see /stats" in fresh
 
 
 async def test_a_plain_member_cannot_see_another_members_stats_but_a_tutor_can(cohort):
@@ -310,6 +318,161 @@ async def test_a_plain_member_cannot_see_another_members_stats_but_a_tutor_can(c
 
     seen = reply(await cohort.tutor.slash(cohort.channel, "stats", member=amira))
     assert seen.ephemeral and "amira" in seen.embeds[0].title and seen.attachments
+
+
+# --- role-play evidence in the stats, and a card Discord can show ---------------------------------
+
+HF2_BANK = "hf2dc-sc-bank"  # in "Deliver customer service to difficult customers"; its best path credits AC1–AC5, AC7
+
+
+async def finished_credit(cohort, learner) -> dict[str, int]:
+    """The criteria credit kept in the state of the learner's finished role-play."""
+    (state,) = await cohort.inside.db.read(
+        lambda c: [
+            r[0]
+            for r in c.execute(
+                "SELECT state FROM roleplay_sessions WHERE user_id = ? AND status = 'finished'", (learner.id,)
+            )
+        ]
+    )
+    return engine.state_from_dict(json.loads(state)).credit
+
+
+def criterion_labels(drawn: list[str]) -> list[str]:
+    """The criterion ids the card draws a row for, in order."""
+    return [line.split("  ")[0] for line in drawn if re.match(r"AC\d+  ", line)]
+
+
+async def test_a_finished_role_play_counts_as_tried_with_its_credit_in_stats_and_on_the_card(cohort):
+    amira, ben = cohort.learners[:2]
+    sc, pack = scenario(cohort, HF2_BANK), scenario_pack(cohort, HF2_BANK)
+    best = engine.best_credit(sc)
+    assert set(best) == {"AC1", "AC2", "AC3", "AC4", "AC5", "AC7"}
+    started = await amira.slash(cohort.channel, "roleplay start", scenario=HF2_BANK)
+    await play_best_path(cohort, amira, started.response.message, sc)
+    assert await finished_credit(cohort, amira) == best  # full marks on AC1–AC5 and AC7
+    total = len(every_criterion(cohort))
+
+    result = await amira.slash(cohort.channel, "stats")
+    stats = reply(result)
+    assert stats.embeds[0].description == f"No question answers yet (try `/quiz`) · **6** of {total} criteria tried"
+    criteria = field(stats, f"Criteria · {pack.title}")
+    for cid, pts in best.items():
+        assert f"**{cid}** role-plays {pts} of {pts} · " in criteria
+    assert "questions" not in criteria and "Not yet tried: AC6" in criteria
+    assert pack.title not in field(stats, "Packs not yet tried")
+    whole = sum(best.values())
+    assert field(stats, "By pack") == f"{pack.title}: role-plays {whole} of {whole}"
+    assert field(stats, "Role-plays completed") == "1"
+    assert "Role-plays: the credit you earned of what the best path earns." in stats.embeds[0].footer.text
+
+    image, drawn, alt = await card_of(result)
+    assert image.size[0] == CARD_WIDTH and image.size[1] <= MAX_CARD_HEIGHT
+    assert criterion_labels(drawn) == [c.id for c in pack.criteria if c.id in best]  # the pack's order
+    assert [line for line in drawn if line.startswith("Role-plays ")] == [
+        f"Role-plays {best[c.id]} of {best[c.id]}" for c in pack.criteria if c.id in best
+    ]
+    assert pack.title in drawn and f"…and {total - 6} criteria not yet tried: see /stats" in drawn
+    assert f"6 of {total} criteria tried: AC1 role-plays 2 of 2 (Deliver customer service to difficult…), AC2 " in alt
+
+    # a question on the same pack: both kinds of evidence side by side, never one percentage
+    for _ in range(30):  # /quiz picks at random; nearly every question here touches the role-play's criteria
+        quiz = await amira.slash(cohort.channel, "quiz", pack=pack.pack)
+        q = question_in(cohort, quiz.response)
+        if set(q.criteria) & set(best):
+            break
+    await answer(amira, quiz.response.message, q, right=False)
+    again = await amira.slash(cohort.channel, "stats")
+    criteria = field(reply(again), f"Criteria · {pack.title}")
+    for cid in set(q.criteria) & set(best):
+        assert f"**{cid}** questions 0 of 1 right · role-plays {best[cid]} of {best[cid]} · " in criteria
+    assert f"{pack.title}: questions 0 of 1 right (**0%**) · role-plays {whole} of {whole}" in field(
+        reply(again), "By pack"
+    )
+    _, drawn, _ = await card_of(again)
+    assert drawn.count("Questions 0 of 1 right") == len(q.criteria)
+
+    # a poor path still tries the criteria its role-play tests: with the credit it earned
+    started = await ben.slash(cohort.channel, "roleplay start", scenario=HF2_BANK)
+    await play_first_choices(ben, started.response.message, sc)
+    earned = await finished_credit(cohort, ben)
+    assert not any(earned.values())  # the first choices earn nothing here
+    result = await ben.slash(cohort.channel, "stats")
+    criteria = field(reply(result), f"Criteria · {pack.title}")
+    for cid, pts in best.items():
+        assert f"**{cid}** role-plays 0 of {pts} · " in criteria
+    assert pack.title not in field(reply(result), "Packs not yet tried")
+    _, drawn, _ = await card_of(result)
+    assert sorted(criterion_labels(drawn)) == sorted(best)
+
+
+def test_the_card_stays_short_enough_for_discords_preview_however_much_is_tried():
+    """The weakest criteria tried are drawn, up to 1,600 px, in the packs' order; a line
+    counts the rest. Here 625 criteria are tried: six with weak answers, three with a
+    weak role-play, the rest all right."""
+    weak_answers = {("pack-3", f"AC{i}") for i in (2, 5, 9, 11, 17, 20)}
+    weak_roleplay = {("pack-7", f"AC{i}") for i in (1, 4, 24)}
+
+    def stat(p: int, i: int) -> CriterionStat:
+        key = (f"pack-{p}", f"AC{i}")
+        tally = pg.Tally(10, 2 if key in weak_answers else 10, at(1, 9))
+        played = pg.Evidence(1, 0, 4, at(1, 9)) if key in weak_roleplay else pg.Evidence()
+        return CriterionStat(key[0], f"Pack {p}", key[1], "Learning objective: " + "word " * 30, tally, played)
+
+    crit = [stat(p, i) for p in range(25) for i in range(25)]
+    crit.append(CriterionStat("pack-x", "Pack x", "AC1", "Untried", pg.Tally()))
+    s = Stats(1, pg.Tally(6250, 6202), [], crit, Streak(3, 9), 4, [], 2, 500, 40, False)
+    height = card_height(s)
+    assert height <= MAX_CARD_HEIGHT
+    image = Image.open(io.BytesIO(progress_card(s, "amira")))
+    assert image.size == (CARD_WIDTH, height)
+    drawn = image.text["Description"].split("\n")
+    rows, pack = [], None
+    for line in drawn:
+        if line.startswith("Pack "):
+            pack = "pack-" + line.removeprefix("Pack ")
+        elif re.match(r"AC\d+  ", line):
+            rows.append((pack, line.split("  ")[0]))
+    assert weak_answers | weak_roleplay <= set(rows) and len(rows) < len(crit)
+    assert rows == sorted(rows, key=lambda r: (int(r[0].split("-")[1]), int(r[1][2:])))  # the packs' order
+    assert drawn.count("Questions 2 of 10 right") == 6 and drawn.count("Role-plays 0 of 4") == 3
+    assert f"…and {625 - len(rows)} more tried, 1 criterion not yet tried: see /stats" in drawn
+    assert drawn[drawn.index("Your weakest criteria") + 1].startswith("Questions: the share of your answers right")
+    assert "99% right (of 6,250 answers)" in drawn  # the tiles stay
+    assert "500 points (40 this week)" in drawn and "3 streak (best 9)" in drawn
+    assert not any("Learning objective" in line for line in drawn)
+
+
+async def test_a_criterion_shows_without_its_learning_objective_or_key_concept_label(cohort):
+    """The Pearson pack's own text starts some criteria with its source's heading; the
+    stats, the card and the report show the criterion without it."""
+    amira = cohort.learners[0]
+    lib, g = cohort.inside.library, cohort.guild.id
+    pack = next(p.pack for p in lib.packs(g) if p.pack.pack == "pearson-challenging-customers")
+    labelled = {c.id: c.text for c in pack.criteria if re.match(r"(Learning objective|Key concept): ", c.text)}
+    assert labelled  # the label is in the pack itself
+    for _ in range(60):  # /quiz picks at random: about a third of this pack's questions touch them
+        quiz = await amira.slash(cohort.channel, "quiz", pack=pack.pack)
+        q = question_in(cohort, quiz.response)
+        if set(q.criteria) & set(labelled):
+            break
+    else:
+        raise AssertionError("/quiz never served a question on a labelled criterion")
+    await answer(amira, quiz.response.message, q, right=True)
+    cid = next(c for c in q.criteria if c in labelled)
+    plain = re.sub(r"^(Learning objective|Key concept): ", "", labelled[cid])
+    assert criterion_text(labelled[cid]) == plain
+
+    result = await amira.slash(cohort.channel, "stats")
+    criteria = field(reply(result), f"Criteria · {pack.title}")
+    assert f"**{cid}** questions 1 of 1 right · {plain[:30]}" in criteria
+    assert "Learning objective" not in criteria and "Key concept" not in criteria
+    _, drawn, _ = await card_of(result)
+    label = next(line for line in drawn if line.startswith(f"{cid}  "))
+    assert label.startswith(f"{cid}  {plain[:30]}")
+    report = embed_text(reply(await cohort.tutor.slash(cohort.channel, "cohort report")))
+    assert f"**{cid}** · {pack.title[:30]}" in report
+    assert "Learning objective" not in report and "Key concept" not in report
 
 
 # --- tutors ---------------------------------------------------------------------------------------

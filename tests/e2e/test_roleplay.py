@@ -175,6 +175,23 @@ async def test_a_written_reply_is_scored_shown_and_kept(cohort):
     assert kept.node == node_id and kept.reply == "Sorry about that, @everyone **bold**"
 
 
+async def test_a_reply_step_says_what_to_write_once(cohort):
+    learner, sc = cohort.learners[0], scenario(cohort)
+    start = await learner.slash(cohort.channel, "roleplay start", scenario=SCENARIO)
+    message, i = await play_best_path(
+        cohort,
+        learner,
+        start.response.message,
+        sc,
+        stop_after=next(k for k, (_, c) in enumerate(engine.best_path(sc).moves) if c is None),
+    )
+    prompt = sc.nodes[engine.best_path(sc).moves[i][0]].reply.prompt
+    assert prompt == "Write your reply to Margaret"
+    turn = next(f for f in message.embeds[0].fields if f.name.startswith("Your turn"))
+    assert turn.value == f"{prompt}.", turn.value  # the pack's words, once: not "Write your own reply: Write ..."
+    assert "own words" in turn.name
+
+
 async def test_a_restart_mid_role_play_and_resume_continue_at_the_same_node(cohort, settings):
     learner, sc = cohort.learners[1], scenario(cohort)
     start = await learner.slash(cohort.channel, "roleplay start", scenario=SCENARIO)

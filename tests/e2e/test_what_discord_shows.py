@@ -6,9 +6,11 @@ read as English ("1 card", never "1 card(s)")."""
 import re
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from tests.e2e.helpers import answer, embed_text, question_of, reply
 from tests.e2e.test_challenges import play_first_choices
-from tests.e2e.test_daily import advance_to, bot_posts, setup_daily
+from tests.e2e.test_daily import advance_to, bot_posts, post_only, setup_daily
 from tests.e2e.test_roleplay import SCENARIO, scenario
 
 HOUR = 3600
@@ -57,6 +59,38 @@ async def test_a_closed_daily_post_shows_when_it_closed_where_discord_renders_it
     for fb in fbs:
         assert unrendered_markup(fb) == [], fb.embeds[0].to_dict()
         no_plural_hedges(embed_text(fb))
+
+
+@pytest.mark.parametrize(
+    ("kind", "says", "not_said"),
+    [
+        ("single", "Answer with the buttons", "menu"),
+        ("true_false", "Answer with the buttons", "menu"),
+        ("multiple", "Answer with the menu below", "button"),
+        ("order", "Press “Put in order”", "menu"),
+    ],
+)
+async def test_a_daily_post_says_how_to_answer_with_what_it_has(cohort, kind, says, not_said):
+    post, _ = await post_only(cohort, kind)
+    footer = post.embeds[0].footer.text
+    assert footer.startswith(says) and footer.endswith("only you see your feedback."), footer
+    assert not_said not in footer.lower(), footer
+    kinds = {type(c).__name__ for row in post.components for c in row.children}
+    assert kinds == ({"SelectMenu"} if kind == "multiple" else {"Button"}), kinds
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "Which of these are de-escalation techniques? Choose all that apply.",  # as the shipped packs write it
+        "Which of these are de-escalation techniques?",
+    ],
+)
+async def test_a_multiple_answer_post_says_choose_all_that_apply_once(cohort, prompt):
+    post, _ = await post_only(cohort, "multiple", prompt)
+    description = post.embeds[0].description
+    assert description.startswith(prompt)
+    assert embed_text(post).lower().count("all that apply") == 1, description
 
 
 async def test_the_already_answered_reply_does_not_repeat_discords_only_you_can_see_this(cohort):

@@ -1,6 +1,6 @@
 """The list of tables holding a learner's data stays complete, a deleted learner leaves the
 maintained counts, leaderboard ranks from those counts agree with ranking every learner,
-and the cohort CSV's reads return what each server holds."""
+and the reads of the cohort CSV and of a learner's stats return what each server holds."""
 
 from datetime import UTC, datetime, timedelta
 
@@ -250,6 +250,26 @@ async def test_the_evidence_reads_keep_to_one_server_and_to_finished_role_plays(
             PlayedRow(1, "sc", "p1", False, {"AC1": 2, "AC2": 0}, "resolved", at[1]),
             PlayedRow(2, "sc", "p1", True, {"AC2": 1}, "escalated", at[4]),
         ]
+        assert await repo.user_finished_roleplays(G, 1) == [
+            PlayedRow(1, "sc", "p1", False, {"AC1": 2, "AC2": 0}, "resolved", at[1])
+        ]
+        assert await repo.user_finished_roleplays(G, 2) == [
+            PlayedRow(2, "sc", "p1", True, {"AC2": 1}, "escalated", at[4])
+        ]
+        assert await repo.user_finished_roleplays(G, 3) == []  # still under way
+        assert await repo.user_finished_roleplays(G + 1, 1) == [
+            PlayedRow(1, "sc", "p1", False, {"AC1": 2, "AC2": 0}, "lost", at[1])
+        ]
+        plan = await db.read(
+            lambda c: " ".join(
+                r[3]
+                for r in c.execute(
+                    "EXPLAIN QUERY PLAN SELECT state FROM roleplay_sessions "
+                    "WHERE guild_id = 1 AND user_id = 2 AND status = 'finished' ORDER BY updated_at, id"
+                )
+            )
+        )
+        assert "USING INDEX roleplay_by_learner" in plan, plan  # a learner's stats read no one else's rows
         assert await repo.reflections(G) == [
             ReflectionRow(2, "sc", "p1", "escalated", 1, 3, "S", "T", "A", "R", "accepted", "Good", 5, at[5], at[6])
         ]
