@@ -154,16 +154,16 @@ async def test_narration_is_told_apart_from_what_the_customer_says(cohort):
     assert_mood_reads_calm_to_furious(after)
 
 
+async def play_to_the_written_reply(cohort, learner, sc):
+    """Start the scenario and play its best path up to its first written-reply step."""
+    start = await learner.slash(cohort.channel, "roleplay start", scenario=SCENARIO)
+    first_reply = next(k for k, (_, c) in enumerate(engine.best_path(sc).moves) if c is None)
+    return await play_best_path(cohort, learner, start.response.message, sc, stop_after=first_reply)
+
+
 async def test_a_written_reply_is_scored_shown_and_kept(cohort):
     learner, sc = cohort.learners[0], scenario(cohort)
-    start = await learner.slash(cohort.channel, "roleplay start", scenario=SCENARIO)
-    message, i = await play_best_path(
-        cohort,
-        learner,
-        start.response.message,
-        sc,
-        stop_after=next(k for k, (_, c) in enumerate(engine.best_path(sc).moves) if c is None),
-    )
+    message, i = await play_to_the_written_reply(cohort, learner, sc)
     node_id = engine.best_path(sc).moves[i][0]
     shown = await learner.click(message, label="Write your reply")
     assert shown.modal is not None
@@ -177,14 +177,7 @@ async def test_a_written_reply_is_scored_shown_and_kept(cohort):
 
 async def test_a_reply_step_says_what_to_write_once(cohort):
     learner, sc = cohort.learners[0], scenario(cohort)
-    start = await learner.slash(cohort.channel, "roleplay start", scenario=SCENARIO)
-    message, i = await play_best_path(
-        cohort,
-        learner,
-        start.response.message,
-        sc,
-        stop_after=next(k for k, (_, c) in enumerate(engine.best_path(sc).moves) if c is None),
-    )
+    message, i = await play_to_the_written_reply(cohort, learner, sc)
     prompt = sc.nodes[engine.best_path(sc).moves[i][0]].reply.prompt
     assert prompt == "Write your reply to Margaret"
     turn = next(f for f in message.embeds[0].fields if f.name.startswith("Your turn"))
