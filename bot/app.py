@@ -53,7 +53,8 @@ COGS = (  # the scheduler first: the feature cogs register their post kinds with
 
 @dataclass
 class Store:
-    """The database and its repositories: handed to the services, never to a cog."""
+    """The database and the repositories several services share (each service builds any
+    other it alone uses): handed to the services, never to a cog."""
 
     db: Database
     guilds: GuildRepo

@@ -22,7 +22,7 @@ from discord.utils import utcnow
 
 from bot.access import tutor_only
 from bot.app import RevisionBot
-from bot.cogs.scheduler import PostChannel, PostKind, Rendered, Scheduler
+from bot.cogs.scheduler import PostKind, Rendered, Scheduler
 from bot.domain.errors import UserError
 from bot.domain.records import Post
 from bot.ui import choices
@@ -93,7 +93,10 @@ class Daily(commands.GroupCog, group_name="daily", group_description="The cohort
         if post is None or post.status != "open" or post.message_id is None or post.closed_at_time(utcnow()):
             return  # closing (or closed): the reveal shows the final count
         rendered = await self.render(post)
-        channel = await self._channel(post)
+        try:
+            channel = await self.bot.cog(Scheduler).channel_of(post.channel_id)
+        except discord.HTTPException:
+            return
         if rendered is None or channel is None:
             return
         message = channel.get_partial_message(post.message_id)
@@ -107,13 +110,6 @@ class Daily(commands.GroupCog, group_name="daily", group_description="The cohort
         after = await daily.post(post_id)
         if after is not None and after.status == "closed" and (revealed := await self.reveal(after, utcnow())):
             await message.edit(embed=revealed[0], view=revealed[1])
-
-    async def _channel(self, post: Post) -> PostChannel | None:
-        try:
-            channel = self.bot.get_channel(post.channel_id) or await self.bot.fetch_channel(post.channel_id)
-        except discord.HTTPException:
-            return None
-        return channel if isinstance(channel, PostChannel) else None
 
     async def _refresh_open_posts(self) -> None:
         """At start, show the count on every open post that has answers (an edit that was

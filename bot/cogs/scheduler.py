@@ -132,7 +132,7 @@ class Scheduler(commands.Cog):
             return None
         attempt = await posting.start_attempt(post)
         try:
-            channel = await self._channel(post.channel_id)
+            channel = await self.channel_of(post.channel_id)
             if channel is None:  # not a text channel or thread: trying again will not help
                 log.error("post %d: channel %d cannot take a post; giving up on it", post.id, post.channel_id)
                 await posting.give_up(post)
@@ -165,7 +165,7 @@ class Scheduler(commands.Cog):
             f"retrying at {retry_at:%H:%M:%S}" if retry_at else "giving up",
         )
 
-    async def _channel(self, channel_id: int) -> PostChannel | None:
+    async def channel_of(self, channel_id: int) -> PostChannel | None:
         """The channel a post is in; None if it is a kind of channel that cannot hold one."""
         channel = self.bot.get_channel(channel_id) or await self.bot.fetch_channel(channel_id)
         return channel if isinstance(channel, PostChannel) else None
@@ -195,7 +195,7 @@ class Scheduler(commands.Cog):
             return
         embed, view = rendered
         try:
-            channel = await self._channel(post.channel_id)
+            channel = await self.channel_of(post.channel_id)
             if channel is None:
                 log.warning("could not edit closed post %d: channel %d cannot hold posts", post.id, post.channel_id)
                 return

@@ -149,8 +149,12 @@ class DailyService:
             for q in lp.pack.questions
         ]
 
+    def _schedule_pool(self, s: Schedule) -> list[PoolItem]:
+        """What the schedule draws from: its packs, or every enabled pack if those hold none."""
+        return self._pool(s.guild_id, s.packs) or self._pool(s.guild_id, ())
+
     async def _claim(self, s: Schedule, slot: str, now: datetime) -> Post | None:
-        pool = self._pool(s.guild_id, s.packs) or self._pool(s.guild_id, ())
+        pool = self._schedule_pool(s)
         history = await self._posts.item_history(s.guild_id, "daily")
         choice = pick_question(pool, history, random.Random(f"{s.guild_id}:{slot}"))
         if choice is None:
@@ -184,7 +188,7 @@ class DailyService:
         if s is None:
             raise UserError("Set up the daily question first with `/daily setup`.")
         slot = await self._posts.next_manual_slot(guild_id, "daily")
-        if not (self._pool(guild_id, s.packs) or self._pool(guild_id, ())):
+        if not self._schedule_pool(s):
             raise UserError("There are no questions to post: enable a pack with `/content enable`.")
         post = await self._claim(s, slot, now)
         if post is None:  # another /daily post took the same manual slot at the same moment

@@ -21,45 +21,6 @@ class MythRecorded:
     cleared: bool  # this answer busted a misconception the learner had shown
 
 
-def record_myth_answer(
-    c: sqlite3.Connection,
-    guild_id: int,
-    user_id: int,
-    myth_id: str,
-    pack_id: str,
-    post_id: int | None,
-    verdict: str,
-    correct: bool,
-    now: datetime,
-    award: Award | None,
-    bust: bool,
-) -> MythRecorded:
-    """Keep a myth answer, unless the learner already answered this post (the table's key):
-    with ``award`` given, and with ``bust``, the learner's misconception marked busted."""
-    cur = c.execute(
-        "INSERT OR IGNORE INTO myth_answers (guild_id, user_id, myth_id, pack_id, post_id, verdict, correct, "
-        "answered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (guild_id, user_id, myth_id, pack_id, post_id, verdict, int(correct), iso(now)),
-    )
-    if cur.rowcount == 0:
-        row = c.execute(
-            "SELECT verdict FROM myth_answers WHERE post_id = ? AND user_id = ?", (post_id, user_id)
-        ).fetchone()
-        return MythRecorded(False, row[0], 0, False)
-    points = award.points if award and add_points(c, award, now) else 0
-    cleared = False
-    if bust:
-        cleared = (
-            c.execute(
-                "UPDATE misconceptions SET busted_at = ? WHERE guild_id = ? AND user_id = ? AND myth_id = ? "
-                "AND (busted_at IS NULL OR busted_at < last_seen)",
-                (iso(now), guild_id, user_id, myth_id),
-            ).rowcount
-            == 1
-        )
-    return MythRecorded(True, None, points, cleared)
-
-
 class MythRepo:
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -77,11 +38,34 @@ class MythRepo:
         award: Award | None,
         bust: bool,
     ) -> MythRecorded:
-        return await self.db.write(
-            lambda c: record_myth_answer(
-                c, guild_id, user_id, myth_id, pack_id, post_id, verdict, correct, now, award, bust
+        """Keep a myth answer, unless the learner already answered this post (the table's key):
+        with ``award`` given, and with ``bust``, the learner's misconception marked busted."""
+
+        def w(c: sqlite3.Connection) -> MythRecorded:
+            cur = c.execute(
+                "INSERT OR IGNORE INTO myth_answers (guild_id, user_id, myth_id, pack_id, post_id, verdict, correct, "
+                "answered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (guild_id, user_id, myth_id, pack_id, post_id, verdict, int(correct), iso(now)),
             )
-        )
+            if cur.rowcount == 0:
+                row = c.execute(
+                    "SELECT verdict FROM myth_answers WHERE post_id = ? AND user_id = ?", (post_id, user_id)
+                ).fetchone()
+                return MythRecorded(False, row[0], 0, False)
+            points = award.points if award and add_points(c, award, now) else 0
+            cleared = False
+            if bust:
+                cleared = (
+                    c.execute(
+                        "UPDATE misconceptions SET busted_at = ? WHERE guild_id = ? AND user_id = ? AND myth_id = ? "
+                        "AND (busted_at IS NULL OR busted_at < last_seen)",
+                        (iso(now), guild_id, user_id, myth_id),
+                    ).rowcount
+                    == 1
+                )
+            return MythRecorded(True, None, points, cleared)
+
+        return await self.db.write(w)
 
     async def previous(self, post_id: int, user_id: int) -> str | None:
         def q(c):

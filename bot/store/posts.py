@@ -121,39 +121,18 @@ class PostRepo:
         )
 
     async def pending(self, now: datetime) -> list[Post]:
-        return await self.db.read(
-            lambda c: [
-                row_to_post(r)
-                for r in c.execute(
-                    f"SELECT {_COLUMNS} FROM posts WHERE status = 'pending' AND (retry_at IS NULL OR retry_at <= ?) "
-                    "ORDER BY id",
-                    (iso(now),),
-                )
-            ]
-        )
+        return await self._where("status = 'pending' AND (retry_at IS NULL OR retry_at <= ?)", iso(now))
 
     async def open_posts(self, guild_id: int, kind: str) -> list[Post]:
-        return await self.db.read(
-            lambda c: [
-                row_to_post(r)
-                for r in c.execute(
-                    f"SELECT {_COLUMNS} FROM posts WHERE guild_id = ? AND kind = ? AND status = 'open' ORDER BY id",
-                    (guild_id, kind),
-                )
-            ]
-        )
+        return await self._where("guild_id = ? AND kind = ? AND status = 'open'", guild_id, kind)
 
     async def due_to_close(self, now: datetime) -> list[Post]:
-        return await self.db.read(
-            lambda c: [
-                row_to_post(r)
-                for r in c.execute(
-                    f"SELECT {_COLUMNS} FROM posts WHERE status = 'open' AND closes_at IS NOT NULL AND closes_at <= ? "
-                    "ORDER BY id",
-                    (iso(now),),
-                )
-            ]
-        )
+        return await self._where("status = 'open' AND closes_at IS NOT NULL AND closes_at <= ?", iso(now))
+
+    async def _where(self, condition: str, *args: object) -> list[Post]:
+        """The posts meeting ``condition``, oldest first."""
+        query = f"SELECT {_COLUMNS} FROM posts WHERE {condition} ORDER BY id"
+        return await self.db.read(lambda c: [row_to_post(r) for r in c.execute(query, args)])
 
     async def next_event(self) -> datetime | None:
         """The earliest retry of a pending post or close of an open one."""
