@@ -1,10 +1,14 @@
-"""Command line: `python -m bot [run]`, `validate [PATH ...] [--json]`, `sandbox [--pack FILE]`."""
+"""Command line: `python -m bot [run]`, `validate [PATH ...] [--json]`, `sandbox [--pack FILE]`,
+`import FILE`, `export PACK --format F`."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from pathlib import Path
+
+FORMATS_IN = ("gift", "aiken", "moodle-xml", "delimited")
+FORMATS_OUT = ("gift", "moodle-xml")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -30,6 +34,28 @@ def main(argv: list[str] | None = None) -> int:
         "--speed", type=float, default=60.0, help="simulated seconds per real second (default 60; 0 stops the clock)"
     )
     box.add_argument("--no-browser", action="store_true", help="print the page's address without opening it")
+    bank_in = sub.add_parser(
+        "import",
+        help="turn a Moodle question bank (GIFT, Aiken, Moodle XML) or an Anki/Quizlet term list into a pack",
+        description="Write the content pack a question bank becomes, and report what it could not hold.",
+        epilog="exit status: 0 written; 1 the file cannot be read, nothing in it can be held, or the pack "
+        "has errors; 2 the file does not exist or an option is wrong",
+    )
+    bank_in.add_argument("file", type=Path, help="the exported question bank or term list")
+    bank_in.add_argument(
+        "--format", choices=FORMATS_IN, help="the file's format (default: guessed from its name and content)"
+    )
+    bank_in.add_argument("--pack-id", help="the new pack's id (default: from the file name)")
+    bank_in.add_argument("--out", type=Path, help="where to write the pack (default: PACK_ID.yaml beside the file)")
+    bank_out = sub.add_parser(
+        "export",
+        help="write a pack's questions as GIFT or Moodle XML for a Moodle quiz",
+        description="Write a pack's questions in a format Moodle imports; kinds the format cannot hold are listed.",
+        epilog="exit status: 0 written; 1 the pack has errors or no question could be written; 2 no such pack",
+    )
+    bank_out.add_argument("pack", help="a pack file, or the id of a shipped pack")
+    bank_out.add_argument("--format", choices=FORMATS_OUT, required=True, help="gift or moodle-xml")
+    bank_out.add_argument("--out", type=Path, help="where to write it (default: PACK.gift or PACK.xml here)")
     args = parser.parse_args(argv)
 
     from pydantic import ValidationError
@@ -47,6 +73,13 @@ def main(argv: list[str] | None = None) -> int:
         from bot.validate_cli import validate
 
         return validate(args.paths or [settings.content_dir], args.json, args.strict)
+
+    if args.command in ("import", "export"):
+        from bot.bank_cli import export_file, import_file
+
+        if args.command == "import":
+            return import_file(args.file, args.format, args.pack_id, args.out)
+        return export_file(args.pack, args.format, settings.content_dir, args.out)
 
     if args.command == "sandbox":
         from bot.sandbox import run_sandbox

@@ -16,6 +16,7 @@ from bot.services.answering import AnswerService
 from bot.services.challenges import ChallengeService
 from bot.services.content import ContentService
 from bot.services.daily import DailyService
+from bot.services.flashcards import FlashcardService
 from bot.services.myths import MythService
 from bot.services.posting import PostingService
 from bot.services.progress import ProgressService
@@ -25,6 +26,7 @@ from bot.settings import Settings
 from bot.store.answers import AnswerRepo
 from bot.store.content import ContentRepo
 from bot.store.database import Database
+from bot.store.flashcards import FlashcardRepo
 from bot.store.guilds import GuildRepo, MetaRepo
 from bot.store.myths import MythRepo
 from bot.store.posts import PostRepo
@@ -42,6 +44,7 @@ COGS = (  # the scheduler first: the feature cogs register their post kinds with
     "bot.cogs.settings",
     "bot.cogs.content",
     "bot.cogs.questions",
+    "bot.cogs.flashcards",
     "bot.cogs.daily",
     "bot.cogs.myths",
     "bot.cogs.roleplay",
@@ -81,6 +84,7 @@ class Services:
     roleplay: RoleplayService
     challenges: ChallengeService
     progress: ProgressService
+    flashcards: FlashcardService
 
     @classmethod
     async def build(cls, store: Store, library: ContentLibrary) -> Services:
@@ -102,6 +106,7 @@ class Services:
             progress=ProgressService(
                 library, ProgressRepo(db), answers, posts, guilds, schedules, myths, roleplay_repo
             ),
+            flashcards=FlashcardService(library, FlashcardRepo(db)),
         )
 
 

@@ -207,3 +207,42 @@ def test_an_unknown_event_loop_setting_is_one_clear_line(tmp_path):
     result = run(env_extra={"EVENT_LOOP": "trio"}, cwd=tmp_path)
     assert result.returncode == 2
     assert "EVENT_LOOP" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_import_writes_a_pack_beside_the_file_and_names_what_it_left_out(tmp_path):
+    bank = tmp_path / "complaints_bank.gift"
+    bank.write_bytes((ROOT / "tests" / "data" / "formats" / "e2e" / "complaints_bank.gift").read_bytes())
+    result = run("import", str(bank))
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == (
+        f"{bank} (read as gift): 3 questions and 0 terms written to {tmp_path / 'complaints-bank.yaml'} "
+        "as pack 'complaints-bank'."
+    )
+    assert (
+        f"{bank}:21: not imported: matching question 'Match the terms': the bot has no matching kind" in result.stdout
+    )
+    assert "awarding_body: still the importer's stand-in text: name the awarding body (warning)" in result.stdout
+    checked = run("validate", str(tmp_path / "complaints-bank.yaml"))
+    assert checked.returncode == 0 and "1 of 1 pack valid" in checked.stdout
+
+
+def test_import_of_an_unreadable_file_is_one_line_and_exit_1(tmp_path):
+    bank = tmp_path / "bank.gift"
+    bank.write_text("::Q1:: Which Act covers faulty goods? {\n=The Consumer Rights Act 2015\n")
+    result = run("import", str(bank))
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"{bank}:1: ") and len(result.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "bank.yaml").exists()
+    assert run("import", str(tmp_path / "missing.gift")).returncode == 2
+
+
+def test_export_writes_gift_and_xml_that_import_back(tmp_path):
+    for fmt, suffix in (("gift", ".gift"), ("moodle-xml", ".xml")):
+        out = tmp_path / f"focus{suffix}"
+        result = run("export", "focus-l2-complaints", "--format", fmt, "--out", str(out))
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.startswith("Pack 'focus-l2-complaints': ") and str(out) in result.stdout
+        back = run("import", str(out), "--pack-id", f"focus-{fmt}", "--out", str(tmp_path / f"{fmt}.yaml"))
+        assert back.returncode == 0, back.stdout + back.stderr
+    assert run("export", "no-such-pack", "--format", "gift").returncode == 2

@@ -1,6 +1,9 @@
-"""/content: list the packs, upload a pack of your own, enable or disable packs."""
+"""/content: list the packs, upload a pack of your own or import a question bank, export a pack
+for Moodle, enable or disable packs."""
 
 from __future__ import annotations
+
+import io
 
 import discord
 from discord import app_commands
@@ -10,10 +13,18 @@ from discord.utils import utcnow
 from bot.access import tutor_only
 from bot.app import RevisionBot
 from bot.packs import MAX_PACK_BYTES
+from bot.packs.formats.convert import MAX_IMPORT_BYTES
 from bot.services.content import ContentService
 from bot.ui import choices
-from bot.ui.content import pack_list_embed, upload_errors_text, upload_ok_text
+from bot.ui.content import export_text, import_text, pack_list_embed, upload_errors_text, upload_ok_text
 from bot.ui.errors import UserError, guild_id
+
+IMPORT_FORMATS = {
+    "gift": "GIFT",
+    "aiken": "Aiken",
+    "moodle-xml": "Moodle XML",
+    "delimited": "Term list (Anki, Quizlet)",
+}
 
 
 class Content(commands.GroupCog, group_name="content", group_description="The content packs questions come from."):
@@ -38,10 +49,7 @@ class Content(commands.GroupCog, group_name="content", group_description="The co
         if file.size > MAX_PACK_BYTES:
             raise UserError(f"`{file.filename}` is {file.size // 1024} KB; a pack may be at most 256 KB.")
         await interaction.response.defer(ephemeral=True, thinking=True)
-        try:
-            data = await file.read()
-        except discord.HTTPException:
-            raise UserError("I could not download that attachment from Discord. Please try again.") from None
+        data = await _download(file)
         outcome = await self.bot.svc.content.upload(
             guild_id(interaction), interaction.user.id, file.filename, data, utcnow()
         )
@@ -49,6 +57,70 @@ class Content(commands.GroupCog, group_name="content", group_description="The co
             await interaction.followup.send(upload_errors_text(file.filename, outcome.errors), ephemeral=True)
         else:
             await interaction.followup.send(upload_ok_text(outcome.pack, outcome.warnings), ephemeral=True)
+
+    @app_commands.command(
+        name="import", description="Make a pack from a Moodle question bank (GIFT, Aiken, XML) or an Anki/Quizlet list."
+    )
+    @app_commands.describe(
+        file="A GIFT, Aiken or Moodle XML export, or a term list exported from Anki or Quizlet (up to 1 MB).",
+        pack_id="The new pack's id (default: from the file name); an id already uploaded here gets a new version.",
+        then="Send the pack's YAML for you to finish (the default), or install it for learners now.",
+        format="The file's format, when the name and content do not say.",
+    )
+    @app_commands.choices(
+        then=[
+            app_commands.Choice(name="Send me the YAML to finish first", value="draft"),
+            app_commands.Choice(name="Install it for learners now", value="install"),
+        ],
+        format=[app_commands.Choice(name=name, value=value) for value, name in IMPORT_FORMATS.items()],
+    )
+    @app_commands.guild_only()
+    @tutor_only()
+    async def import_(
+        self,
+        interaction: discord.Interaction,
+        file: discord.Attachment,
+        pack_id: app_commands.Range[str, 1, 40] | None = None,
+        then: str = "draft",
+        format: str | None = None,
+    ) -> None:
+        if file.size > MAX_IMPORT_BYTES:
+            raise UserError(f"`{file.filename}` is {file.size // 1024} KB; an import may be at most 1 MB.")
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        data = await _download(file)
+        outcome = await self.content.import_bank(
+            guild_id(interaction),
+            interaction.user.id,
+            file.filename,
+            data,
+            utcnow(),
+            fmt=format,
+            pack_id=pack_id,
+            install=then == "install",
+        )
+        files = [] if outcome.imported is None else [_attachment(outcome.yaml_name, outcome.imported.yaml_text)]
+        await interaction.followup.send(import_text(file.filename, outcome), files=files, ephemeral=True)
+
+    @app_commands.command(name="export", description="A pack's questions as a file for a Moodle quiz (GIFT or XML).")
+    @app_commands.describe(
+        pack="The pack id, as /content list shows it.",
+        format="GIFT (a text file) or Moodle XML; both import into Moodle.",
+    )
+    @app_commands.choices(
+        format=[
+            app_commands.Choice(name="GIFT", value="gift"),
+            app_commands.Choice(name="Moodle XML", value="moodle-xml"),
+        ]
+    )
+    @app_commands.guild_only()
+    @tutor_only()
+    async def export(self, interaction: discord.Interaction, pack: str, format: str = "gift") -> None:
+        exported = self.content.export(guild_id(interaction), pack, format)
+        if exported is None:
+            raise UserError(f"There is no pack `{pack}` here. `/content list` shows the pack ids.")
+        await interaction.response.send_message(
+            export_text(exported), file=_attachment(exported.filename, exported.text), ephemeral=True
+        )
 
     @app_commands.command(name="disable", description="Stop serving a pack in this server.")
     @app_commands.describe(pack="The pack id, as /content list shows it.")
@@ -64,6 +136,7 @@ class Content(commands.GroupCog, group_name="content", group_description="The co
     async def enable(self, interaction: discord.Interaction, pack: str) -> None:
         await self._set(interaction, pack, True)
 
+    @export.autocomplete("pack")
     @disable.autocomplete("pack")
     @enable.autocomplete("pack")
     async def _pack_autocomplete(self, interaction: discord.Interaction, current: str):
@@ -77,6 +150,17 @@ class Content(commands.GroupCog, group_name="content", group_description="The co
         await interaction.response.send_message(
             f"**{pack.pack.title}** (pack `{pack.id}`) is now **{state}** in this server.", ephemeral=True
         )
+
+
+async def _download(file: discord.Attachment) -> bytes:
+    try:
+        return await file.read()
+    except discord.HTTPException:
+        raise UserError("I could not download that attachment from Discord. Please try again.") from None
+
+
+def _attachment(filename: str, text: str) -> discord.File:
+    return discord.File(io.BytesIO(text.encode()), filename=filename)
 
 
 async def setup(bot: RevisionBot) -> None:

@@ -14,7 +14,7 @@ from discord.utils import utcnow
 
 from bot.app import RevisionBot
 from bot.domain.errors import UserError
-from bot.domain.questions import new_seed, option_order
+from bot.domain.questions import Choice, new_seed, option_order
 from bot.packs.schema import OrderQuestion
 from bot.services.answering import Feedback
 from bot.ui import choices
@@ -34,16 +34,22 @@ class Questions(commands.Cog):
 
     # -- clicks ----------------------------------------------------------------------------
     @reports_errors
-    async def answer(self, interaction: discord.Interaction, target: str, choice, seed: str | None = None) -> None:
-        """Every answer click lands here; errors become a private message."""
+    async def answer(
+        self, interaction: discord.Interaction, target: str, choice: Choice, seed: str | None = None
+    ) -> None:
+        """Every answer lands here (a click, a menu, or a typed answer's box being sent);
+        errors become a private message."""
         await self._answer(interaction, target, choice, seed)
 
-    async def _answer(self, interaction: discord.Interaction, target: str, choice, seed: str | None = None) -> None:
+    async def _answer(
+        self, interaction: discord.Interaction, target: str, choice: Choice, seed: str | None = None
+    ) -> None:
         if interaction.guild_id is None:
             raise UserError("Questions are answered inside the server.")
         svc, now = self.bot.svc, utcnow()
         # A click on a private message (practice, or the order picker) turns that message
-        # into the feedback; a click on a channel post gets a new private reply.
+        # into the feedback; a click on a channel post gets a new private reply. A typed
+        # answer's box, sent, is the same: its interaction carries the message its button is on.
         private = interaction.message is not None and interaction.message.flags.ephemeral
         if private:
             await interaction.response.defer()

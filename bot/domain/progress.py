@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Generic, TypeVar
 
+from bot.domain.questions import normalise_answer
+
 K = TypeVar("K", bound=Hashable)
 T = TypeVar("T")
 
@@ -83,6 +85,10 @@ class Hardest:
 
 
 def _key(choice: object) -> Hashable:
+    """Answers that are the same answer count together: typed ones once normalised
+    ("Sale of Goods Act" and "sale of goods act."), lists as tuples."""
+    if isinstance(choice, str):
+        return ("typed", normalise_answer(choice))
     return tuple(choice) if isinstance(choice, list) else choice
 
 
@@ -91,15 +97,18 @@ def hardest(rows: Iterable[AnswerRow], limit: int = 5) -> list[Hardest]:
     tallies: dict[str, Tally] = tally_by(rows, lambda r: (r.question_id,))
     packs = {r.question_id: r.pack_id for r in rows}
     wrong: dict[str, Counter] = {}
+    written: dict[tuple[str, Hashable], object] = {}  # each key as first given (typed answers keep their case)
     for r in rows:
         if not r.correct:
-            wrong.setdefault(r.question_id, Counter())[_key(r.choice)] += 1
+            key = _key(r.choice)
+            wrong.setdefault(r.question_id, Counter())[key] += 1
+            written.setdefault((r.question_id, key), r.choice)
     out = []
     for qid, t in weakest(tallies, limit):
         counts = wrong.get(qid)
         if counts:
-            choice, n = min(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))
-            choice = list(choice) if isinstance(choice, tuple) else choice
+            key, n = min(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))
+            choice = written[(qid, key)]
         else:
             choice, n = None, 0
         out.append(Hardest(qid, packs[qid], t, choice, n))

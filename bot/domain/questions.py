@@ -3,17 +3,29 @@
 from __future__ import annotations
 
 import random
+import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from types import ModuleType
 
-from bot.packs.schema import MultipleQuestion, OrderQuestion, Question, SingleQuestion, TrueFalseQuestion
+from bot.packs.schema import (
+    MultipleQuestion,
+    OrderQuestion,
+    Question,
+    ShortAnswerQuestion,
+    SingleQuestion,
+    TrueFalseQuestion,
+)
 
 LETTERS = "ABCDEF"
 # A learner's answer: an option index (single), a set of indexes (multiple), a bool
-# (true/false) or the step indexes in the order the learner put them (order). Indexes are
-# always the pack's; the letters a learner sees depend on the order the options were shown in.
-Choice = int | tuple[int, ...] | bool
+# (true/false), the step indexes in the order the learner put them (order) or the text
+# they typed (short_answer). Indexes are always the pack's; the letters a learner sees
+# depend on the order the options were shown in.
+Choice = int | tuple[int, ...] | bool | str
+TYPED_MAX = 100  # the longest typed answer (the answer box holds no more)
 # The order options are shown in: ``order[position]`` is the pack's index of the option
 # shown at that position (letter). Identity for kinds without options.
 Order = tuple[int, ...]
@@ -21,6 +33,70 @@ Order = tuple[int, ...]
 
 class InvalidChoice(ValueError):
     """The answer does not fit the question (a stale or tampered button)."""
+
+
+class EmptyAnswer(InvalidChoice):
+    """A typed answer with no letter or digit in it (only spaces, punctuation or emoji)."""
+
+
+# --- typed answers -----------------------------------------------------------------------------
+
+# Removed without a trace, so the letters on either side join: apostrophes ("customer's",
+# "customer’s" and "customers" are one answer) and full stops ("U.K. GDPR" is "UK GDPR").
+_JOINERS = frozenset("'’‘ʼ`´.")
+
+
+def normalise_answer(text: str) -> str:
+    """``text`` as typed answers are compared: Unicode NFKC (full-width digits, ligatures),
+    case-folded, apostrophes and full stops removed, every other punctuation mark, symbol
+    (emoji too) and hyphen read as a space, and spaces collapsed. So "Data Protection Act
+    2018." and "data protection act 2018" are one answer, and so are "face-to-face" and
+    "face to face"; "e-mail" and "email" are not (a pack lists both). Accents are kept. An
+    answer with no letter or digit normalises to ""."""
+    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
+    out: list[str] = []
+    in_word = False  # a combining mark counts only on a letter or digit (not on an emoji)
+    for ch in folded:
+        category = unicodedata.category(ch)
+        if ch in _JOINERS or category == "Cf":  # zero-width and direction marks: nothing
+            continue
+        if category[0] in "LN":
+            out.append(ch)
+            in_word = True
+        elif category[0] == "M":
+            if in_word:
+                out.append(ch)
+        else:
+            out.append(" ")
+            in_word = False
+    return " ".join("".join(out).split())
+
+
+@lru_cache(maxsize=256)
+def _accepted(answers: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(normalise_answer(a) for a in answers)
+
+
+def _typed(choice: Choice) -> str:
+    """A short-answer question's answer (the typed text), as ``grade`` has accepted it."""
+    if not isinstance(choice, str):
+        raise InvalidChoice("not a typed answer")
+    return choice
+
+
+def accepts(q: ShortAnswerQuestion, text: str) -> bool:
+    """Whether ``text`` matches one of ``q``'s accepted answers once normalised."""
+    return normalise_answer(text) in _accepted(tuple(q.answers))
+
+
+# Characters that Discord reads as markdown, mentions, timestamps or links: escaped with a
+# backslash in what a learner typed, so it shows as typed and never as formatting or a ping.
+_MARKUP = re.compile(r"([\\*_~`|<>#\-\[\]()@:])")
+
+
+def typed_text(text: str) -> str:
+    """What a learner typed, to show in Discord: on one line, its markdown escaped."""
+    return _MARKUP.sub(r"\\\1", " ".join(text.split()))
 
 
 @dataclass(frozen=True)
@@ -117,6 +193,14 @@ def grade(q: Question, choice: Choice) -> Grade:
         if list(choice) == list(range(n)):
             return Grade(True, (), ())
         return Grade(False, (q.wrong_feedback,), tuple(filter(None, [q.misconception])))
+    if isinstance(q, ShortAnswerQuestion):
+        if type(choice) is not str or len(choice.strip()) > TYPED_MAX:
+            raise InvalidChoice("not a typed answer that fits this question")
+        if not normalise_answer(choice):
+            raise EmptyAnswer("the answer has no letter or digit in it")
+        if accepts(q, choice):
+            return Grade(True, (), ())
+        return Grade(False, (q.wrong_feedback,), tuple(filter(None, [q.misconception])))
     raise InvalidChoice(f"unknown question kind {q.kind!r}")
 
 
@@ -138,7 +222,24 @@ def answer_text(q: Question, order: Order = ()) -> str:
         return "\n".join(f"**{letter(order, k)}**. {q.options[k]}" for k in _shown(order, q.answer))
     if isinstance(q, TrueFalseQuestion):
         return "**True**" if q.answer else "**False**"
+    if isinstance(q, ShortAnswerQuestion):
+        return _accepted_text(q)
     return " → ".join(f"**{s}**" for s in q.steps)
+
+
+ALSO_ACCEPTED_MAX = 600  # characters of the other accepted answers shown under the first
+
+
+def _accepted_text(q: ShortAnswerQuestion) -> str:
+    """The first accepted answer, and as many of the others as fit a few lines."""
+    first, *others = q.answers
+    shown: list[str] = []
+    for k, other in enumerate(others):
+        if sum(len(t) + 2 for t in shown) + len(other) > ALSO_ACCEPTED_MAX:
+            shown.append(f"and {len(others) - k} more")
+            break
+        shown.append(other)
+    return f"**{first}**" + (f"\nAlso accepted: {', '.join(shown)}" if shown else "")
 
 
 def choice_text(q: Question, choice: Choice, order: Order = ()) -> str:
@@ -150,6 +251,8 @@ def choice_text(q: Question, choice: Choice, order: Order = ()) -> str:
         return f"{letter(order, k)}. {q.options[k]}"
     if isinstance(q, MultipleQuestion):
         return "\n".join(f"{letter(order, k)}. {q.options[k]}" for k in _shown(order, _indexes(choice)))
+    if isinstance(q, ShortAnswerQuestion):
+        return typed_text(_typed(choice))
     return " → ".join(q.steps[k] for k in _indexes(choice))
 
 
@@ -162,6 +265,8 @@ def option_text(q: Question, choice: Choice) -> str:
         return f"“{q.options[_index(choice)]}”"
     if isinstance(q, MultipleQuestion):
         return " + ".join(f"“{q.options[k]}”" for k in sorted(_indexes(choice)))
+    if isinstance(q, ShortAnswerQuestion):
+        return f"“{typed_text(_typed(choice))}”"
     return "the order " + " → ".join(q.steps[k] for k in _indexes(choice))
 
 
@@ -176,6 +281,8 @@ def option_labels(q: Question, order: Order = ()) -> list[str]:
         return [f"{LETTERS[pos]}. {q.options[k]}" for pos, k in enumerate(shown_order(q, order))]
     if isinstance(q, TrueFalseQuestion):
         return ["True", "False"]
+    if isinstance(q, ShortAnswerQuestion):
+        return ["Accepted answer", "Another answer"]
     return ["Right order", "Another order"]
 
 
@@ -186,6 +293,8 @@ def tally_key(q: Question, choice: Choice, order: Order = ()) -> list[int]:
         return sorted(shown_order(q, order).index(k) for k in picked)
     if isinstance(q, TrueFalseQuestion):
         return [0 if choice else 1]
+    if isinstance(q, ShortAnswerQuestion):
+        return [0 if accepts(q, _typed(choice)) else 1]
     return [0 if list(_indexes(choice)) == list(range(len(q.steps))) else 1]
 
 

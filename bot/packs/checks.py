@@ -29,6 +29,7 @@ from .schema import (
     Pack,
     Question,
     Scenario,
+    ShortAnswerQuestion,
     SingleQuestion,
     TrueFalseQuestion,
 )
@@ -41,6 +42,7 @@ QUESTION_CLASSES: dict[object, type[BaseModel]] = {
     "multiple": MultipleQuestion,
     "true_false": TrueFalseQuestion,
     "order": OrderQuestion,
+    "short_answer": ShortAnswerQuestion,
 }
 
 
@@ -205,6 +207,33 @@ def _answer_problems(q: object, base: Path) -> Iterator[Problem]:
             yield base + ("misconceptions", k), f"option {k} is not a wrong option"
     elif isinstance(q, OrderQuestion) and len(set(q.steps)) != len(q.steps):
         yield base + ("steps",), "two steps have the same text"
+    elif isinstance(q, ShortAnswerQuestion):
+        yield from _accepted_answer_problems(q.answers, base + ("answers",))
+
+
+def _accepted_answer_problems(answers: list, path: Path) -> Iterator[Problem]:
+    """Each accepted answer must still say something once normalised as a typed answer
+    is (``normalise_answer``), and say something the ones before it do not."""
+    from bot.domain.questions import normalise_answer  # grading defines "the same answer"
+
+    seen: dict[str, int] = {}
+    for k, text in enumerate(answers):
+        if not isinstance(text, str) or not text.strip():
+            continue  # the schema says what is wrong with it
+        norm = normalise_answer(text)
+        if not norm:
+            yield (
+                path + (k,),
+                "has no letter or digit once punctuation and symbols are set aside, so no typed answer can match it",
+            )
+        elif norm in seen:
+            yield (
+                path + (k,),
+                f"is the same answer as answers[{seen[norm]}] once case, spaces and punctuation are set aside "
+                f"({norm!r}); remove one",
+            )
+        else:
+            seen[norm] = k
 
 
 ANSWER_FIELDS = ("options", "answer", "option_feedback", "misconceptions")
@@ -233,6 +262,8 @@ def _raw_answer_problems(q: dict, base: Path) -> Iterator[Problem]:
         yield from _repeated(options, base + ("options",), "two options have the same text")
     elif kind == "order" and isinstance(q.get("steps"), list):
         yield from _repeated(q["steps"], base + ("steps",), "two steps have the same text")
+    elif kind == "short_answer" and isinstance(q.get("answers"), list):
+        yield from _accepted_answer_problems(q["answers"], base + ("answers",))
 
 
 def _indexes(n: int) -> str:
@@ -288,7 +319,7 @@ def _misconceptions_exist(parts: _Parts) -> Iterator[Problem]:
             links = _get(q, "misconceptions")
             for k, myth_id in links.items() if isinstance(links, dict) else ():
                 yield from check(myth_id, ("questions", i, "misconceptions", k))
-        elif kind in ("true_false", "order") and _get(q, "misconception"):
+        elif kind in ("true_false", "order", "short_answer") and _get(q, "misconception"):
             yield from check(_get(q, "misconception"), ("questions", i, "misconception"))
 
 

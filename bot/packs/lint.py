@@ -26,6 +26,9 @@ The checks, and why:
 - **Avoid entries that cost nothing**: an ``avoid`` entry takes its points from its own
   criterion's credit, so one naming a criterion the rubric never credits costs nothing.
 - **Difficulty spread**: a pack with nothing at difficulty 3 tests recall only.
+- **Importer defaults**: what an imported bank lacked (an explanation, why a wrong option
+  is wrong, the criteria, the qualification) was filled with a stand-in; each one still
+  there is named, so the tutor sees what to write.
 """
 
 from __future__ import annotations
@@ -36,7 +39,8 @@ from collections.abc import Iterable, Iterator
 from bot.domain.replies import phrase_stems, stem, tokens
 
 from .checks import Path, Problem
-from .schema import GOOD_OUTCOMES, MultipleQuestion, OrderQuestion, Pack, Scenario, SingleQuestion
+from .formats.defaults import DEFAULTS
+from .schema import GOOD_OUTCOMES, MultipleQuestion, OrderQuestion, Pack, Scenario, ShortAnswerQuestion, SingleQuestion
 
 LONGEST_SHARE_MAX = 0.4
 DUPLICATE_AT = 0.6
@@ -59,7 +63,42 @@ def lint_pack(pack: Pack) -> list[Problem]:
         *_duplicates_within(pack),
         *(p for i, s in enumerate(pack.scenarios) for p in lint_scenario(s, ("scenarios", i))),
         *_difficulty_spread(pack),
+        *_importer_defaults(pack),
     ]
+
+
+def _importer_defaults(pack: Pack) -> Iterator[Problem]:
+    """Every field still holding a stand-in the importer wrote (``formats.defaults.DEFAULTS``)."""
+
+    def walk(value: object, path: Path) -> Iterator[Path]:
+        if isinstance(value, str):
+            if value in DEFAULTS:
+                yield path
+        elif isinstance(value, dict):
+            for k, v in value.items():
+                yield from walk(v, (*path, k))
+        elif isinstance(value, list):
+            for k, v in enumerate(value):
+                yield from walk(v, (*path, k))
+
+    for path in walk(pack.model_dump(), ()):
+        yield path, f"still the importer's stand-in text: {_WHAT_TO_WRITE.get(_field_of(path), 'write it')}"
+
+
+_WHAT_TO_WRITE = {
+    "explanation": "write why the right answer is right",
+    "option_feedback": "write why this option is wrong",
+    "wrong_feedback": "write why the other answer is wrong",
+    "text": "write the assessment criterion these questions test",
+    "awarding_body": "name the awarding body",
+    "qualification": "name the qualification",
+}
+
+
+def _field_of(path: Path) -> str:
+    """The field name a path ends in (an option's feedback ends in its index)."""
+    names = [p for p in path if isinstance(p, str)]
+    return names[-1] if names else ""
 
 
 # --- questions ---------------------------------------------------------------------------
@@ -136,6 +175,8 @@ def _right_answer_text(q) -> str:
         return " ".join(q.options[k] for k in q.answer)
     if isinstance(q, OrderQuestion):
         return " ".join(q.steps)
+    if isinstance(q, ShortAnswerQuestion):
+        return q.answers[0]  # the others are the same answer written another way
     return ""
 
 

@@ -94,7 +94,7 @@ def _line_of(root: yaml.Node | None, path: Path) -> int:
     return mark.line + 1
 
 
-QUESTION_KINDS = frozenset({"single", "multiple", "true_false", "order"})
+QUESTION_KINDS = frozenset({"single", "multiple", "true_false", "order", "short_answer"})
 
 
 def _strip_tags(loc: tuple) -> Path:

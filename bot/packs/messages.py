@@ -32,7 +32,7 @@ from .schema import (
     Term,
 )
 
-KINDS = "single, multiple, true_false, order"
+KINDS = "single, multiple, true_false, order, short_answer"
 
 SUBJECTS: dict[type[BaseModel], str] = {
     Pack: "a pack",
@@ -60,6 +60,7 @@ NOUNS: dict[str, tuple[str, str]] = {
     "rubric": ("rubric idea", "rubric ideas"),
     "phrases": ("phrase", "phrases"),
     "answer": ("right option", "right options"),
+    "answers": ("accepted answer", "accepted answers"),
 }
 
 ID_RULE = "an id may use letters, digits, '.', '_' and '-' and must start with a letter or digit"

@@ -108,8 +108,18 @@ class OrderQuestion(_QuestionBase):
     misconception: Id | None = None
 
 
+class ShortAnswerQuestion(_QuestionBase):
+    """The learner types the answer: right when it matches one of ``answers`` once case,
+    spaces and punctuation are set aside (``bot.domain.questions.normalise_answer``)."""
+
+    kind: Literal["short_answer"]
+    answers: Annotated[list[Text100], Field(min_length=1, max_length=20)]
+    wrong_feedback: Text1000  # why an answer that matches none of them is wrong
+    misconception: Id | None = None
+
+
 Question = Annotated[
-    SingleQuestion | MultipleQuestion | TrueFalseQuestion | OrderQuestion,
+    SingleQuestion | MultipleQuestion | TrueFalseQuestion | OrderQuestion | ShortAnswerQuestion,
     Field(discriminator="kind"),
 ]
 

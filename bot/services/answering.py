@@ -12,7 +12,7 @@ from typing import cast
 
 from bot.domain import points as pts
 from bot.domain.errors import UserError
-from bot.domain.questions import Choice, Grade, InvalidChoice, Order, grade, option_order
+from bot.domain.questions import Choice, EmptyAnswer, Grade, InvalidChoice, Order, grade, option_order
 from bot.domain.records import Post
 from bot.domain.streaks import Streak, counts_for_streak
 from bot.packs.library import ContentLibrary
@@ -23,6 +23,10 @@ from bot.store.posts import PostRepo
 
 NO_POST = "I cannot find that question post."
 GONE = "This question is no longer available: its pack was removed or changed. Try `/quiz` for another one."
+EMPTY = (
+    "Type your answer in words or numbers: punctuation, emoji and spaces alone are not an answer. "
+    "Nothing was saved, so you can try again."
+)
 
 
 @dataclass(slots=True)
@@ -48,6 +52,7 @@ class Revision:
 
 
 def to_json(choice: Choice) -> object:
+    """A choice as JSON holds it: a list for a tuple; an index, a bool or the typed text as it is."""
     return list(choice) if isinstance(choice, tuple) else choice
 
 
@@ -135,6 +140,8 @@ class AnswerService:
     def _grade(q: Question, choice: Choice) -> Grade:
         try:
             return grade(q, choice)
+        except EmptyAnswer:
+            raise UserError(EMPTY) from None
         except InvalidChoice:
             raise UserError("That answer does not fit this question (the button may be out of date).") from None
 

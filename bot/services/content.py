@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.packs import MAX_PACK_BYTES, PackError
+from bot.packs.formats.bank import Skipped, Unreadable
+from bot.packs.formats.convert import EXTENSIONS, Imported, export_pack, import_bank
 from bot.packs.library import ContentLibrary, LoadedPack
 from bot.packs.schema import Myth, Pack, Question, Scenario
 from bot.store.content import ContentRepo
@@ -19,6 +21,30 @@ class UploadOutcome:
     pack: LoadedPack | None = None
     errors: list[PackError] = field(default_factory=list)
     warnings: list[PackError] = field(default_factory=list)  # the linter's: shown, never blocking
+
+
+@dataclass
+class ImportOutcome:
+    """A question bank's import: the pack it became (and its YAML), or why the file could
+    not be read; the pack's own problems and warnings; and, when installed, the upload."""
+
+    imported: Imported | None = None
+    unreadable: str | None = None
+    errors: list[PackError] = field(default_factory=list)
+    warnings: list[PackError] = field(default_factory=list)
+    installed: LoadedPack | None = None
+
+    @property
+    def yaml_name(self) -> str:
+        return f"{self.imported.converted.data['pack']}.yaml" if self.imported else "pack.yaml"
+
+
+@dataclass(frozen=True)
+class Exported:
+    filename: str
+    text: str
+    questions: int  # written
+    skipped: list[Skipped]  # the questions the format cannot hold
 
 
 class ContentService:
@@ -79,6 +105,42 @@ class ContentService:
         version = await self._repo.add_upload(guild_id, result.pack.pack, text, user_id, now)
         self._library.install_upload(guild_id, result.pack, version)
         return UploadOutcome(pack=self._library.pack(guild_id, result.pack.pack), warnings=result.warnings)
+
+    async def import_bank(
+        self,
+        guild_id: int,
+        user_id: int,
+        filename: str,
+        data: bytes,
+        now: datetime,
+        *,
+        fmt: str | None = None,
+        pack_id: str | None = None,
+        install: bool = False,
+    ) -> ImportOutcome:
+        """Turn a question bank into a pack; with ``install``, add it as an upload (a new
+        version when the server already has that pack). Nothing is installed when the
+        pack has errors."""
+        try:
+            imported = import_bank(data, filename, fmt, pack_id)
+        except Unreadable as exc:
+            return ImportOutcome(unreadable=f"line {exc.line}: {exc.message}")
+        outcome = ImportOutcome(imported)
+        if install:
+            upload = await self.upload(guild_id, user_id, outcome.yaml_name, imported.yaml_text.encode(), now)
+            outcome.errors, outcome.warnings, outcome.installed = upload.errors, upload.warnings, upload.pack
+        else:
+            checked = self._library.check_upload(guild_id, imported.yaml_text, outcome.yaml_name, lint=True)
+            outcome.errors, outcome.warnings = checked.errors, checked.warnings
+        return outcome
+
+    def export(self, guild_id: int | None, pack_id: str, fmt: str) -> Exported | None:
+        """A server's pack (shipped or uploaded) as GIFT or Moodle XML; None for no such pack."""
+        loaded = self._library.pack(guild_id, pack_id)
+        if loaded is None:
+            return None
+        text, skipped = export_pack(loaded.pack, fmt)
+        return Exported(f"{loaded.id}{EXTENSIONS[fmt]}", text, len(loaded.pack.questions) - len(skipped), skipped)
 
     async def set_enabled(self, guild_id: int, pack_id: str, enabled: bool) -> LoadedPack | None:
         pack = self._library.pack(guild_id, pack_id)

@@ -32,6 +32,7 @@ from .database import Database
 USER_DATA: tuple[tuple[str, str], ...] = (
     ("answers", "user_id"),
     ("cards", "user_id"),
+    ("flashcards", "user_id"),
     ("points", "user_id"),
     ("score_totals", "user_id"),
     ("streaks", "user_id"),

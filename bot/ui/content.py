@@ -8,6 +8,7 @@ import discord
 
 from bot.packs import PackError
 from bot.packs.library import LoadedPack
+from bot.services.content import Exported, ImportOutcome
 from bot.ui.text import plural
 
 MAX_ERRORS_SHOWN = 10
@@ -61,4 +62,61 @@ def upload_ok_text(pack: LoadedPack, warnings: Sequence[PackError] = ()) -> str:
             f"(the pack is live anyway):\n```\n{shown}\n```{more}\n"
             "`python -m bot validate --strict` on the file lists them all."
         )
+    return text if len(text) <= 2000 else text[:1990] + "\n```"
+
+
+FORMAT_NAMES = {"gift": "GIFT", "aiken": "Aiken", "moodle-xml": "Moodle XML", "delimited": "a term list"}
+
+
+def _listed(lines: Sequence[str], limit: int = MAX_ERRORS_SHOWN) -> str:
+    shown = "\n".join(f"• {line}" for line in lines[:limit]).replace("```", "ʼʼʼ")
+    more = f"\n…and {len(lines) - limit} more." if len(lines) > limit else ""
+    return f"```\n{shown}\n```{more}"
+
+
+def import_text(filename: str, outcome: ImportOutcome) -> str:
+    """The private reply to ``/content import``: what arrived, what did not and why, and
+    what the tutor still has to write."""
+    if outcome.imported is None:
+        return (
+            f"❌ `{filename}` was **not** imported: {outcome.unreadable}. Nothing has changed.\n"
+            "I read Moodle's GIFT, Aiken and Moodle XML exports, and term lists exported from Anki "
+            "(Notes in Plain Text) or Quizlet."
+        )
+    c = outcome.imported.converted
+    pack_id = c.data["pack"]
+    read = (
+        f"📥 `{filename}`, read as {FORMAT_NAMES[outcome.imported.format]}: "
+        f"{plural(c.questions, 'question')} and {plural(c.terms, 'term')} became pack `{pack_id}`."
+    )
+    parts = [read]
+    if outcome.installed is not None:
+        parts.append(
+            f"✅ It is live in this server as version {outcome.installed.version}; learners get it from now on."
+        )
+    elif outcome.errors:
+        parts.append(f"❌ It was **not** installed: {plural(len(outcome.errors), 'problem')}.")
+        parts.append(_listed([str(e) for e in outcome.errors]))
+    else:
+        parts.append(
+            f"📝 Not installed yet: finish `{outcome.yaml_name}` (attached), then add it with `/content upload`."
+        )
+    if c.skipped:
+        parts.append(f"**Not imported** ({len(c.skipped)}):")
+        parts.append(_listed([str(s) for s in c.skipped]))
+    if outcome.warnings:
+        defaults = sum("importer's stand-in" in w.message for w in outcome.warnings)
+        what = f", {plural(defaults, 'stand-in')} for what the file did not have" if defaults else ""
+        parts.append(
+            f"⚠️ The linter found {plural(len(outcome.warnings), 'thing')} to write or fix{what}: "
+            f"`python -m bot validate --strict {outcome.yaml_name}` lists them."
+        )
+    text = "\n".join(parts)
+    return text if len(text) <= 2000 else text[:1990] + "\n```"
+
+
+def export_text(exported: Exported) -> str:
+    text = f"📤 {plural(exported.questions, 'question')} written to `{exported.filename}` (attached)."
+    if exported.skipped:
+        text += f"\nNot exported ({len(exported.skipped)}):\n" + _listed([str(s) for s in exported.skipped])
     return text if len(text) <= 2000 else text[:1990] + "\n```"

@@ -14,6 +14,7 @@ BRAND = discord.Colour.blurple()
 HELP_ORDER = (
     "quiz",
     "revise",
+    "flashcards",
     "myth card",
     "roleplay start",
     "roleplay list",
@@ -44,11 +45,13 @@ HELP_ORDER = (
     "cohort report",
     "cohort export",
     "content upload",
+    "content import",
     "content disable",
     "content enable",
 )
 DAILY_LINE = (
-    "**The daily question**: click your answer on the post in the revision channel; "
+    "**The daily question**: click your answer on the post in the revision channel (or type it, "
+    "when the question asks for a word or a name); "
     "only you see your feedback, and answering every scheduled post builds your streak."
 )
 

@@ -55,6 +55,20 @@ class StartsRoleplays(Protocol):
 
 
 @runtime_checkable
+class PlaysFlashcards(Protocol):
+    """What the flashcard buttons call; met by the Flashcards cog. ``scope`` is ``a`` (the
+    terms of every enabled pack) or ``p`` (the card's pack only): where the next card comes from."""
+
+    async def show_definition(
+        self, interaction: discord.Interaction, pack_id: str, digest: str, scope: str
+    ) -> None: ...
+
+    async def rate_flashcard(
+        self, interaction: discord.Interaction, pack_id: str, digest: str, reviews: int, rating: int, scope: str
+    ) -> None: ...
+
+
+@runtime_checkable
 class CountsAnswers(Protocol):
     """What the Questions cog tells of an answer kept on a daily post; met by the Daily
     cog, which shows the post's count of answers."""

@@ -5,10 +5,13 @@ custom_id scheme (every id starts "rb:" and fits Discord's 100 characters):
   rb:sel:<target>[:<seed>]           the multiple-choice select menu (values are the pack's option indexes)
   rb:ordgo:<target>         "Put in order" on a channel post: opens a private picker
   rb:ord:<target>:<seq>     a step in the private order picker; seq = shown positions so far
+  rb:say:<target>           "Type your answer" (short_answer): opens a private box; what is typed is the answer
 A target is p<post id> (a cohort post), q<question id> (/quiz) or r<question id> (/revise).
 Options are shown shuffled: a cohort post's order comes from the post itself; a practice
 serve's from its <seed> (hex), carried in the custom_id so the feedback names the letters
 the learner saw. Values are always the pack's indexes, so letters never reach the data.
+A typed answer travels in the box's submission, never in a custom_id: the button is
+persistent (it works after a restart) and the box it opens lives while it is open.
 """
 
 from __future__ import annotations
@@ -20,10 +23,30 @@ from datetime import datetime
 import discord
 from discord.utils import format_dt
 
-from bot.domain.questions import LETTERS, Order, Tally, answer_text, choice_text, display_order, letter, shown_order
-from bot.packs.schema import MultipleQuestion, OrderQuestion, Pack, Question, SingleQuestion, TrueFalseQuestion
+from bot.domain.questions import (
+    LETTERS,
+    TYPED_MAX,
+    Choice,
+    Order,
+    Tally,
+    answer_text,
+    choice_text,
+    display_order,
+    letter,
+    shown_order,
+)
+from bot.packs.schema import (
+    MultipleQuestion,
+    OrderQuestion,
+    Pack,
+    Question,
+    ShortAnswerQuestion,
+    SingleQuestion,
+    TrueFalseQuestion,
+)
 from bot.services.answering import Feedback
 from bot.services.daily import LivePost
+from bot.ui.errors import reports_errors
 from bot.ui.handlers import AnswersQuestions, handler
 from bot.ui.text import clip, plural
 
@@ -31,6 +54,7 @@ TARGET = r"(?P<target>p\d{1,19}|[qr][A-Za-z0-9][A-Za-z0-9_.-]{0,39})"
 SEED = r"(?::(?P<seed>[0-9a-f]{6}))?"
 RIGHT, WRONG, INFO = discord.Colour.green(), discord.Colour.red(), discord.Colour.blurple()
 SOURCE_TITLE = {"daily": "Daily question", "quiz": "Practice question", "revise": "Revision card"}
+TYPE_LABEL = "Type your answer"  # a short-answer question's button, and the title of its box
 SHORT_CRITERION = 48  # a criterion's text on a question: its first words; the feedback has it in full
 
 
@@ -52,6 +76,8 @@ def question_body(q: Question, order: Order = ()) -> str:
         return f"{q.prompt}\n\n{options}{hint}"
     if isinstance(q, TrueFalseQuestion):
         return f"{q.prompt}\n\n*True or false?*"
+    if isinstance(q, ShortAnswerQuestion):
+        return f"{q.prompt}\n\n*Type your answer: capitals and punctuation do not matter.*"
     steps = "\n".join(f"**{LETTERS[i]}.** {q.steps[k]}" for i, k in enumerate(display_order(q)))
     return f"{q.prompt}\n\n{steps}\n\n*Put the steps in the right order.*"
 
@@ -71,6 +97,8 @@ def how_to_answer(q: Question, *, in_channel: bool) -> str:
         if not in_channel:
             return "Click the steps in order, first step first: only you see your feedback."
         how = "Press “Put in order” to arrange the steps privately"
+    elif isinstance(q, ShortAnswerQuestion):
+        how = f"Press “{TYPE_LABEL}” to answer"
     else:
         how = "Answer with the buttons"
     return f"{how}: only you see your feedback."
@@ -122,6 +150,8 @@ def answer_view(
         view.add_item(AnswerButton(target, "f"))
     elif isinstance(q, MultipleQuestion):
         view.add_item(MultipleSelect(target, q, order, seed))
+    elif isinstance(q, ShortAnswerQuestion):
+        view.add_item(TypeAnswerButton(target))  # the same in a channel and in private
     elif in_channel:
         view.add_item(OrderStart(target))
     else:
@@ -155,7 +185,7 @@ def feedback_embed(fb: Feedback) -> discord.Embed:
         title, colour = ("✅ Right!", RIGHT) if g.correct else ("❌ Not quite", WRONG)
     embed = discord.Embed(title=title, colour=colour)
     embed.add_field(
-        name="Your answer" if not fb.closed else "You chose",
+        name="Your answer" if not fb.closed else "You wrote" if isinstance(q, ShortAnswerQuestion) else "You chose",
         value=choice_text(q, fb.choice, fb.order)[:1024],
         inline=False,
     )
@@ -218,7 +248,7 @@ def bar(percent: int, width: int = 10) -> str:
 # classes only build and parse custom_ids.
 
 
-async def _dispatch(interaction: discord.Interaction, target: str, choice, seed: str | None = None) -> None:
+async def _dispatch(interaction: discord.Interaction, target: str, choice: Choice, seed: str | None = None) -> None:
     await handler(interaction, AnswersQuestions).answer(interaction, target, choice, seed)
 
 
@@ -322,4 +352,52 @@ class OrderStep(discord.ui.DynamicItem[discord.ui.Button], template=r"rb:ord:" +
         await handler(interaction, AnswersQuestions).order_step(interaction, self.target, self.seq, new_message=False)
 
 
-DYNAMIC_ITEMS = (AnswerButton, MultipleSelect, OrderStart, OrderStep)
+class TypeAnswerButton(discord.ui.DynamicItem[discord.ui.Button], template=r"rb:say:" + TARGET):
+    """A short-answer question's button: it opens the box to type the answer in (a modal
+    is the one reply that must come first, so the button opens it at once and the answer
+    is judged when the box is sent)."""
+
+    def __init__(self, target: str) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=TYPE_LABEL, emoji="✏️", style=discord.ButtonStyle.primary, custom_id=f"rb:say:{target}"
+            )
+        )
+        self.target = target
+
+    @classmethod
+    async def from_custom_id(cls, interaction, item, match: re.Match[str]):
+        return cls(match["target"])
+
+    @reports_errors
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await interaction.response.send_modal(TypedAnswerModal(self.target))
+
+
+class TypedAnswerModal(discord.ui.Modal):
+    """The box a short answer is typed in; sending it answers the question like a click."""
+
+    def __init__(self, target: str) -> None:
+        super().__init__(title=TYPE_LABEL, timeout=15 * 60)
+        self.target = target
+        self.text: discord.ui.TextInput[TypedAnswerModal] = discord.ui.TextInput(
+            label="Your answer",
+            placeholder="Capitals and punctuation do not matter.",
+            style=discord.TextStyle.short,
+            min_length=1,
+            max_length=TYPED_MAX,
+            custom_id="answer",
+        )
+        self.add_item(self.text)
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        await _submit_typed(interaction, self.target, self.text.value)
+
+
+@reports_errors
+async def _submit_typed(interaction: discord.Interaction, target: str, text: str) -> None:
+    # one line, spaces collapsed: what is kept and shown is what was typed, tidied
+    await _dispatch(interaction, target, " ".join(text.split()))
+
+
+DYNAMIC_ITEMS = (AnswerButton, MultipleSelect, OrderStart, OrderStep, TypeAnswerButton)

@@ -8,6 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.domain.questions import (
+    TYPED_MAX,
+    EmptyAnswer,
     Grade,
     InvalidChoice,
     PoolItem,
@@ -15,6 +17,8 @@ from bot.domain.questions import (
     choice_text,
     display_order,
     grade,
+    normalise_answer,
+    option_text,
     pick_question,
     tally,
 )
@@ -340,3 +344,133 @@ def test_pick_question_is_deterministic_for_the_same_seed():
 def test_pick_question_depends_on_the_seed():
     firsts = {pick_question(POOL, [], random.Random(s)).question_id for s in range(50)}
     assert len(firsts) > 1
+
+
+# --- short answers -------------------------------------------------------------------------------
+
+SHORT = {q.id: q for q in read_pack_file(ROOT / "tests" / "data" / "short_answer_pack.yaml").pack.questions}
+ACT, HEAT, DPA = SHORT["sa-q01"], SHORT["sa-q02"], SHORT["sa-q05"]
+
+
+@pytest.mark.parametrize(
+    "typed, normal",
+    [
+        ("Data Protection Act 2018.", "data protection act 2018"),
+        ("  data   PROTECTION\tact 2018 ", "data protection act 2018"),
+        ("DATA PROTECTION ACT, 2018!", "data protection act 2018"),
+        ("customer’s rights", "customers rights"),  # apostrophes join: ' ’ ‘ ʼ
+        ("customer's rights", "customers rights"),
+        ("U.K. GDPR", "uk gdpr"),  # full stops join too
+        ("face-to-face", "face to face"),  # a hyphen separates, as a space does
+        ("Take action/responsibility", "take action responsibility"),
+        ("２０１８ ＡＣＴ", "2018 act"),  # NFKC: full-width forms
+        ("Straße", "strasse"),  # case-folded, not only lower-cased
+        ("café", "café"),  # accents are kept
+        ("first\u200bcontact", "firstcontact"),  # a zero-width space is nothing
+        ("**Result** 🙂", "result"),  # markdown and emoji are not words
+        ("<@123> @everyone", "123 everyone"),
+        ("...", ""),
+        ("🙂❤️🙂", ""),  # a variation selector is not a letter either
+        ("", ""),
+    ],
+)
+def test_normalise_answer(typed, normal):
+    assert normalise_answer(typed) == normal
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["Data Protection Act 2018", "data protection act 2018.", "  DATA-PROTECTION  ACT 2018 ", "dpa 2018", "DPA, 2018"],
+)
+def test_short_answer_right_in_any_case_spacing_or_punctuation(typed):
+    assert grade(DPA, typed) == Grade(True, (), ())
+
+
+def test_short_answer_any_accepted_answer_is_right():
+    for typed in ("take action", "Take responsibility!", "TAKE OWNERSHIP"):
+        assert grade(HEAT, typed).correct
+
+
+@pytest.mark.parametrize("typed", ["Freedom of Information Act", "Data Protection Act 1998", "2018", "data protect"])
+def test_short_answer_wrong_gives_the_wrong_feedback(typed):
+    g = grade(DPA, typed)
+    assert not g.correct
+    assert g.feedback == (DPA.wrong_feedback,)
+    assert g.misconceptions == ()  # sa-q05 links no misconception
+
+
+def test_short_answer_wrong_returns_the_linked_misconception():
+    g = grade(ACT, "Sale of Goods Act 1979")
+    assert (g.correct, g.misconceptions) == (False, ("sale-of-goods-act",))
+
+
+@pytest.mark.parametrize("typed", ["...", "   ", "🙂🙂🙂", "🙂" * 100, "—", ""])
+def test_short_answer_with_no_letter_or_digit_is_refused(typed):
+    with pytest.raises(EmptyAnswer):
+        grade(DPA, typed)
+
+
+@pytest.mark.parametrize("choice", [0, 1, True, False, (0,), None, 1.0, "x" * (TYPED_MAX + 1)])
+def test_short_answer_rejects_what_is_not_a_typed_answer(choice):
+    with pytest.raises(InvalidChoice):
+        grade(DPA, choice)
+
+
+def test_a_typed_answer_does_not_fit_the_other_kinds():
+    for q in (SINGLE, MULTIPLE, TRUE_FALSE, ORDER):
+        with pytest.raises(InvalidChoice):
+            grade(q, "Listen without interrupting")
+
+
+def test_short_answer_texts():
+    assert (
+        answer_text(DPA)
+        == "**Data Protection Act 2018**\nAlso accepted: Data Protection Act, The Data Protection Act 2018, DPA 2018"
+    )
+    assert answer_text(SHORT["sa-q03"].model_copy(update={"answers": ["Result"]})) == "**Result**"
+    assert choice_text(DPA, "data protection act 2018.") == "data protection act 2018."
+    assert option_text(DPA, "Freedom of Information Act") == "“Freedom of Information Act”"
+
+
+def test_a_long_list_of_accepted_answers_is_cut_short():
+    many = DPA.model_copy(update={"answers": [f"Answer number {k} " + "x" * 80 for k in range(20)]})
+    text = answer_text(many)
+    assert text.startswith("**Answer number 0") and text.endswith("more") and len(text) < 1024
+
+
+@pytest.mark.parametrize(
+    "typed, shown",
+    [
+        ("<@123> hi", "\\<\\@123\\> hi"),  # a mention shows as text
+        ("@everyone", "\\@everyone"),
+        ("**bold** _it_ ~~s~~ ||sp|| `c`", "\\*\\*bold\\*\\* \\_it\\_ \\~\\~s\\~\\~ \\|\\|sp\\|\\| \\`c\\`"),
+        ("# head", "\\# head"),
+        ("[x](https://e.example)", "\\[x\\]\\(https\\://e.example\\)"),
+        ("a\\b", "a\\\\b"),
+        ("two\nlines", "two lines"),
+    ],
+)
+def test_what_a_learner_typed_is_shown_escaped(typed, shown):
+    assert choice_text(DPA, typed) == shown
+    assert option_text(DPA, typed) == f"“{shown}”"
+
+
+def test_tally_short_answer_accepted_or_another_answer():
+    t = tally(DPA, ["Data Protection Act 2018", "dpa 2018.", "GDPR", "...", 3, "Freedom of Information Act"])
+    assert (t.labels, t.counts, t.total) == (["Accepted answer", "Another answer"], [2, 2], 4)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=TYPED_MAX))
+def test_any_typed_text_is_graded_refused_or_shown_without_error(typed):
+    normal = normalise_answer(typed)
+    assert normal == normalise_answer(normal)  # normalising twice changes nothing
+    assert normal == " ".join(normal.split())
+    try:
+        g = grade(DPA, typed)
+    except EmptyAnswer:
+        assert normal == ""
+        return
+    assert normal != "" and g.correct == (normal in {normalise_answer(a) for a in DPA.answers})
+    assert "\n" not in choice_text(DPA, typed)
+    assert tally(DPA, [typed]).total == 1

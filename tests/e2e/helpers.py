@@ -92,6 +92,19 @@ def wrong_option(q) -> int:
     return next(k for k in range(len(q.options)) if k != q.answer)
 
 
+def wrong_choice(q):
+    """The wrong answer ``answer(..., right=False)`` gives, as the choice ``grade`` takes."""
+    if q.kind == "single":
+        return wrong_option(q)
+    if q.kind == "true_false":
+        return not q.answer
+    if q.kind == "multiple":
+        return tuple([k for k in range(len(q.options)) if k not in q.answer][:1])
+    if q.kind == "short_answer":
+        return "Not the answer"
+    return tuple(range(len(q.steps)))[::-1]
+
+
 async def answer(member, message, q, *, right: bool):
     """Answer a question message the way a learner would; returns the last interaction result."""
     from bot.domain.questions import LETTERS, display_order
@@ -104,6 +117,9 @@ async def answer(member, message, q, *, right: bool):
     if q.kind == "multiple":
         values = q.answer if right else [k for k in range(len(q.options)) if k not in q.answer][:1]
         return await member.select(message, [str(v) for v in values])
+    if q.kind == "short_answer":
+        box = await member.click(message, label="Type your answer")
+        return await member.submit_modal(box, {"answer": q.answers[0] if right else "Not the answer"})
     # order: open the private picker if on a channel post, then click the shown letters
     shown = display_order(q)
     steps = list(range(len(q.steps))) if right else list(range(len(q.steps)))[::-1]
