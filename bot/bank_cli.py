@@ -72,11 +72,10 @@ def export_file(pack_ref: str, fmt: str, content_dir: Path, out_path: Path | Non
             print(f"No pack file or shipped pack {pack_ref!r} (shipped: {known})", file=sys.stderr)
             return 2
         pack = shipped[pack_ref]
-    text, skipped = export_pack(pack, fmt)
+    written = export_pack(pack, fmt)
     target = out_path or Path(f"{pack.pack}{EXTENSIONS[fmt]}")
-    target.write_text(text, encoding="utf-8")
-    written = len(pack.questions) - len(skipped)
-    print(f"Pack {pack.pack!r}: {plural(written, 'question')} written to {target} as {fmt}.", file=out)
-    for s in skipped:
+    target.write_text(written.text, encoding="utf-8")
+    print(f"Pack {pack.pack!r}: {plural(written.questions, 'question')} written to {target} as {fmt}.", file=out)
+    for s in written.left_out:
         print(f"not exported: {s.what}: {s.why}", file=out)
-    return 0 if written else 1
+    return 0 if written.questions else 1

@@ -44,7 +44,7 @@ class Exported:
     filename: str
     text: str
     questions: int  # written
-    skipped: list[Skipped]  # the questions the format cannot hold
+    skipped: list[Skipped]  # what of the pack the format cannot hold
 
 
 class ContentService:
@@ -139,8 +139,8 @@ class ContentService:
         loaded = self._library.pack(guild_id, pack_id)
         if loaded is None:
             return None
-        text, skipped = export_pack(loaded.pack, fmt)
-        return Exported(f"{loaded.id}{EXTENSIONS[fmt]}", text, len(loaded.pack.questions) - len(skipped), skipped)
+        written = export_pack(loaded.pack, fmt)
+        return Exported(f"{loaded.id}{EXTENSIONS[fmt]}", written.text, written.questions, written.left_out)
 
     async def set_enabled(self, guild_id: int, pack_id: str, enabled: bool) -> LoadedPack | None:
         pack = self._library.pack(guild_id, pack_id)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from bot.packs.formats.html import escape_markdown, to_markdown
@@ -155,3 +157,26 @@ def test_odd_markup_does_not_break_the_parser() -> None:
 def test_escape_markdown_works_line_by_line() -> None:
     assert escape_markdown("> one\n- two\nthree*") == "\\> one\n\\- two\nthree\\*"
     assert escape_markdown("plain text, nothing to do") == "plain text, nothing to do"
+
+
+@pytest.mark.parametrize(
+    ("html", "expected"),
+    [
+        ('<a href="https://x.org/?q=a>b" title=\'say "hi"\'>t</a>', "t (https://x.org/?q=a>b)"),
+        ("<a href=https://x.org/bare>bare</a>", "bare (https://x.org/bare)"),
+        ("<A HREF='https://x.org'>Upper</A>", "Upper (https://x.org)"),
+        ("1 <b 2 <i>it</i>", "1 <b 2 *it*"),  # a "<" that starts no complete tag is text
+        ("a <!-- never closed <b>x</b>", "a"),  # as in a browser, the comment runs to the end
+        ("<video/>after", "after"),
+    ],
+)
+def test_tags_are_read_as_a_browser_would(html: str, expected: str) -> None:
+    assert to_markdown(html)[0] == expected
+
+
+@pytest.mark.parametrize("html", ["<a x" * 25_000, '<a b="' * 25_000, "<b>x" * 25_000, "<ul><li>x" * 10_000])
+def test_hostile_markup_is_read_in_linear_time(html: str) -> None:
+    started = time.perf_counter()
+    text, _ = to_markdown(html)
+    assert time.perf_counter() - started < 1.0  # Python's HTMLParser alone takes minutes on half-tags
+    assert len(text) <= 2 * len(html)

@@ -21,6 +21,12 @@ SHIPPED = sorted((ROOT / "content" / "packs").glob("*.yaml"))
 KEPT = "not imported (the bot shows text only); the question is kept without it"
 
 
+RIGHT_WHY = (
+    "not held: Moodle shows it only to whoever answered right, while the bot's explanation is shown to everyone "
+    "(the general feedback is the explanation): "
+)
+
+
 def read(name: str) -> Bank:
     return read_moodle_xml((DATA / name).read_text(encoding="utf-8"))
 
@@ -65,9 +71,19 @@ def test_multichoice_multiple_right_is_every_positive_fraction() -> None:
         # Blame has no feedback of its own: the question's "any wrong answer" feedback.
         "option_feedback": {1: "Arguing escalates.", 3: "Check the model's five stages again."},
         "shuffle": True,
-        # No general feedback: the right option's feedback explains.
-        "explanation": "Yes: it comes first.",
+        # No general feedback: no explanation (the stand-in goes in); the right option's
+        # feedback is Moodle's "well done", shown only to whoever got it right: reported.
+        "explanation": "",
     }
+    bank = read("multichoice.xml")
+    assert (
+        Skipped(
+            57,
+            "the feedback for the right answer in multiple choice question 'Steps of a complaint'",
+            RIGHT_WHY + "'Yes: it comes first.'",
+        )
+        in bank.skipped
+    )
 
 
 def test_multichoice_without_single_is_single_when_one_answer_scores() -> None:
@@ -82,12 +98,17 @@ def test_multichoice_partial_credit_is_reported_and_counts_as_wrong() -> None:
     bank = read("multichoice.xml")
     item = by_title(bank)["Partial credit"]
     assert (item.fields["kind"], item.fields["answer"]) == ("single", 0)
-    assert item.fields["explanation"] == "Listening first calms things."
-    assert bank.skipped == [
+    assert item.fields["explanation"] == ""
+    assert [s for s in bank.skipped if s.line != 57] == [
         Skipped(
             111,
             "the option 'Apologise at once' (50% credit) in multiple choice question 'Partial credit'",
             "partial credit is not held; it counts as wrong",
+        ),
+        Skipped(
+            111,
+            "the feedback for the right answer in multiple choice question 'Partial credit'",
+            RIGHT_WHY + "'Listening first calms things.'",
         ),
         Skipped(
             132,
@@ -119,10 +140,15 @@ def test_truefalse_key_wrong_feedback_and_explanation() -> None:
         "prompt": "Reasonable adjustments must not be charged for.",
         "answer": True,
         "wrong_feedback": "The customer must not pay for an adjustment.",
-        "explanation": "Right: the Equality Act 2010 says so.",  # the right answer's feedback
+        "explanation": "",  # the right answer's feedback is not the explanation: reported
     }
     assert bank.skipped == [
-        Skipped(46, "true/false question 'Missing false'", "it needs both a 'true' and a 'false' answer")
+        Skipped(
+            30,
+            "the feedback for the right answer in true/false question 'Reasonable adjustments'",
+            RIGHT_WHY + "'Right: the Equality Act 2010 says so.'",
+        ),
+        Skipped(46, "true/false question 'Missing false'", "it needs both a 'true' and a 'false' answer"),
     ]
 
 
@@ -456,7 +482,7 @@ def question_xml(xml: str, qid: str) -> ET.Element:
 
 
 def test_the_written_file_opens_with_the_criteria_and_a_category_named_after_the_pack() -> None:
-    xml, _ = write_moodle_xml(pack())
+    xml = write_moodle_xml(pack()).text
     assert xml.splitlines()[:6] == [
         '<?xml version="1.0" encoding="UTF-8"?>',
         "<quiz>",
@@ -472,7 +498,7 @@ def test_the_written_file_opens_with_the_criteria_and_a_category_named_after_the
 
 
 def test_a_written_single_question() -> None:
-    q = question_xml(write_moodle_xml(pack())[0], "d-single")
+    q = question_xml(write_moodle_xml(pack()).text, "d-single")
     assert q.get("type") == "multichoice"
     assert q.findtext("name/text") == "First line with **bold** & <angle> brackets"
     assert q.find("questiontext").get("format") == "markdown"  # type: ignore[union-attr]
@@ -497,7 +523,7 @@ def test_a_written_single_question() -> None:
 
 
 def test_a_written_multiple_question_scores_nothing_for_ticking_everything() -> None:
-    q = question_xml(write_moodle_xml(pack())[0], "d-multi")
+    q = question_xml(write_moodle_xml(pack()).text, "d-multi")
     assert (q.findtext("single"), q.findtext("shuffleanswers")) == ("false", "1")
     fractions = [a.get("fraction") for a in q.findall("answer")]
     assert fractions == ["-33.33333", "50", "-33.33333", "50", "-33.33333"]
@@ -526,12 +552,12 @@ def test_multiple_fractions_are_in_moodles_grade_list(right: list[int], options:
         "explanation": "E",
         "criteria": ["AC1"],
     }
-    q = question_xml(write_moodle_xml(pack(questions=[question]))[0], "m")
+    q = question_xml(write_moodle_xml(pack(questions=[question])).text, "m")
     assert [a.get("fraction") for a in q.findall("answer")] == expected
 
 
 def test_written_true_false_short_answer_and_ordering() -> None:
-    xml = write_moodle_xml(pack())[0]
+    xml = write_moodle_xml(pack()).text
     tf = question_xml(xml, "d-tf")
     assert tf.get("type") == "truefalse"
     assert [(a.get("fraction"), a.findtext("text"), a.findtext("feedback/text")) for a in tf.findall("answer")] == [
@@ -558,13 +584,13 @@ def test_written_true_false_short_answer_and_ordering() -> None:
 
 
 def test_what_moodle_xml_cannot_hold_is_returned_as_skipped() -> None:
-    _, skipped = write_moodle_xml(pack())
+    skipped = write_moodle_xml(pack()).left_out
     assert skipped == [Skipped(None, "the questions' difficulty", "Moodle XML has none; an import gets the default, 2")]
     extra = pack(
         terms=[{"term": "HEAT", "definition": "Hear, empathise, apologise, take action."}],
         criteria=[{"id": "AC1", "text": "Spots -- the cues"}, {"id": "AC2", "text": "Uses a model."}],
     )
-    _, skipped = write_moodle_xml(extra)
+    skipped = write_moodle_xml(extra).left_out
     assert skipped == [
         Skipped(None, "the comment 'criterion AC1: Spots -- the cues'", "written with '- -' for '--' and one line"),
         Skipped(None, "the questions' difficulty", "Moodle XML has none; an import gets the default, 2"),
@@ -574,7 +600,7 @@ def test_what_moodle_xml_cannot_hold_is_returned_as_skipped() -> None:
 
 def test_the_round_trip_keeps_every_field_of_a_demanding_pack() -> None:
     original = pack()
-    xml, _ = write_moodle_xml(original)
+    xml = write_moodle_xml(original).text
     converted = to_pack(read_moodle_xml(xml), original.pack)
     assert converted.skipped == []
     assert_same(original, converted.data)
@@ -601,7 +627,8 @@ def assert_same(original: Pack, data: dict[str, Any]) -> None:
 def test_round_trip_over_the_shipped_packs(path: Path) -> None:
     original = read_pack_file(path).pack
     assert original is not None
-    xml, skipped = write_moodle_xml(original)
+    written = write_moodle_xml(original)
+    xml, skipped = written.text, written.left_out
     assert all(s.line is None for s in skipped)
     bank = read_moodle_xml(xml)
     assert bank.skipped == []
@@ -613,3 +640,17 @@ def test_round_trip_over_the_shipped_packs(path: Path) -> None:
 
 def test_the_shipped_packs_are_all_tried() -> None:
     assert len(SHIPPED) >= 5
+
+
+def test_hostile_html_in_a_question_is_read_quickly() -> None:
+    hostile = "<a x" * 50_000
+    xml = (
+        "<quiz><question type='truefalse'><questiontext format='html'>"
+        f"<text><![CDATA[{hostile}]]></text></questiontext>"
+        "<answer fraction='100'><text>true</text></answer><answer fraction='0'><text>false</text></answer>"
+        "</question></quiz>"
+    )
+    started = time.perf_counter()
+    (item,) = read_moodle_xml(xml).items
+    assert time.perf_counter() - started < 1.0
+    assert item.fields["prompt"] == hostile.strip()

@@ -100,6 +100,32 @@ class Converted:
     defaults: int
 
 
+@dataclass(frozen=True)
+class Written:
+    """A pack written in another format: the file's text, how many questions it holds,
+    and what of the pack it does not (each with why)."""
+
+    text: str
+    questions: int
+    left_out: list[Skipped]
+
+
+def not_questions(pack: Pack, format_name: str) -> list[Skipped]:
+    """What a question bank format cannot hold of any pack: misconception links,
+    difficulty, terms, myths and role-plays."""
+    out: list[Skipped] = []
+    linked = sum(1 for q in pack.questions if getattr(q, "misconceptions", None) or getattr(q, "misconception", None))
+    if linked:
+        what = f"the misconception links of {linked} question{'' if linked == 1 else 's'}"
+        out.append(Skipped(None, what, f"{format_name} has no place for them"))
+    if any(q.difficulty != 2 for q in pack.questions):
+        out.append(Skipped(None, "the questions' difficulty", f"{format_name} has none; an import gets the default, 2"))
+    for section, what in (("terms", "terms"), ("myths", "myth-or-fact cards"), ("scenarios", "role-plays")):
+        if getattr(pack, section):
+            out.append(Skipped(None, f"the pack's {what}", f"{format_name} holds questions only"))
+    return out
+
+
 _question: TypeAdapter[Any] = TypeAdapter(Question)
 _term = TypeAdapter(Term)
 

@@ -13,7 +13,7 @@ import yaml
 from bot.packs.schema import Pack
 
 from .aiken import read_aiken
-from .bank import Bank, Converted, Skipped, Unreadable, is_id, slug, to_pack
+from .bank import Bank, Converted, Unreadable, Written, is_id, slug, to_pack
 from .delimited import read_delimited
 from .gift import read_gift, write_gift
 from .moodle_xml import read_moodle_xml, write_moodle_xml
@@ -27,7 +27,7 @@ READERS: dict[str, Callable[[str], Bank]] = {
     "moodle-xml": read_moodle_xml,
     "delimited": read_delimited,
 }
-WRITERS: dict[str, Callable[[Pack], tuple[str, list[Skipped]]]] = {
+WRITERS: dict[str, Callable[[Pack], Written]] = {
     "gift": write_gift,
     "moodle-xml": write_moodle_xml,
 }
@@ -80,7 +80,7 @@ def import_bank(
     return Imported(fmt, converted, pack_yaml(converted, filename, fmt))
 
 
-def export_pack(pack: Pack, fmt: str) -> tuple[str, list[Skipped]]:
+def export_pack(pack: Pack, fmt: str) -> Written:
     if fmt not in WRITERS:
         raise ValueError(f"unknown export format {fmt!r}; expected one of {', '.join(WRITERS)}")
     return WRITERS[fmt](pack)

@@ -76,7 +76,7 @@ from bot.packs.schema import (
     TrueFalseQuestion,
 )
 
-from .bank import CRITERION_NOTE, Bank, Item, Skipped, Unreadable
+from .bank import CRITERION_NOTE, Bank, Item, Skipped, Unreadable, Written, not_questions
 from .html import escape_markdown, to_markdown
 
 Line = tuple[int, str]  # (1-based line number, the line's text)
@@ -498,7 +498,7 @@ _ARROW_WHY = (
 _MOODLE_PERCENT_PLACES = 5  # Moodle lists its grades to five places: 33.33333, 16.66667
 
 
-def write_gift(pack: Pack) -> tuple[str, list[Skipped]]:
+def write_gift(pack: Pack) -> Written:
     blocks = [_header(pack), f"{_CATEGORY} $course$/top/{_one_line(pack.title).replace('/', '//')}"]
     skipped: list[Skipped] = []
     for q in pack.questions:
@@ -507,7 +507,7 @@ def write_gift(pack: Pack) -> tuple[str, list[Skipped]]:
             skipped.append(Skipped(None, f"{q.kind.replace('_', ' ')} question {q.id}", why))
         else:
             blocks.append(_write_question(q))
-    return "\n\n".join(blocks) + "\n", skipped
+    return Written("\n\n".join(blocks) + "\n", len(blocks) - 2, skipped + not_questions(pack, "GIFT"))
 
 
 def _not_writable(q: Question) -> str | None:

@@ -15,7 +15,8 @@
   Moodle, ``javascript:``, a relative path) keeps its text and is named as lost.
 - ``<br>`` -> a line break; ``<p>``, ``<div>``, headings, tables and other blocks -> their own
   lines, a paragraph with a blank line around it, never more than one blank line in a row.
-- ``<li>`` -> a ``- `` line (``1. ``, ``2. ``... in an ``<ol>``), indented two spaces a level.
+- ``<li>`` -> a ``- `` line (``1. ``, ``2. ``... in an ``<ol>``), indented two spaces a level
+  (three levels at most).
 - ``<blockquote>`` -> ``> `` lines. ``<table>`` -> a line a row, its cells joined by " – "
   (the table itself is named as lost).
 - Entities are decoded (``&amp;`` ``&nbsp;`` ``&#39;``...); whitespace is collapsed as a
@@ -29,6 +30,10 @@
   word), `````, ``~~``, ``||``, ``\\`` before punctuation, ``[`` of what reads as a masked
   link, ``<`` of what reads as a mention, and at a line's start ``>``, ``#`` headings and
   ``-``/``+``/``1.`` list markers.
+
+- A ``<`` that starts no complete tag is text, as in a browser; comments, ``<!DOCTYPE>``
+  and ``<?...?>`` are dropped. Tags are tidied before ``HTMLParser`` reads them (see
+  ``_tidy_tags``), so hostile markup costs linear time, not the parser's quadratic.
 
 ``escape_markdown(text)`` is that escaping alone, for plain text (Moodle's ``plain_text``).
 """
@@ -84,6 +89,11 @@ _LOST_WITH_CONTENT = {
 _LOST_VOID = {"img": "an embedded image", "embed": "an embedded object", "input": "a form field"}
 _VOID = {"br", "hr", "img", "input", "embed", "source", "track", "wbr", "meta", "link", "area", "col", "param", "base"}
 _STYLES_MAX = 16
+_INDENT_MAX = 3  # list levels indented; deeper ones stay at the third
+# A complete tag: its name, then anything but "<" and ">" outside quotes, then ">".
+_TAG = re.compile(r"""<(/?)([A-Za-z][A-Za-z0-9:_-]*)((?:[^<>"']|"[^"]*"|'[^']*')*)>""")
+_ATTR = re.compile(r"""([^\s"'=/<>]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
+_KEPT_ATTRS = {"href", "start"}
 _WEB = re.compile(r"^(?:https?://|mailto:)\S", re.IGNORECASE)
 
 
@@ -91,9 +101,51 @@ def to_markdown(html: str) -> tuple[str, list[str]]:
     """``html`` as Discord markdown, and what it held that could not be kept (each named
     once, in the order met: "an embedded image", "a table"...)."""
     converter = _Converter()
-    converter.feed(html)
+    converter.feed(_tidy_tags(html))
     converter.close()
     return converter.result()
+
+
+def _tidy_tags(html: str) -> str:
+    """``html`` with every tag rewritten plainly (``<name href="..." start="...">``: the only
+    attributes read), comments, declarations and processing instructions dropped, and each
+    ``<`` that starts no complete tag escaped as ``&lt;``. Python's ``HTMLParser`` rescans
+    the rest of the text for every tag it cannot finish, so a file of half-tags would take
+    hours to read; after this every tag it meets ends where it starts, and the work is linear."""
+    out: list[str] = []
+    i = 0
+    while (j := html.find("<", i)) >= 0:
+        out.append(html[i:j])
+        if html.startswith("<!--", j):  # a comment runs to "-->", or to the end (as in a browser)
+            end = html.find("-->", j + 4)
+            i = len(html) if end < 0 else end + 3
+            continue
+        if html.startswith(("<!", "<?"), j):  # <!DOCTYPE>, <![if ...]>, <?xml ...?>
+            end = html.find(">", j)
+            if end >= 0 and html.find("<", j + 1, end) < 0:
+                i = end + 1
+                continue
+        elif tag := _TAG.match(html, j):
+            out.append(_plain_tag(tag))
+            i = tag.end()
+            continue
+        out.append("&lt;")
+        i = j + 1
+    out.append(html[i:])
+    return "".join(out)
+
+
+def _plain_tag(tag: re.Match[str]) -> str:
+    closing, name, rest = tag.group(1), tag.group(2).lower(), tag.group(3)
+    if closing:
+        return f"</{name}>"
+    attrs = ""
+    for attr in _ATTR.finditer(rest):
+        key = attr.group(1).lower()
+        if key in _KEPT_ATTRS:
+            value = next((v for v in attr.group(2, 3, 4) if v is not None), "")
+            attrs += f' {key}="{value.replace(chr(34), "&quot;")}"'
+    return f"<{name}{attrs}{'/' if rest.rstrip().endswith('/') else ''}>"
 
 
 def escape_markdown(text: str) -> str:
@@ -282,7 +334,7 @@ class _Converter(HTMLParser):
                 number = (self.lists[-1] or 0) + 1
                 self.lists[-1] = number
                 marker = f"{number}. "
-            self.item = "  " * (depth - 1) + marker
+            self.item = "  " * min(depth - 1, _INDENT_MAX) + marker
         elif tag == "blockquote":
             self._block(2)
             self.quote += 1

@@ -73,7 +73,7 @@ from bot.packs.schema import (
     TrueFalseQuestion,
 )
 
-from .bank import CRITERION_NOTE, Bank, Item, Skipped, Unreadable
+from .bank import CRITERION_NOTE, Bank, Item, Skipped, Unreadable, Written, not_questions
 from .html import escape_markdown, to_markdown
 
 FORMAT = "moodle-xml"
@@ -367,8 +367,9 @@ class _Reading:
         return {"prompt": prompt}
 
     def explanation(self, right_feedback: list[str]) -> str:
-        """``<generalfeedback>``, else the right answer's feedback, else ``<correctfeedback>``;
-        any other of them that says something else is reported."""
+        """``<generalfeedback>``. Feedback for a right answer is reported, not used: Moodle
+        shows it only to whoever answered right ("Well done"), and the bot shows the
+        explanation to everyone, those who got it wrong too."""
         general = self.general
         candidates = [("the feedback for the right answer", text) for text in right_feedback if text]
         correct = self.feedback(self.node.find("correctfeedback"))
@@ -377,11 +378,14 @@ class _Reading:
         partly = self.feedback(self.node.find("partiallycorrectfeedback"))
         if partly:
             self.lose("the feedback for a partly right answer", "not held: an answer is right or wrong")
-        explanation = general or (candidates[0][1] if candidates else "")
         for what, text in candidates:
-            if text != explanation:
-                self.lose(what, "not held: the explanation (general feedback) is shown instead")
-        return explanation
+            if text != general:
+                self.lose(
+                    what,
+                    "not held: Moodle shows it only to whoever answered right, while the bot's explanation "
+                    f"is shown to everyone (the general feedback is the explanation): {_quote(text)!r}",
+                )
+        return general
 
 
 def _convert(text: str, fmt: str) -> tuple[str, list[str]]:
@@ -545,7 +549,11 @@ _KINDS: dict[str, Callable[[_Reading], dict[str, Any] | str]] = {
 # --- Writing -------------------------------------------------------------------------
 
 
-def write_moodle_xml(pack: Pack) -> tuple[str, list[Skipped]]:
+
+def _quote(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+def write_moodle_xml(pack: Pack) -> Written:
     """``pack`` as a Moodle XML file, and what of it the file cannot hold."""
     skipped: list[Skipped] = []
     lines = ['<?xml version="1.0" encoding="UTF-8"?>', "<quiz>"]
@@ -555,22 +563,8 @@ def write_moodle_xml(pack: Pack) -> tuple[str, list[Skipped]]:
     lines += _category_xml(pack)
     for question in pack.questions:
         lines += _question_xml(question)
-    linked = [q.id for q in pack.questions if _has_misconception(q)]
-    if linked:
-        skipped.append(
-            Skipped(
-                None,
-                f"the misconception links of {len(linked)} question{'' if len(linked) == 1 else 's'}",
-                "Moodle XML has no place for them",
-            )
-        )
-    if any(q.difficulty != 2 for q in pack.questions):
-        skipped.append(Skipped(None, "the questions' difficulty", "Moodle XML has none; an import gets the default, 2"))
-    for section, what in (("terms", "terms"), ("myths", "myth-or-fact cards"), ("scenarios", "role-plays")):
-        if getattr(pack, section):
-            skipped.append(Skipped(None, f"the pack's {what}", "Moodle XML holds questions only"))
     lines.append("</quiz>")
-    return "\n".join(lines) + "\n", skipped
+    return Written("\n".join(lines) + "\n", len(pack.questions), skipped + not_questions(pack, "Moodle XML"))
 
 
 def _comment(text: str, skipped: list[Skipped]) -> str:
