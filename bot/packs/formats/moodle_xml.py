@@ -549,9 +549,9 @@ _KINDS: dict[str, Callable[[_Reading], dict[str, Any] | str]] = {
 # --- Writing -------------------------------------------------------------------------
 
 
-
 def _quote(text: str, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
 
 def write_moodle_xml(pack: Pack) -> Written:
     """``pack`` as a Moodle XML file, and what of it the file cannot hold."""
