@@ -9,7 +9,7 @@ import discord
 from bot.packs import PackError
 from bot.packs.library import LoadedPack
 from bot.services.content import Exported, ImportOutcome
-from bot.ui.text import plural
+from bot.ui.text import clip, plural
 
 MAX_ERRORS_SHOWN = 10
 
@@ -68,55 +68,70 @@ def upload_ok_text(pack: LoadedPack, warnings: Sequence[PackError] = ()) -> str:
 FORMAT_NAMES = {"gift": "GIFT", "aiken": "Aiken", "moodle-xml": "Moodle XML", "delimited": "a term list"}
 
 
-def _listed(lines: Sequence[str], limit: int = MAX_ERRORS_SHOWN) -> str:
-    shown = "\n".join(f"• {line}" for line in lines[:limit]).replace("```", "ʼʼʼ")
-    more = f"\n…and {len(lines) - limit} more." if len(lines) > limit else ""
-    return f"```\n{shown}\n```{more}"
-
-
 def import_text(filename: str, outcome: ImportOutcome) -> str:
     """The private reply to ``/content import``: what arrived, what did not and why, and
-    what the tutor still has to write."""
+    what the tutor still has to write, in one message."""
     if outcome.imported is None:
         return (
-            f"❌ `{filename}` was **not** imported: {outcome.unreadable}. Nothing has changed.\n"
+            f"❌ `{filename}` was **not** imported: {_safe(outcome.unreadable or '')}. Nothing has changed.\n"
             "I read Moodle's GIFT, Aiken and Moodle XML exports, and term lists exported from Anki "
             "(Notes in Plain Text) or Quizlet."
         )
     c = outcome.imported.converted
-    pack_id = c.data["pack"]
-    read = (
-        f"📥 `{filename}`, read as {FORMAT_NAMES[outcome.imported.format]}: "
-        f"{plural(c.questions, 'question')} and {plural(c.terms, 'term')} became pack `{pack_id}`."
-    )
-    parts = [read]
+    held = " and ".join(plural(n, word) for n, word in ((c.questions, "question"), (c.terms, "term")) if n)
+    parts = [
+        f"📥 `{filename}`, read as {FORMAT_NAMES[outcome.imported.format]}: {held} became pack `{c.data['pack']}`."
+    ]
     if outcome.installed is not None:
         parts.append(
             f"✅ It is live in this server as version {outcome.installed.version}; learners get it from now on."
         )
     elif outcome.errors:
         parts.append(f"❌ It was **not** installed: {plural(len(outcome.errors), 'problem')}.")
-        parts.append(_listed([str(e) for e in outcome.errors]))
     else:
         parts.append(
             f"📝 Not installed yet: finish `{outcome.yaml_name}` (attached), then add it with `/content upload`."
         )
-    if c.skipped:
-        parts.append(f"**Not imported** ({len(c.skipped)}):")
-        parts.append(_listed([str(s) for s in c.skipped]))
-    if outcome.warnings:
-        defaults = sum("importer's stand-in" in w.message for w in outcome.warnings)
-        what = f", {plural(defaults, 'stand-in')} for what the file did not have" if defaults else ""
-        parts.append(
-            f"⚠️ The linter found {plural(len(outcome.warnings), 'thing')} to write or fix{what}: "
-            f"`python -m bot validate --strict {outcome.yaml_name}` lists them."
-        )
-    text = "\n".join(parts)
-    return text if len(text) <= 2000 else text[:1990] + "\n```"
+    sections = [
+        (f"**Problems** ({len(outcome.errors)}):", [f"line {e.line}: {e.field}: {e.message}" for e in outcome.errors]),
+        (f"**Not imported** ({len(c.skipped)}):", [str(s) for s in c.skipped]),
+        (
+            f"**To write or fix** ({len(outcome.warnings)}, from the linter):",
+            [f"line {w.line}: {w.field}: {w.message}" for w in sorted(outcome.warnings, key=lambda w: w.line)],
+        ),
+    ]
+    return _fit(parts, [(title, lines) for title, lines in sections if lines], IMPORT_TAIL.format(outcome.yaml_name))
+
+
+IMPORT_TAIL = "The YAML's header lists what was not imported; `python -m bot validate --strict {}` lists all the rest."
+ITEM_MAX = 200
+
+
+def _fit(head: list[str], sections: list[tuple[str, list[str]]], tail: str, limit: int = 2000) -> str:
+    """``head``, then each section's lines as bullets, as many as fit in one message; a
+    section cut short says how many more it had."""
+    for shown in (8, 5, 3, 1, 0):
+        out = list(head)
+        for title, lines in sections:
+            out.append(title)
+            out += [f"• {_safe(clip(line, ITEM_MAX))}" for line in lines[:shown]]
+            if len(lines) > shown:
+                out.append(f"…and {len(lines) - shown} more.")
+        if any(len(lines) > shown for _, lines in sections):
+            out.append(tail)
+        text = "\n".join(out)
+        if len(text) <= limit:
+            return text
+    return clip("\n".join(head), limit)
+
+
+def _safe(text: str) -> str:
+    """Text from a tutor's file, shown as written: no markdown, no mentions."""
+    return discord.utils.escape_mentions(discord.utils.escape_markdown(text))
 
 
 def export_text(exported: Exported) -> str:
-    text = f"📤 {plural(exported.questions, 'question')} written to `{exported.filename}` (attached)."
-    if exported.skipped:
-        text += f"\nNot exported ({len(exported.skipped)}):\n" + _listed([str(s) for s in exported.skipped])
-    return text if len(text) <= 2000 else text[:1990] + "\n```"
+    head = [f"📤 {plural(exported.questions, 'question')} written to `{exported.filename}` (attached)."]
+    left_out = [str(s) for s in exported.skipped]
+    sections = [(f"**Not exported** ({len(left_out)}):", left_out)] if left_out else []
+    return _fit(head, sections, "`python -m bot export` lists everything left out.")

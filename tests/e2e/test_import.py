@@ -24,10 +24,12 @@ async def test_a_tutor_installs_a_gift_bank_and_a_learner_answers_its_question(c
     shown = reply(result)
     assert result.ephemeral
     text = shown.content
-    assert "📥 `complaints_bank.gift`, read as GIFT: 3 questions and 0 terms became pack `complaints-bank`." in text
+    assert "📥 `complaints_bank.gift`, read as GIFT: 3 questions became pack `complaints-bank`." in text
     assert "✅ It is live in this server as version 1" in text
-    assert "line 21: matching question 'Match the terms': the bot has no matching kind" in text
-    assert "`python -m bot validate --strict complaints-bank.yaml` lists them" in text
+    assert "• line 21: matching question 'Match the terms': the bot has no matching kind" in text
+    assert "**To write or fix** (5, from the linter):" in text, text
+    assert ": awarding\\_body: still the importer's stand-in text: name the awarding body" in text
+    assert len(text) <= 2000
     [attachment] = shown.attachments
     assert attachment.filename == "complaints-bank.yaml"
     attached = (await attachment.read()).decode()
@@ -81,8 +83,8 @@ async def test_by_default_the_yaml_comes_back_to_finish_and_nothing_is_installed
 async def test_a_term_list_installs_and_a_learner_rates_a_flashcard(cohort):
     result = await import_(cohort, "quizlet terms.txt", TERMS, pack_id="my-terms", then="install")
     text = reply(result).content
-    assert "read as a term list: 0 questions and 4 terms became pack `my-terms`" in text
-    assert "line 6: row 'Empathy': needs a term and a definition" in text
+    assert "read as a term list: 4 terms became pack `my-terms`" in text
+    assert "• line 6: row 'Empathy': needs a term and a definition" in text
     learner = cohort.learners[1]
     card = reply(await learner.slash(cohort.channel, "flashcards", pack="my-terms"))
     assert "Complaint" in embed_text(card)
@@ -146,3 +148,14 @@ async def test_a_tutor_exports_a_shipped_pack_for_moodle_and_it_imports_back(coh
     exported_kinds = [q for q in shipped.questions if q.kind != "order"]
     assert [q["id"] for q in data["questions"]] == [q.id for q in exported_kinds]
     assert [q["prompt"] for q in data["questions"]] == [q.prompt for q in exported_kinds]
+
+
+async def test_a_long_report_fits_one_message_and_says_how_much_more_there_is(cohort):
+    good = "Which Act covers faulty goods?\nA. The Consumer Rights Act 2015\nB. The Equality Act 2010\nANSWER: A\n\n"
+    bad = "".join(
+        f"Malformed question number {n} with a long stem to fill the report\nA. One\nANSWER: A\n\n" for n in range(40)
+    )
+    text = reply(await import_(cohort, "bank.txt", (good + bad).encode(), format="aiken")).content
+    assert len(text) <= 2000
+    assert "**Not imported** (40):" in text and "more." in text
+    assert "The YAML's header lists what was not imported" in text

@@ -12,10 +12,7 @@ from bot.packs.schema import Pack
 
 DATA = Path(__file__).parents[1] / "data" / "formats" / "gift"
 PACKS = sorted((Path(__file__).parents[2] / "content" / "packs").glob("*.yaml"))
-RIGHT_FEEDBACK_WHY = (
-    "not held: Moodle shows it only to whoever answered right, while the bot's explanation is shown to everyone "
-    "(GIFT's general feedback, ####, is the explanation): "
-)
+RIGHT_FEEDBACK_WHY = "not the explanation, which everyone sees (write that after ####): "
 PARTIAL_WHY = "not held: a pack question's answers are right or wrong, so this one counts as wrong"
 
 

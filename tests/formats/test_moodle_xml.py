@@ -21,10 +21,7 @@ SHIPPED = sorted((ROOT / "content" / "packs").glob("*.yaml"))
 KEPT = "not imported (the bot shows text only); the question is kept without it"
 
 
-RIGHT_WHY = (
-    "not held: Moodle shows it only to whoever answered right, while the bot's explanation is shown to everyone "
-    "(the general feedback is the explanation): "
-)
+RIGHT_WHY = "not the explanation, which everyone sees (write that as the general feedback): "
 
 
 def read(name: str) -> Bank:

@@ -480,8 +480,7 @@ def _right_feedback_notes(feedback: list[str]) -> list[tuple[str, str]]:
     return [
         (
             "feedback on the right answer" + ("s" if len(given) > 1 else ""),
-            "not held: Moodle shows it only to whoever answered right, while the bot's explanation is shown to "
-            f"everyone (GIFT's general feedback, ####, is the explanation): {quote!r}",
+            f"not the explanation, which everyone sees (write that after ####): {quote!r}",
         )
     ]
 

@@ -382,8 +382,7 @@ class _Reading:
             if text != general:
                 self.lose(
                     what,
-                    "not held: Moodle shows it only to whoever answered right, while the bot's explanation "
-                    f"is shown to everyone (the general feedback is the explanation): {_quote(text)!r}",
+                    f"not the explanation, which everyone sees (write that as the general feedback): {_quote(text)!r}",
                 )
         return general
 
