@@ -425,7 +425,8 @@ def test_a_typed_answer_does_not_fit_the_other_kinds():
 def test_short_answer_texts():
     assert (
         answer_text(DPA)
-        == "**Data Protection Act 2018**\nAlso accepted: Data Protection Act, The Data Protection Act 2018, DPA 2018"
+        == "**Data Protection Act 2018**\nAlso accepted: Data Protection Act, The Data Protection Act 2018, DPA 2018, "
+        "The Data Protection Act, DPA, The DPA 2018"
     )
     assert answer_text(SHORT["sa-q03"].model_copy(update={"answers": ["Result"]})) == "**Result**"
     assert choice_text(DPA, "data protection act 2018.") == "data protection act 2018."

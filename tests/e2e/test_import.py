@@ -27,7 +27,7 @@ async def test_a_tutor_installs_a_gift_bank_and_a_learner_answers_its_question(c
     assert "📥 `complaints_bank.gift`, read as GIFT: 3 questions became pack `complaints-bank`." in text
     assert "✅ It is live in this server as version 1" in text
     assert "• line 21: matching question 'Match the terms': the bot has no matching kind" in text
-    assert "**To write or fix** (5, from the linter):" in text, text
+    assert "**To write or fix** (3, from the linter):" in text, text
     assert ": awarding\\_body: still the importer's stand-in text: name the awarding body" in text
     assert len(text) <= 2000
     [attachment] = shown.attachments
@@ -60,8 +60,10 @@ async def test_a_tutor_installs_a_gift_bank_and_a_learner_answers_its_question(c
     else:
         raise AssertionError("the imported short-answer question never came up")
     box = await learner.click(quiz, label="Type your answer")
-    right = embed_text(reply(await learner.submit_modal(box, {"answer": "h.e.a.t"})))
-    assert "HEAT: hear the customer out, empathise, apologise, then take action" in right
+    # An accepted answer typed in odd case, with a full stop, is marked right and explained.
+    right = reply(await learner.submit_modal(box, {"answer": "take ACTION."}))
+    assert "Right" in right.embeds[0].title
+    assert "HEAT: hear the customer out, empathise, apologise, then take action" in embed_text(right)
 
 
 async def test_by_default_the_yaml_comes_back_to_finish_and_nothing_is_installed(cohort):

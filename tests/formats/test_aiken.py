@@ -14,12 +14,12 @@ def test_well_formed_blocks_become_single_questions_with_the_keyed_answer():
     first, second = (i.fields for i in bank.items)
     assert first == {
         "kind": "single",
-        "prompt": "Which law gives customers the right to a repair or replacement when goods are faulty?",
+        "prompt": "Which law gives consumers the right to a repair or replacement when goods are faulty?",
         "options": [
             "The Consumer Rights Act 2015",
             "The Data Protection Act 2018",
             "The Equality Act 2010",
-            "The Health and Safety at Work etc. Act 1974",
+            "The Consumer Protection Act 1987",
         ],
         "answer": 0,
     }

@@ -35,7 +35,7 @@ def test_each_kind_arrives_with_its_options_answers_and_feedback():
                 "What is this most likely telling you?",
                 "options": ["Their frustration is building", "They did not hear you", "They want a manager"],
                 "answer": 0,
-                "option_feedback": {1: "They heard you; they do not feel helped yet."},
+                "option_feedback": {1: "They may well have heard you; they do not feel helped yet."},
                 "explanation": "Repetition and a rising voice are verbal cues that a query is becoming a complaint.",
             },
         ),
@@ -70,7 +70,8 @@ def test_each_kind_arrives_with_its_options_answers_and_feedback():
                 "kind": "true_false",
                 "prompt": "Apologising to a customer is an admission of legal liability.",
                 "answer": False,
-                "wrong_feedback": "An apology acknowledges how they feel; it admits no fault.",
+                "wrong_feedback": "An apology is not, on its own, an admission of legal liability: "
+                "you can say sorry for how they feel or for what went wrong.",
                 "explanation": "Saying sorry for the experience is not admitting liability.",
             },
         ),
@@ -80,7 +81,7 @@ def test_each_kind_arrives_with_its_options_answers_and_feedback():
             {
                 "kind": "short_answer",
                 "prompt": "Which model stands for Hear, Empathise, Apologise, Take action?",
-                "answers": ["HEAT", "Hear, Empathise, Apologise, Take action"],
+                "answers": ["HEAT", "The HEAT model"],
                 "explanation": "HEAT: hear them out, empathise, apologise, then take action.",
                 "wrong_feedback": "Think of the four steps of calming a customer.",
             },
@@ -89,7 +90,8 @@ def test_each_kind_arrives_with_its_options_answers_and_feedback():
             45,
             {
                 "kind": "short_answer",
-                "prompt": "What is the last stage of the complaint-handling model?",
+                "prompt": "After Acknowledge, Clarify, Apologise and Resolve, "
+                "what is the last stage of the complaint-handling model?",
                 "answers": ["Follow-up"],
             },
         ),
@@ -134,7 +136,7 @@ def test_partial_credit_and_feedback_on_right_answers_are_reported_not_dropped()
         (
             32,
             "feedback on the right answer in true/false question 'Apologising to a customer is an admission of lega…'",
-            RIGHT_FEEDBACK_WHY + "'Right, it admits nothing.'",
+            RIGHT_FEEDBACK_WHY + "'Right: an apology is not, on its own, an admission of liability.'",
         ),
         (37, "partial credit (50%) for 'HEAR' in short answer question 'Model name'", PARTIAL_WHY),
         (47, "partial credit (25%) for 'Apologise' in single question 'Best first step'", PARTIAL_WHY),
@@ -248,7 +250,7 @@ def test_text_formats_become_discord_markdown_and_what_html_drops_is_reported():
     html, markdown, moodle, plain = bank.items
     assert html.fields == {
         "kind": "single",
-        "prompt": "Which law gives a **right to repair** faulty goods?",
+        "prompt": "Which law gives a consumer the **right to a repair** of faulty goods?",
         "options": ["The Consumer Rights Act 2015", "The *Equality* Act 2010", "The Data Protection Act 2018"],
         "answer": 0,
         "option_feedback": {1: "It protects against *discrimination*.", 2: "It covers personal data, not \\*goods\\*."},

@@ -63,10 +63,13 @@ def test_multichoice_multiple_right_is_every_positive_fraction() -> None:
     assert item.fields == {
         "kind": "multiple",
         "prompt": "Which of these are stages of *ACARF*? Choose all that apply.",
-        "options": ["Acknowledge", "Argue", "Apologise", "Blame"],
+        "options": ["Acknowledge", "Record", "Apologise", "Compensate"],
         "answer": [0, 2],
-        # Blame has no feedback of its own: the question's "any wrong answer" feedback.
-        "option_feedback": {1: "Arguing escalates.", 3: "Check the model's five stages again."},
+        # Compensate has no feedback of its own: the question's "any wrong answer" feedback.
+        "option_feedback": {
+            1: "You log the complaint too, but the R in ACARF is Resolve.",
+            3: "Check the model's five stages again.",
+        },
         "shuffle": True,
         # No general feedback: no explanation (the stand-in goes in); the right option's
         # feedback is Moodle's "well done", shown only to whoever got it right: reported.
@@ -127,17 +130,19 @@ def test_truefalse_key_wrong_feedback_and_explanation() -> None:
     assert (writing.line, writing.id) == (3, "tf-writing")
     assert writing.fields == {
         "kind": "true_false",
-        "prompt": "A complaint only counts if it is made in writing.\nIt can be spoken.",
+        "prompt": "A complaint only counts if it is made\nin writing.",
         "answer": False,
         "wrong_feedback": "No: a spoken complaint is still a complaint.",
-        "explanation": "Any expression of dissatisfaction is a complaint.",
+        "explanation": "Any expression of dissatisfaction, spoken or written, is a complaint.",
     }
     assert adjustments.fields == {
         "kind": "true_false",
-        "prompt": "Reasonable adjustments must not be charged for.",
+        "prompt": "A disabled customer must not be charged for a reasonable adjustment.",
         "answer": True,
         "wrong_feedback": "The customer must not pay for an adjustment.",
-        "explanation": "",  # the right answer's feedback is not the explanation: reported
+        # The general feedback, not the right answer's feedback (that one is reported).
+        "explanation": "Under the Equality Act 2010 a service provider cannot make a disabled customer pay "
+        "for a reasonable adjustment.",
     }
     assert bank.skipped == [
         Skipped(
@@ -156,13 +161,13 @@ def test_shortanswer_full_marks_answers_catch_all_feedback_and_reports() -> None
     assert item.fields == {
         "kind": "short_answer",
         "prompt": "Which UK law governs personal data in a complaint record?",
-        "answers": ["UK GDPR", "Data Protection Act 2018"],
+        "answers": ["UK GDPR", "Data Protection Act 2018", "Data Protection Act", "DPA 2018"],
         "wrong_feedback": "It is the **data protection** law.",
         "explanation": "UK GDPR, with the Data Protection Act 2018.",
     }
     label = "short answer question 'Data law'"
     assert bank.skipped == [
-        Skipped(3, f"the answer 'GDPR*' in {label}", "the * wildcard is not held: the bot compares whole answers"),
+        Skipped(3, f"the answer 'GDPR*' (50% credit) in {label}", "partial credit is not held; it counts as wrong"),
         Skipped(3, f"the answer 'GDPR' (50% credit) in {label}", "partial credit is not held; it counts as wrong"),
         Skipped(
             3,
@@ -174,7 +179,23 @@ def test_shortanswer_full_marks_answers_catch_all_feedback_and_reports() -> None
             f"case-sensitive marking in {label}",
             "not held: the bot always ignores case (and spaces and punctuation)",
         ),
-        Skipped(38, "short answer question 'Nothing at full marks'", "no answer is worth full marks (100%)"),
+        Skipped(40, "short answer question 'Nothing at full marks'", "no answer is worth full marks (100%)"),
+    ]
+    # A wildcard in a full-marks answer is reported, and that answer left out.
+    wildcard = read_moodle_xml(
+        "<quiz><question type='shortanswer'><name><text>Data law</text></name>"
+        "<questiontext format='plain_text'><text>Which law?</text></questiontext>"
+        "<answer fraction='100'><text>Data Protection Act 2018</text></answer>"
+        "<answer fraction='100'><text>*Data Protection Act 2018</text></answer>"
+        "</question></quiz>"
+    )
+    assert wildcard.items[0].fields["answers"] == ["Data Protection Act 2018"]
+    assert wildcard.skipped == [
+        Skipped(
+            1,
+            f"the answer '*Data Protection Act 2018' in {label}",
+            "the * wildcard is not held: the bot compares whole answers",
+        )
     ]
 
 
@@ -300,7 +321,10 @@ def test_images_files_links_video_tex_and_hints_are_reported_and_the_question_ke
         "Look at the picture:\n\nWhat might folded arms show? See the notes or this page (https://example.org/cues)."
     )
     assert item.fields["options"] == ["Defensiveness", "Relaxation"]
-    assert item.fields["explanation"] == "The chance is \\\\(p = 0.5\\\\) at best;"
+    assert item.fields["explanation"] == (
+        "Folded arms can show defensiveness; read them with the customer's tone and words.\n\n"
+        "Weigh the cues together: \\\\(\\text{words} + \\text{tone} + \\text{body language}\\\\)."
+    )
     label = "multiple choice question 'Body language'"
     assert bank.skipped == [
         Skipped(3, f"an embedded image in {label}", KEPT),
