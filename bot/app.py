@@ -147,7 +147,7 @@ class RevisionBot(commands.Bot):
         return self.services
 
     async def setup_hook(self) -> None:
-        self._store = Store.on(await Database.open(self.settings.database_path))
+        self._store = Store.on(await Database.open(self.settings.database))
         self._library = self._library or ContentLibrary.from_folder(self.settings.content_dir)
         self.services = await Services.build(self._store, self._library)
         for name in COGS:

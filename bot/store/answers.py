@@ -115,7 +115,7 @@ class AnswerTx:
         insert_rows(
             self._c,
             "INSERT INTO misconceptions (guild_id, user_id, myth_id, first_seen, last_seen) VALUES (?, ?, ?, ?, ?) "
-            "ON CONFLICT (guild_id, user_id, myth_id) DO UPDATE SET times = times + 1, "
+            "ON CONFLICT (guild_id, user_id, myth_id) DO UPDATE SET times = misconceptions.times + 1, "
             "last_seen = excluded.last_seen",
             [(a.guild_id, a.user_id, m, a.stamp, a.stamp) for a in answers for m in a.misconceptions],
         )

@@ -38,6 +38,8 @@ from typing import Any, TypeVar, cast
 
 from bot.domain.errors import StorageUnavailable, StoreError
 
+from .postgres import PgConnection, is_url
+
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 Item = TypeVar("Item")
@@ -132,6 +134,34 @@ def _migrate(conn: sqlite3.Connection, folder: Path) -> int:
     return len(known)
 
 
+def _migrate_postgres(conn: sqlite3.Connection, folder: Path) -> int:
+    """PostgreSQL's migrations (``db/migrations/postgres``), each in a transaction, the
+    version kept in ``schema_version``."""
+    conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)")
+    row = conn.execute("SELECT MAX(version) FROM schema_version").fetchone()
+    current = row[0] or 0 if row else 0
+    known = migrations(folder)
+    if current > len(known):
+        raise StoreError(
+            f"the database is at schema version {current}, newer than this code knows "
+            f"({len(known)}); run a newer release of the bot or restore a backup"
+        )
+    for number, path in known[current:]:
+        try:
+            conn.execute("BEGIN")
+            for statement in _statements(path.read_text(encoding="utf-8")):
+                conn.execute(statement)
+            conn.execute("DELETE FROM schema_version")
+            conn.execute("INSERT INTO schema_version (version) VALUES (?)", (number,))
+            conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise StoreError(f"migration postgres/{path.name} failed: {exc}") from exc
+        log.info("applied migration postgres/%s", path.name)
+    return len(known)
+
+
 def _statements(script: str) -> list[str]:
     """Split a migration into statements (sqlite3.complete_statement finds the ends)."""
     out, buf = [], ""
@@ -160,9 +190,10 @@ class Worker:
         self._closed = False
 
     @classmethod
-    async def connect(cls, path: Path, name: str) -> Worker:
+    async def connect(cls, path: Path | str, name: str) -> Worker:
         """Start a thread named ``name`` and open ``path`` in it (autocommit: the callers
-        write their own BEGIN and COMMIT). sqlite3's errors are raised as they are."""
+        write their own BEGIN and COMMIT): a SQLite file, or a ``postgresql://`` URL
+        (``postgres.PgConnection``). sqlite3's errors are raised as they are."""
         worker = cls(name)
         worker._thread.start()
         try:
@@ -172,8 +203,13 @@ class Worker:
             raise
         return worker
 
-    def _open(self, _: None, path: Path) -> None:
-        self._conn = sqlite3.connect(path, isolation_level=None)  # used in this thread only
+    def _open(self, _: None, path: Path | str) -> None:
+        # used in this thread only; a PgConnection answers the same calls as sqlite3's
+        self._conn = (
+            cast(sqlite3.Connection, PgConnection.open(str(path)))
+            if is_url(path)
+            else sqlite3.connect(path, isolation_level=None)
+        )
 
     def _serve(self) -> None:
         while (job := self._jobs.get()) is not None:
@@ -228,11 +264,16 @@ def _settle(fut: asyncio.Future[Any], result: Any, exc: BaseException | None) ->
         fut.set_result(result)
 
 
-async def _connect(path: Path, name: str) -> Worker:
+async def _connect(path: Path | str, name: str) -> Worker:
     try:
         return await Worker.connect(path, name)
     except sqlite3.Error as exc:
-        raise StoreError(f"cannot open the database {path}: {exc}") from exc
+        where = _without_password(path) if is_url(path) else path
+        raise StoreError(f"cannot open the database {where}: {exc}") from exc
+
+
+def _without_password(url: Path | str) -> str:
+    return re.sub(r"//([^:/@]+):[^@]*@", r"//\1:***@", str(url))
 
 
 def _checkpoint_log(conn: sqlite3.Connection) -> None:
@@ -240,7 +281,11 @@ def _checkpoint_log(conn: sqlite3.Connection) -> None:
 
 
 class Database:
-    def __init__(self, conn: Worker, path: Path) -> None:
+    """The store's connections: a SQLite file (the default), or a PostgreSQL server when
+    opened with a ``postgresql://`` URL. The same queue, group commit and savepoints run
+    on both; SQLite also checkpoints its write-ahead log on a connection of its own."""
+
+    def __init__(self, conn: Worker, path: Path | str) -> None:
         self._conn = conn  # the writer's: every write, in queue order
         self._reader: Worker | None = None
         self.path = path
@@ -256,7 +301,9 @@ class Database:
         self._checkpoint_wanted = False
 
     @classmethod
-    async def open(cls, path: Path, migrations_dir: Path = MIGRATIONS_DIR) -> Database:
+    async def open(cls, path: Path | str, migrations_dir: Path = MIGRATIONS_DIR) -> Database:
+        if is_url(path):
+            return await cls._open_postgres(str(path), migrations_dir / "postgres")
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         db = cls(await _connect(path, "db-writer"), path)
@@ -271,6 +318,21 @@ class Database:
             await db.close()
             raise
         return db
+
+    @classmethod
+    async def _open_postgres(cls, url: str, migrations_dir: Path) -> Database:
+        db = cls(await _connect(url, "db-writer"), url)
+        try:
+            await db._run(lambda c: _migrate_postgres(c, migrations_dir))
+            db._reader = await _connect(url, "db-reader")
+        except Exception:
+            await db.close()
+            raise
+        return db
+
+    @property
+    def is_postgres(self) -> bool:
+        return is_url(self.path)
 
     async def _run(self, fn: Callable[[sqlite3.Connection], T]) -> T:
         """Run ``fn`` on the writer's connection, in the writer's thread."""
@@ -383,7 +445,9 @@ def _configure(conn: sqlite3.Connection) -> None:
 
 
 def _in_snapshot(conn: sqlite3.Connection, fn: Callable[[sqlite3.Connection], T]) -> T:
-    conn.execute("BEGIN")  # deferred: the snapshot starts at the first read
+    # SQLite: deferred, the snapshot starts at the first read; PostgreSQL: one snapshot
+    # for the whole transaction too (repeatable read), not one per statement.
+    conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" if isinstance(conn, PgConnection) else "BEGIN")
     try:
         return fn(conn)
     except BaseException as exc:

@@ -63,14 +63,14 @@ def _add_to_totals(c: sqlite3.Connection, awards: list[tuple[Award, str]]) -> No
     insert_rows(
         c,
         "INSERT INTO score_totals (guild_id, period, user_id, points, reached_at) VALUES (?, ?, ?, ?, ?) "
-        "ON CONFLICT (guild_id, period, user_id) DO UPDATE SET points = points + excluded.points, "
-        "reached_at = CASE WHEN excluded.points > 0 THEN excluded.reached_at ELSE reached_at END",
+        "ON CONFLICT (guild_id, period, user_id) DO UPDATE SET points = score_totals.points + excluded.points, "
+        "reached_at = CASE WHEN excluded.points > 0 THEN excluded.reached_at ELSE score_totals.reached_at END",
         totals,
     )
     insert_rows(
         c,
         "INSERT INTO score_counts (guild_id, period, points, learners) VALUES (?, ?, ?, ?) "
-        "ON CONFLICT (guild_id, period, points) DO UPDATE SET learners = learners + excluded.learners",
+        "ON CONFLICT (guild_id, period, points) DO UPDATE SET learners = score_counts.learners + excluded.learners",
         moves,
     )
 

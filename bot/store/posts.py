@@ -77,10 +77,11 @@ class PostRepo:
         def w(c):
             cur = c.execute(
                 "INSERT OR IGNORE INTO posts (guild_id, kind, slot, item_id, channel_id, created_at, closes_at, "
-                "shuffled) VALUES (?, ?, ?, ?, ?, ?, ?, 1)",
+                "shuffled) VALUES (?, ?, ?, ?, ?, ?, ?, 1) RETURNING id",
                 (guild_id, kind, slot, item_id, channel_id, iso(now), iso(closes_at) if closes_at else None),
             )
-            return get_post(c, cur.lastrowid) if cur.rowcount else None
+            claimed = cur.fetchone()
+            return get_post(c, claimed[0]) if claimed else None
 
         return await self.db.write(w)
 
@@ -140,7 +141,7 @@ class PostRepo:
         def q(c):
             row = c.execute(
                 "SELECT MIN(t) FROM (SELECT MIN(retry_at) AS t FROM posts WHERE status = 'pending' "
-                "UNION ALL SELECT MIN(closes_at) FROM posts WHERE status = 'open')"
+                "UNION ALL SELECT MIN(closes_at) FROM posts WHERE status = 'open') AS due"
             ).fetchone()
             return datetime.fromisoformat(row[0]) if row and row[0] else None
 

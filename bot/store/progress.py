@@ -271,7 +271,7 @@ class ProgressRepo:
                     " SELECT user_id, answered_at AS at FROM answers WHERE guild_id = ?"
                     " UNION ALL SELECT user_id, answered_at FROM myth_answers WHERE guild_id = ?"
                     " UNION ALL SELECT user_id, created_at FROM points WHERE guild_id = ?"
-                    ") GROUP BY user_id",
+                    ") AS activity GROUP BY user_id",
                     (guild_id, guild_id, guild_id),
                 )
             }

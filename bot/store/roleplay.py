@@ -56,12 +56,13 @@ class RoleplayRepo:
             try:
                 cur = c.execute(
                     "INSERT INTO roleplay_sessions (guild_id, user_id, scenario_id, pack_id, challenge_id, state, "
-                    "started_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    "started_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                     (guild_id, user_id, scenario_id, pack_id, challenge_id, json.dumps(state), iso(now), iso(now)),
                 )
+                session_id = cur.fetchone()[0]
             except sqlite3.IntegrityError as exc:
                 raise AlreadyActive(str(exc)) from None
-            return _get(c, cur.lastrowid)
+            return _get(c, session_id)
 
         return await self.db.write(w)
 
