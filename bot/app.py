@@ -146,8 +146,15 @@ class RevisionBot(commands.Bot):
         assert self.services is not None, "setup_hook has not run"
         return self.services
 
+    async def open_store(self) -> None:
+        """Open (and migrate) the database; the runner does it before logging in, so a
+        database that cannot be reached is reported before anything else."""
+        if self._store is None:
+            self._store = Store.on(await Database.open(self.settings.database))
+
     async def setup_hook(self) -> None:
-        self._store = Store.on(await Database.open(self.settings.database))
+        await self.open_store()
+        assert self._store is not None
         self._library = self._library or ContentLibrary.from_folder(self.settings.content_dir)
         self.services = await Services.build(self._store, self._library)
         for name in COGS:

@@ -14,7 +14,7 @@ import discord
 from pydantic import SecretStr
 
 from bot.app import create_bot
-from bot.domain.errors import StoreError
+from bot.domain.errors import StoreError, StoreUnreachable
 from bot.settings import Settings
 
 log = logging.getLogger("bot")
@@ -54,6 +54,9 @@ def run(settings: Settings) -> int:
     except (OSError, discord.GatewayNotFound) as exc:  # aiohttp's connection errors are OSErrors
         print(f"Could not reach Discord ({exc}). Check the network connection and try again.", file=sys.stderr)
         return 1
+    except StoreUnreachable as exc:
+        print(f"Database problem: {exc}. Check DATABASE_URL (or DATABASE_PATH).", file=sys.stderr)
+        return 2
     except StoreError as exc:
         print(f"Database problem: {exc}", file=sys.stderr)
         return 1
@@ -65,7 +68,8 @@ def run(settings: Settings) -> int:
 async def _start(settings: Settings, token: SecretStr) -> None:
     bot = create_bot(settings)
     async with bot:
-        await bot.login(token.get_secret_value())  # runs setup_hook: database, packs, cogs
+        await bot.open_store()  # a database that cannot be reached is said before Discord is asked
+        await bot.login(token.get_secret_value())  # runs setup_hook: packs, cogs
         settle_heap()
         await bot.connect()
 

@@ -1,4 +1,6 @@
-"""Shared fixtures: settings pointing at a temporary database and the shipped content."""
+"""Shared fixtures: settings pointing at a temporary database and the shipped content, and
+``database``: a test's own database on each store (a SQLite file, and a fresh PostgreSQL
+database when ``TEST_DATABASE_URL`` names a server; see ``tests/postgres.py``)."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.settings import Settings
+from tests.postgres import fresh_database_url, requires_postgres
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -16,3 +19,13 @@ def settings(tmp_path) -> Settings:
     return Settings(
         _env_file=None, discord_token=None, database_path=tmp_path / "bot.sqlite3", content_dir=ROOT / "content"
     )
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=requires_postgres)])
+async def database(request, tmp_path):
+    """Where a test's data goes: a SQLite file, or a fresh PostgreSQL database's URL."""
+    if request.param == "sqlite":
+        yield tmp_path / "bot.sqlite3"
+        return
+    async with fresh_database_url() as url:
+        yield url

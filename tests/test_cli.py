@@ -246,3 +246,22 @@ def test_export_writes_gift_and_xml_that_import_back(tmp_path):
         back = run("import", str(out), "--pack-id", f"focus-{fmt}", "--out", str(tmp_path / f"{fmt}.yaml"))
         assert back.returncode == 0, back.stdout + back.stderr
     assert run("export", "no-such-pack", "--format", "gift").returncode == 2
+
+
+def test_a_postgres_server_that_refuses_the_connection_is_one_line_and_exit_2(tmp_path):
+    url = "postgresql://bot:s3cret@127.0.0.1:9/revision"  # port 9: nothing listens
+    result = run(env_extra={"DATABASE_URL": url, "DISCORD_TOKEN": "not-a-real-token"}, cwd=tmp_path)
+    assert result.returncode == 2
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("Database problem: cannot open the database postgresql://bot:***@127.0.0.1:9/revision")
+    assert line.endswith("Check DATABASE_URL (or DATABASE_PATH).") and "s3cret" not in result.stderr + result.stdout
+    assert "Traceback" not in result.stderr
+
+
+def test_a_database_url_that_is_not_postgres_is_refused_as_a_setting(tmp_path):
+    result = run(env_extra={"DATABASE_URL": "mysql://bot@db/revision", "DISCORD_TOKEN": "x"}, cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "Setting DATABASE_URL: Value error, use a postgresql:// URL, or leave it unset for the SQLite file at "
+        "DATABASE_PATH"
+    )

@@ -13,5 +13,10 @@ class StoreError(Exception):
     """The database cannot be used as it is (shown to the operator, not a traceback)."""
 
 
+class StoreUnreachable(StoreError):
+    """The database cannot be opened at all: the file cannot be created or read, or the
+    PostgreSQL server refuses the connection (a setting to fix, not a bug)."""
+
+
 class StorageUnavailable(Exception):
     """A write could not be saved (disk full, read-only, locked): nothing was kept."""

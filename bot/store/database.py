@@ -36,7 +36,7 @@ from itertools import chain
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
-from bot.domain.errors import StorageUnavailable, StoreError
+from bot.domain.errors import StorageUnavailable, StoreError, StoreUnreachable
 
 from .postgres import PgConnection, is_url
 
@@ -269,7 +269,7 @@ async def _connect(path: Path | str, name: str) -> Worker:
         return await Worker.connect(path, name)
     except sqlite3.Error as exc:
         where = _without_password(path) if is_url(path) else path
-        raise StoreError(f"cannot open the database {where}: {exc}") from exc
+        raise StoreUnreachable(f"cannot open the database {where}: {exc}") from exc
 
 
 def _without_password(url: Path | str) -> str:

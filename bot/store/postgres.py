@@ -45,6 +45,17 @@ _OPERATIONAL = (
 )
 
 
+# Errors after which this connection is of no more use.
+_CONNECTION_LOST = (
+    asyncpg.PostgresConnectionError,
+    asyncpg.InterfaceError,
+    asyncpg.AdminShutdownError,
+    asyncpg.CannotConnectNowError,
+    ConnectionError,
+    OSError,
+)
+
+
 def is_url(target: object) -> bool:
     return isinstance(target, str) and SCHEME.match(target) is not None
 
@@ -167,10 +178,9 @@ class PgConnection:
         try:
             return self._loop.run_until_complete(coro)
         except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, ConnectionError) as exc:
-            error = _as_sqlite_error(exc)
-            if isinstance(error, sqlite3.OperationalError) and self._conn is not None and not self._conn.is_closed():
+            if isinstance(exc, _CONNECTION_LOST) and self._conn is not None and not self._conn.is_closed():
                 self._conn.terminate()  # whatever state it is in, the next BEGIN starts afresh
-            raise error from exc
+            raise _as_sqlite_error(exc) from exc
 
     @property
     def in_transaction(self) -> bool:
@@ -178,6 +188,8 @@ class PgConnection:
 
     def execute(self, sql: str, params: Sequence[Any] | None = None) -> PgCursor:
         text = to_postgres(sql)
+        if text.lstrip()[:5].upper() == "BEGIN":
+            return self._begin(text)
         conn = self._connection(text)
         args = _args(params)
         if _QUERY.match(text) or _RETURNING.search(text):
@@ -185,6 +197,15 @@ class PgConnection:
             return PgCursor(rows, len(rows))
         status = self._run(conn.execute(text, *args))
         return PgCursor([], _count(status))
+
+    def _begin(self, text: str) -> PgCursor:
+        """Start a transaction, on a new connection if the server dropped this one since
+        the last transaction (nothing has happened in this one yet, so trying again is safe)."""
+        try:
+            self._run(self._connection(text).execute(text))
+        except sqlite3.OperationalError:
+            self._run(self._connect().execute(text))
+        return PgCursor([], -1)
 
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> PgCursor:
         text = to_postgres(sql)

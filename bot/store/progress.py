@@ -97,9 +97,8 @@ def export_user(c: sqlite3.Connection, user_id: int) -> dict[str, list[dict]]:
     """Every row about the learner, table by table, as column -> value."""
     out = {}
     for table, column in USER_DATA:
-        cur = c.execute(f"SELECT * FROM {table} WHERE {column} = ?", (user_id,))
-        names = [d[0] for d in cur.description]
-        out[table] = [dict(zip(names, tuple(row))) for row in cur]
+        rows = c.execute(f"SELECT * FROM {table} WHERE {column} = ?", (user_id,))
+        out[table] = [{name: row[name] for name in row.keys()} for row in rows]
     return out
 
 
@@ -224,13 +223,13 @@ class ProgressRepo:
                 " FROM points WHERE guild_id = ? AND pack_id = ? AND created_at >= ? AND created_at < ?"
                 " GROUP BY user_id"
                 "), marked AS ("
-                " SELECT *, points > 0 AND user_id NOT IN"
-                "  (SELECT user_id FROM leaderboard_hidden WHERE guild_id = ?) AS shown FROM totals"
+                " SELECT *, CASE WHEN points > 0 AND user_id NOT IN"
+                "  (SELECT user_id FROM leaderboard_hidden WHERE guild_id = ?) THEN 1 ELSE 0 END AS shown FROM totals"
                 "), board AS ("
                 " SELECT *, ROW_NUMBER() OVER (PARTITION BY shown ORDER BY points DESC, reached_at, user_id) AS place,"
                 "  SUM(shown) OVER () AS size FROM marked"
                 ") SELECT shown, place, user_id, points, reached_at, size FROM board "
-                "WHERE (shown AND place <= ?) OR user_id = ?",
+                "WHERE (shown = 1 AND place <= ?) OR user_id = ?",
                 (guild_id, pack_id, lo, hi, guild_id, top, caller_id),
             ).fetchall()
 

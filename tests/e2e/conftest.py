@@ -1,4 +1,6 @@
-"""SimCord fixtures: the real bot from create_bot, against a simulated Discord."""
+"""SimCord fixtures: the real bot from create_bot, against a simulated Discord, on each
+database: every end-to-end test runs on SQLite and, when ``TEST_DATABASE_URL`` names a
+server, on a fresh PostgreSQL database (``tests/postgres.py``)."""
 
 from __future__ import annotations
 
@@ -9,6 +11,17 @@ import pytest
 
 from bot.app import create_bot
 from tests.inside import Inside, inside
+from tests.postgres import fresh_database_url, requires_postgres
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=requires_postgres)])
+async def settings(request, settings):
+    """The root ``settings`` (a SQLite file), or the same pointing at a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        yield settings
+        return
+    async with fresh_database_url() as url:
+        yield settings.model_copy(update={"database_url": url})
 
 
 @pytest.fixture

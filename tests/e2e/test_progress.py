@@ -746,16 +746,28 @@ async def test_what_people_read_has_plain_plurals_pack_titles_and_plain_titles_a
 async def rows_by_user(cohort) -> dict[int, dict[str, int]]:
     """For every table with a user_id column: rows per user."""
 
+    db = cohort.inside.db
+
     def q(c):
-        tables = [r[0] for r in c.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
         out: dict[int, dict[str, int]] = {}
-        for t in tables:
-            if any(col[1] == "user_id" for col in c.execute(f"PRAGMA table_info({t})")):
-                for user_id, n in c.execute(f"SELECT user_id, COUNT(*) FROM {t} GROUP BY user_id"):
-                    out.setdefault(user_id, {})[t] = n
+        for t in tables_with(c, "user_id", postgres=db.is_postgres):
+            for user_id, n in c.execute(f"SELECT user_id, COUNT(*) FROM {t} GROUP BY user_id"):
+                out.setdefault(user_id, {})[t] = n
         return out
 
-    return await cohort.inside.db.read(q)
+    return await db.read(q)
+
+
+def tables_with(c, column: str, *, postgres: bool) -> list[str]:
+    """The tables that have ``column``, on either database."""
+    if postgres:
+        found = c.execute(
+            "SELECT table_name FROM information_schema.columns WHERE table_schema = 'public' AND column_name = ?",
+            (column,),
+        )
+        return [r[0] for r in found]
+    tables = [r[0] for r in c.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    return [t for t in tables if any(col[1] == column for col in c.execute(f"PRAGMA table_info({t})"))]
 
 
 async def test_privacy_export_then_delete_removes_every_row_about_the_learner_and_nothing_else(cohort):

@@ -30,9 +30,21 @@ async def rows_for(inside, post_id: int, user_id: int) -> tuple[int, int, int]:
 
 
 async def set_read_only(inside, on: bool) -> None:
-    """SQLite refuses every write on the bot's writing connection, as on a read-only file
-    (SQLITE_READONLY); running as root, chmod would not stop it."""
-    await inside.db._run(lambda c: c.execute(f"PRAGMA query_only = {'ON' if on else 'OFF'}"))
+    """The database refuses every write on the bot's writing connection: SQLite as on a
+    read-only file (SQLITE_READONLY; running as root, chmod would not stop it), PostgreSQL
+    as a read-only server or a standby does (read_only_sql_transaction)."""
+    if inside.db.is_postgres:  # for the connection, and for any it opens again
+        value = "on" if on else "off"
+
+        def read_only(c):
+            name = c.execute("SELECT current_database()").fetchone()[0]
+            c.execute("SET default_transaction_read_only = off")  # to change the database's own setting
+            c.execute(f'ALTER DATABASE "{name}" SET default_transaction_read_only = {value}')
+            c.execute(f"SET default_transaction_read_only = {value}")
+
+        await inside.db._run(read_only)
+    else:
+        await inside.db._run(lambda c: c.execute(f"PRAGMA query_only = {'ON' if on else 'OFF'}"))
 
 
 async def test_a_click_while_storage_is_read_only_says_not_saved_and_a_later_click_is_saved(cohort):

@@ -73,8 +73,8 @@ async def test_a_failing_migration_rolls_back_and_says_which(tmp_path):
     assert "a" in names and "b" not in names
 
 
-async def test_concurrent_writes_each_commit_once_and_a_failing_job_is_undone_alone(tmp_path):
-    db = await Database.open(tmp_path / "bot.sqlite3")
+async def test_concurrent_writes_each_commit_once_and_a_failing_job_is_undone_alone(database):
+    db = await Database.open(database)
 
     def insert(i):
         def job(c):
@@ -93,8 +93,8 @@ async def test_concurrent_writes_each_commit_once_and_a_failing_job_is_undone_al
     assert keys == {f"k{i}" for i in range(50) if i != 7}
 
 
-async def test_items_queued_together_reach_their_batch_function_in_one_call(tmp_path):
-    db = await Database.open(tmp_path / "bot.sqlite3")
+async def test_items_queued_together_reach_their_batch_function_in_one_call(database):
+    db = await Database.open(database)
     calls = []
 
     def batch(c, items):
@@ -110,8 +110,8 @@ async def test_items_queued_together_reach_their_batch_function_in_one_call(tmp_
     assert keys == {f"k{i}" for i in range(20)}
 
 
-async def test_a_failing_batch_is_retried_item_by_item_so_only_the_bad_item_fails(tmp_path):
-    db = await Database.open(tmp_path / "bot.sqlite3")
+async def test_a_failing_batch_is_retried_item_by_item_so_only_the_bad_item_fails(database):
+    db = await Database.open(database)
 
     def batch(c, items):
         c.executemany("INSERT INTO meta (key, value) VALUES (?, 'x')", [(f"k{i}",) for i in items])
@@ -127,8 +127,8 @@ async def test_a_failing_batch_is_retried_item_by_item_so_only_the_bad_item_fail
     assert keys == {f"k{i}" for i in range(20) if i != 13}
 
 
-async def test_plain_jobs_between_batched_items_keep_their_order(tmp_path):
-    db = await Database.open(tmp_path / "bot.sqlite3")
+async def test_plain_jobs_between_batched_items_keep_their_order(database):
+    db = await Database.open(database)
     seen = []
 
     def batch(c, items):
@@ -158,8 +158,8 @@ async def test_the_log_is_checkpointed_by_the_second_connection_once_writes_drai
     assert in_file > 1_000_000  # the megabyte written is already in the database file, not only the log
 
 
-async def test_a_batch_with_the_wrong_number_of_results_keeps_nothing_and_fails_its_callers(tmp_path):
-    db = await Database.open(tmp_path / "bot.sqlite3")
+async def test_a_batch_with_the_wrong_number_of_results_keeps_nothing_and_fails_its_callers(database):
+    db = await Database.open(database)
 
     def batch(c, items):
         c.executemany("INSERT INTO meta (key, value) VALUES (?, 'x')", [(f"k{i}",) for i in items])
@@ -184,8 +184,8 @@ async def test_settle_waits_for_the_checkpoint_a_late_write_asks_for(tmp_path):
     assert size > 25_000  # the last write is in the database file, not only in the log
 
 
-async def test_a_slow_read_holds_up_no_write_and_sees_one_state_throughout(tmp_path):
-    db = await Database.open(tmp_path / "bot.sqlite3")
+async def test_a_slow_read_holds_up_no_write_and_sees_one_state_throughout(database):
+    db = await Database.open(database)
     started, written = threading.Event(), threading.Event()
 
     def slow_report(c):
@@ -206,15 +206,15 @@ async def test_a_slow_read_holds_up_no_write_and_sees_one_state_throughout(tmp_p
         await db.close()
 
 
-async def test_reads_after_close_are_refused_plainly(tmp_path):
-    db = await Database.open(tmp_path / "bot.sqlite3")
+async def test_reads_after_close_are_refused_plainly(database):
+    db = await Database.open(database)
     await db.close()
     with pytest.raises(StorageUnavailable):
         await db.read(lambda c: c.execute("SELECT 1").fetchone())
 
 
-async def test_a_read_that_fails_half_way_leaves_later_reads_seeing_new_writes(tmp_path):
-    db = await Database.open(tmp_path / "bot.sqlite3")
+async def test_a_read_that_fails_half_way_leaves_later_reads_seeing_new_writes(database):
+    db = await Database.open(database)
 
     def broken_report(c):  # fails on the first row: the comprehension's frame holds the open cursor
         return [int(r[0]) for r in c.execute("SELECT key FROM meta")]
