@@ -23,8 +23,12 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+import shutil
+import subprocess
+import tempfile
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager, suppress
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
@@ -91,3 +95,61 @@ async def _admin(url: str, statement: str) -> None:
         await conn.execute(statement)
     finally:
         await conn.close()
+
+
+# --- a server of the test's own, to restart ------------------------------------------------
+
+
+def server_programs() -> Path | None:
+    """The folder of PostgreSQL 15's initdb and pg_ctl, where they are installed."""
+    for folder in (Path("/usr/lib/postgresql/15/bin"), *(Path(p) for p in os.environ.get("PATH", "").split(":"))):
+        if (folder / "initdb").exists() and (folder / "pg_ctl").exists():
+            return folder.resolve()
+    return None
+
+
+class PrivateServer:
+    """A throwaway PostgreSQL server in a folder of its own, on a Unix socket there, that a
+    test may stop and start (the shared server of TEST_DATABASE_URL must not be). As root
+    it runs as the ``postgres`` user, which PostgreSQL requires."""
+
+    def __init__(self, folder: Path, programs: Path) -> None:
+        self.folder, self.programs = folder, programs
+        self.url = f"postgresql://postgres@/postgres?host={folder}"
+        self._as = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+
+    def _run(self, *args: str) -> None:
+        subprocess.run([*self._as, *args], check=True, capture_output=True, timeout=120)
+
+    def init(self) -> None:
+        if self._as:
+            shutil.chown(self.folder, "postgres")
+        self._run(str(self.programs / "initdb"), "-D", str(self.folder / "data"), "-A", "trust", "-U", "postgres")
+
+    def start(self) -> None:
+        self._run(
+            str(self.programs / "pg_ctl"), "-D", str(self.folder / "data"), "-l", str(self.folder / "log"), "-w",
+            "-o", f"-c listen_addresses='' -k {self.folder}", "start",
+        )  # fmt: skip
+
+    def stop(self) -> None:
+        self._run(str(self.programs / "pg_ctl"), "-D", str(self.folder / "data"), "-m", "fast", "-w", "stop")
+
+
+@contextmanager
+def private_server() -> Iterator[PrivateServer]:
+    """Start a private server for the test (skipped where PostgreSQL 15 is not installed
+    or no PostgreSQL tests run), and stop and remove it afterwards."""
+    programs = server_programs()
+    if programs is None or not postgres_available():
+        pytest.skip("a private PostgreSQL server needs PostgreSQL 15's programs and TEST_DATABASE_URL set")
+    folder = Path(tempfile.mkdtemp(prefix="rb-pg-", dir="/tmp"))  # short: a socket path has a limit
+    server = PrivateServer(folder, programs)
+    try:
+        server.init()
+        server.start()
+        yield server
+    finally:
+        with suppress(Exception):
+            server.stop()
+        shutil.rmtree(folder, ignore_errors=True)

@@ -15,7 +15,7 @@ from bot.packs.library import ContentLibrary
 from bot.store.database import Database, StorageUnavailable
 from tests.conftest import ROOT
 from tests.inside import open_services
-from tests.postgres import fresh_database_url, requires_postgres
+from tests.postgres import fresh_database_url, private_server, requires_postgres
 
 LEARNERS = 1000
 
@@ -74,3 +74,36 @@ async def test_connections_dropped_mid_burst_lose_no_acknowledged_answer_and_the
             assert tuple(counts) == (LEARNERS, LEARNERS)
         finally:
             await db.close()
+
+
+async def test_the_server_restarted_mid_burst_loses_no_acknowledged_answer_and_the_bot_carries_on():
+    """A real restart of the server (stopped, then started again) in the middle of a burst:
+    clicks while it is down are told "not saved"; once it is back, the store connects again
+    by itself and the retried clicks are saved once each."""
+    with private_server() as server:
+        db = await Database.open(server.url)
+        try:
+            svc, inside = await open_services(db, ContentLibrary.from_folder(ROOT / "content"))
+            now = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+            q = next(q for lp in inside.library.packs(1) for q in lp.pack.questions if q.kind == "single")
+            post = await inside.posts.claim(1, "daily", "2026-01-05", q.id, 2, now)
+            await inside.posts.mark_sent(post.id, 3, now)
+
+            async def click(user: int):
+                return await svc.answering.answer_post(1, user, post.id, q.answer, now)
+
+            first = await asyncio.gather(*(click(u) for u in range(1, 301)))  # before: all saved
+            await asyncio.to_thread(server.stop)
+            down = await asyncio.gather(*(click(u) for u in range(301, 601)), return_exceptions=True)
+            assert all(isinstance(r, StorageUnavailable) for r in down)  # told "not saved, try again"
+            await asyncio.to_thread(server.start)
+            again = await asyncio.gather(*(click(u) for u in range(301, 601)))  # no restart of the bot
+            rows = await db.read(
+                lambda c: c.execute(
+                    "SELECT COUNT(*), COUNT(DISTINCT user_id) FROM answers WHERE post_id = ?", (post.id,)
+                ).fetchone()
+            )
+        finally:
+            await db.close()
+    assert not any(fb.already_answered for fb in first + again)
+    assert tuple(rows) == (600, 600)
