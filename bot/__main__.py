@@ -1,5 +1,5 @@
 """Command line: `python -m bot [run]`, `validate [PATH ...] [--json]`, `sandbox [--pack FILE]`,
-`import FILE`, `export PACK --format F`."""
+`import FILE`, `export PACK --format F`, `migrate-db --from PATH --to URL`."""
 
 from __future__ import annotations
 
@@ -56,6 +56,16 @@ def main(argv: list[str] | None = None) -> int:
     bank_out.add_argument("pack", help="a pack file, or the id of a shipped pack")
     bank_out.add_argument("--format", choices=FORMATS_OUT, required=True, help="gift or moodle-xml")
     bank_out.add_argument("--out", type=Path, help="where to write it (default: PACK.gift or PACK.xml here)")
+    move = sub.add_parser(
+        "migrate-db",
+        help="copy a SQLite database into an empty PostgreSQL database",
+        description="Copy every table of the bot's SQLite file into an empty PostgreSQL database, in one "
+        "transaction, and check the row counts of every table.",
+        epilog="exit status: 0 copied; 1 the target already holds data, or the copy failed or its counts "
+        "differ (nothing written); 2 the file is missing or not a bot database, or a database cannot be opened",
+    )
+    move.add_argument("--from", dest="source", type=Path, required=True, help="the bot's SQLite file")
+    move.add_argument("--to", dest="target", required=True, help="the empty PostgreSQL database: postgresql://...")
     args = parser.parse_args(argv)
 
     from pydantic import ValidationError
@@ -80,6 +90,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "import":
             return import_file(args.file, args.format, args.pack_id, args.out)
         return export_file(args.pack, args.format, settings.content_dir, args.out)
+
+    if args.command == "migrate-db":
+        from bot.store.migrate_db import run as migrate_db
+
+        return migrate_db(args.source, args.target)
 
     if args.command == "sandbox":
         from bot.sandbox import run_sandbox
