@@ -3,19 +3,36 @@
 Each benchmark runs in its own child process (``python -m benchmarks.<name>``), so the
 peak memory shown is its own. Progress goes to stderr; the table and the JSON line to
 stdout, the JSON line last. ``--quick`` shrinks every size (a smoke run, not figures).
+
+``burst_postgres`` and ``leaderboard_postgres`` measure the same on a PostgreSQL server,
+``--database-url`` (default ``BENCH_DATABASE_URL``; see ``benchmarks/pg.py``): each run
+creates a database of its own there and drops it. Without a server they are left out of
+a run of everything (and named alone, they stop with one line saying what is missing).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import time
 
 from benchmarks.common import RESULT_PREFIX, ROOT
+from benchmarks.pg import ENV as PG_ENV
 
-BENCHMARKS = ("burst", "burst_history", "e2e", "leaderboard", "content", "startup")
+BENCHMARKS = (
+    "burst",
+    "burst_history",
+    "e2e",
+    "leaderboard",
+    "content",
+    "startup",
+    "burst_postgres",
+    "leaderboard_postgres",
+)
+POSTGRES = ("burst_postgres", "leaderboard_postgres")  # need a server: --database-url
 MODULES = {"burst_history": "burst"}  # the same benchmark on a cohort some weeks in
 QUICK = {
     "burst": ["--learners", "200", "--warmup", "20", "--runs", "1"],
@@ -24,8 +41,10 @@ QUICK = {
     "leaderboard": ["--learners", "10000", "--ledger-rows", "100000", "--calls", "50", "--pack-calls", "5"],
     "content": ["--questions", "1000", "--repeat", "1"],
     "startup": ["--learners", "10000", "--ledger-rows", "10000", "--repeat", "1"],
+    "burst_postgres": ["--learners", "200", "--warmup", "20", "--runs", "1"],
+    "leaderboard_postgres": ["--learners", "10000", "--ledger-rows", "100000", "--calls", "50", "--pack-calls", "5"],
 }
-FULL = {"burst": ["--profile"], "burst_history": ["--history", "60"]}
+FULL = {"burst": ["--profile"], "burst_history": ["--history", "60"], "burst_postgres": ["--profile"]}
 
 
 def run_child(name: str, extra: list[str]) -> dict:
@@ -117,6 +136,72 @@ def table(r: dict) -> list[tuple[str, str, str, str]]:
         rows.append(
             (f"   data: {size}", f"generated in {g['total_s']} s (ledger {g['points_s']} s), {g['db_mb']:,} MB", "", "")
         )
+    if b := r.get("burst_postgres"):
+        runs = "/".join(_fmt(x) for x in b["runs_answers_per_s"])
+        rows.append(
+            (
+                f"a. answer burst on PostgreSQL {b['server_version']} ({b['connection']}): {b['learners']:,} "
+                f"concurrent answer_post on {b['event_loop']}",
+                f"{_fmt(b['answers_per_s'])} answers/s · p50 {b['p50_ms']:.0f} ms · p99 {b['p99_ms']:.0f} ms"
+                f" (median of {runs}/s)",
+                ">= 10,000/s, p99 < 100 ms",
+                f"{b['peak_rss_mb']}",
+            )
+        )
+        for variant, how in (
+            ("copy", "ceiling: asyncpg COPY (copy_records_to_table), same rows, 1 txn"),
+            ("executemany", "same rows, asyncpg executemany, one upsert a table"),
+            ("hundred", "same rows, the bot's statements (100 rows each), plain asyncpg"),
+        ):
+            rows.append(
+                (
+                    f"   {how}",
+                    f"{_fmt(b[f'ceiling_{variant}_answers_per_s'])} answers/s ({b[f'ceiling_{variant}_ms']} ms) · "
+                    f"ratio {b[f'ceiling_{variant}_ratio']:.3f}",
+                    "ratio: push up" if variant == "copy" else "",
+                    "",
+                )
+            )
+    if lb := r.get("leaderboard_postgres"):
+        w, a, pl = lb["week"], lb["all"], lb["plain"]
+        rows.append(
+            (
+                f"c. /leaderboard on PostgreSQL {lb['server_version']} ({lb['connection']}): top 10 + caller's rank",
+                f"week p50 {w['p50_ms']:.1f} / p99 {w['p99_ms']:.1f} ms · all p50 {a['p50_ms']:.1f} / "
+                f"p99 {a['p99_ms']:.1f} ms ({w['calls']}+{a['calls']} calls)",
+                "p99 < 20 ms",
+                f"{lb['peak_rss_mb']}",
+            )
+        )
+        rows.append(
+            (
+                f"   the same {lb['statements_per_board']:g} statements a board, plain asyncpg",
+                f"p50 {pl['p50_ms']:.1f} / p99 {pl['p99_ms']:.1f} ms (store p50 {lb['sample']['p50_ms']:.1f} ms) · "
+                f"ratio {lb['plain_ratio']:.3f}",
+                "",
+                "",
+            )
+        )
+        pw, pa = lb["pack_week"], lb["pack_all"]
+        rows.append(
+            (
+                "   one pack's board (summed from its awards)",
+                f"week p50 {pw['p50_ms']:.1f} / p99 {pw['p99_ms']:.1f} ms · all p50 {pa['p50_ms']:.0f} / "
+                f"p99 {pa['p99_ms']:.0f} ms ({pw['calls']}+{pa['calls']} calls)",
+                "",
+                "",
+            )
+        )
+        g = lb["generate"]
+        rows.append(
+            (
+                f"   data: {lb['learners']:,} learners, {lb['ledger_rows']:,} ledger rows",
+                f"migrate-db copied in {g['copy_s']} s, {g['db_mb']:,} MB · boards as on SQLite: "
+                f"{'yes' if lb['boards_match_sqlite'] else 'NO'} ({lb['boards_compared']})",
+                "",
+                "",
+            )
+        )
     if c := r.get("content"):
         rows.append(
             (
@@ -172,16 +257,48 @@ def print_profile(b: dict) -> None:
     )
 
 
+def print_pg_profile(b: dict) -> None:
+    p = b.get("profile")
+    if not p:
+        return
+    print("\nWhere the answer burst's time goes on PostgreSQL (a second, instrumented burst):")
+    print(
+        f"  elapsed {p['elapsed_ms']:.0f} ms; writer thread busy {p['worker_thread_busy_ms']:.0f} ms; "
+        f"{p['write_batches']} group-commit batch(es) of {'/'.join(map(str, p['batch_sizes']))} clicks; "
+        f"{p['statements_total']} statements, {p['statement_call_ms']:.0f} ms in them, of which "
+        f"{p['statement_wait_ms']:.0f} ms waiting for asyncpg and the server"
+    )
+    for kind, s in p["statements"].items():
+        if s["call_ms"] >= 1:
+            print(f"    {kind:<44} {s['calls']:>4} calls {s['call_ms']:>7.1f} ms (waiting {s['wait_ms']:.1f})")
+    print(
+        f"  one hand-off to the writer's thread {p['hop_us']} us; one SELECT 1 through PgConnection "
+        f"{p['select_1_us']} us"
+    )
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
     ap.add_argument("names", nargs="*", choices=[*BENCHMARKS, []], help="which to run (default: all)")
     ap.add_argument("--quick", action="store_true", help="small sizes: a smoke run, not figures")
+    ap.add_argument(
+        "--database-url",
+        default=os.environ.get(PG_ENV),
+        help=f"the PostgreSQL server for {', '.join(POSTGRES)} (default: ${PG_ENV})",
+    )
     args = ap.parse_args(argv)
-    names = args.names or list(BENCHMARKS)
-    results = {n: run_child(n, (QUICK if args.quick else FULL).get(n, [])) for n in names}
+    names = args.names or [n for n in BENCHMARKS if n not in POSTGRES or args.database_url]
+    if not args.names and not args.database_url:
+        print(f"== {', '.join(POSTGRES)} left out: no --database-url or {PG_ENV}", file=sys.stderr, flush=True)
+    url = ["--database-url", args.database_url] if args.database_url else []
+    results = {
+        n: run_child(n, (QUICK if args.quick else FULL).get(n, []) + (url if n in POSTGRES else [])) for n in names
+    }
     print_table(table(results))
     if "burst" in results:
         print_profile(results["burst"])
+    if "burst_postgres" in results:
+        print_pg_profile(results["burst_postgres"])
     get = lambda name, key: results[name][key] if name in results else None  # noqa: E731
     summary = {
         "burst_answers_per_s": get("burst", "answers_per_s"),
@@ -193,6 +310,10 @@ def main(argv: list[str] | None = None) -> None:
         "burst_history_ceiling_ratio": get("burst_history", "ceiling_ratio"),
         "e2e_click_p99_ms": get("e2e", "p99_ms"),
         "leaderboard_p99_ms": get("leaderboard", "p99_ms"),
+        "burst_postgres_answers_per_s": get("burst_postgres", "answers_per_s"),
+        "burst_postgres_p99_ms": get("burst_postgres", "p99_ms"),
+        "burst_postgres_ceiling_ratio": get("burst_postgres", "ceiling_ratio"),
+        "leaderboard_postgres_p99_ms": get("leaderboard_postgres", "p99_ms"),
         "content_load_s": get("content", "first_load_s"),
         "startup_s": get("startup", "startup_s"),
         "peak_rss_mb": max(r["peak_rss_mb"] for r in results.values()),

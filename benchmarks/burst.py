@@ -61,7 +61,7 @@ def _choices(q, n: int) -> list[int]:
     return [q.answer if i % 2 == 0 else wrong[(i // 2) % len(wrong)] for i in range(n)]
 
 
-async def _setup(path: Path):
+async def _setup(path: Path | str):  # a SQLite file, or a postgresql:// URL
     from bot.app import Services, Store
     from bot.packs.library import ContentLibrary
     from bot.runner import settle_heap
@@ -110,11 +110,11 @@ def _history(c: sqlite3.Connection, users: range, days: int) -> None:
     stamp = first.isoformat()
     for d in range(days):
         slot = (first + timedelta(days=d)).date().isoformat()
-        post_id = c.execute(
+        post_id = c.execute(  # RETURNING, not lastrowid: burst_postgres writes the same history
             "INSERT INTO posts (guild_id, kind, slot, item_id, channel_id, created_at, status) "
-            "VALUES (?, 'daily', ?, ?, ?, ?, 'closed')",
+            "VALUES (?, 'daily', ?, ?, ?, ?, 'closed') RETURNING id",
             (GUILD, slot, f"history-{d}", CHANNEL, stamp),
-        ).lastrowid
+        ).fetchall()[0][0]
         c.executemany(
             "INSERT INTO answers (guild_id, user_id, question_id, pack_id, source, post_id, choice, "
             "correct, answered_at) VALUES (?, ?, ?, 'history', 'daily', ?, '0', 1, ?)",

@@ -16,6 +16,7 @@ import random
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from benchmarks.common import CONTENT_DIR, child_main, ms, percentile, say, scratch_dir
 from benchmarks.dataset import FIRST_USER, GUILD, generate
@@ -27,7 +28,6 @@ TZ = "Europe/London"
 
 async def _measure(path: Path, learners: int, calls: int, pack_calls: int) -> dict:
     from bot.app import Services, Store
-    from bot.domain import leaderboard as lb
     from bot.packs.library import ContentLibrary
     from bot.store.database import Database
 
@@ -56,45 +56,56 @@ async def _measure(path: Path, learners: int, calls: int, pack_calls: int) -> di
         )
         say("query plans:\n  " + "\n  ".join(plans))
         out["plans_use_indexes"] = "score_counts" in plans[0] and "score_totals_rank" in plans[1]
-        for kind in ("week", "all"):
-            period = lb.period(kind, NOW, TZ).key
-            callers = [FIRST_USER + rng.randrange(learners) for _ in range(calls)]
-            callers[0] = await db.read(
-                lambda c, period=period: c.execute(  # the last-placed learner
-                    "SELECT user_id FROM score_totals WHERE guild_id = ? AND period = ? ORDER BY points, user_id DESC "
-                    "LIMIT 1",
-                    (GUILD, period),
-                ).fetchone()[0]
-            )
-            lat = []
-            for caller in callers:
-                t = time.perf_counter()
-                view = await svc.progress.leaderboard(GUILD, caller, kind, None, NOW)
-                lat.append(time.perf_counter() - t)
-                assert len(view.board.top) == 10 and view.board.me is not None
-            out[kind] = {
-                "calls": len(lat),
-                "p50_ms": ms(percentile(lat, 50)),
-                "p99_ms": ms(percentile(lat, 99)),
-                "max_ms": ms(max(lat)),
-            }
-        # One pack's board: SQLite sums that pack's awards in the period (no maintained totals).
-        pack = library.all_packs(GUILD)[0].id
-        for kind in ("week", "all"):
-            lat = []
-            for caller in [FIRST_USER + rng.randrange(learners) for _ in range(pack_calls)]:
-                t = time.perf_counter()
-                view = await svc.progress.leaderboard(GUILD, caller, kind, pack, NOW)
-                lat.append(time.perf_counter() - t)
-                assert len(view.board.top) == 10
-            out[f"pack_{kind}"] = {
-                "calls": len(lat),
-                "p50_ms": ms(percentile(lat, 50)),
-                "p99_ms": ms(percentile(lat, 99)),
-                "max_ms": ms(max(lat)),
-            }
+        out.update(await time_boards(db, svc, library, learners, calls, pack_calls, rng))
     finally:
         await db.close()
+    return out
+
+
+async def time_boards(db, svc, library, learners: int, calls: int, pack_calls: int, rng: random.Random) -> dict:
+    """The boards timed through ``ProgressService.leaderboard``: ``calls`` callers per period
+    (the last-placed learner first), then ``pack_calls`` callers of one pack's board per
+    period; p50/p99/max per kind (leaderboard_postgres times the same calls)."""
+    from bot.domain import leaderboard as lb
+
+    out: dict = {}
+    for kind in ("week", "all"):
+        period = lb.period(kind, NOW, TZ).key
+        callers = [FIRST_USER + rng.randrange(learners) for _ in range(calls)]
+        callers[0] = await db.read(
+            lambda c, period=period: c.execute(  # the last-placed learner
+                "SELECT user_id FROM score_totals WHERE guild_id = ? AND period = ? ORDER BY points, user_id DESC "
+                "LIMIT 1",
+                (GUILD, period),
+            ).fetchone()[0]
+        )
+        lat = []
+        for caller in callers:
+            t = time.perf_counter()
+            view = await svc.progress.leaderboard(GUILD, caller, kind, None, NOW)
+            lat.append(time.perf_counter() - t)
+            assert len(view.board.top) == 10 and view.board.me is not None
+        out[kind] = {
+            "calls": len(lat),
+            "p50_ms": ms(percentile(lat, 50)),
+            "p99_ms": ms(percentile(lat, 99)),
+            "max_ms": ms(max(lat)),
+        }
+    # One pack's board: the store sums that pack's awards in the period (no maintained totals).
+    pack = library.all_packs(GUILD)[0].id
+    for kind in ("week", "all"):
+        lat = []
+        for caller in [FIRST_USER + rng.randrange(learners) for _ in range(pack_calls)]:
+            t = time.perf_counter()
+            view = await svc.progress.leaderboard(GUILD, caller, kind, pack, NOW)
+            lat.append(time.perf_counter() - t)
+            assert len(view.board.top) == 10
+        out[f"pack_{kind}"] = {
+            "calls": len(lat),
+            "p50_ms": ms(percentile(lat, 50)),
+            "p99_ms": ms(percentile(lat, 99)),
+            "max_ms": ms(max(lat)),
+        }
     return out
 
 
@@ -111,7 +122,7 @@ def run(argv: list[str]) -> dict:
     with scratch_dir("leaderboard") as tmp:
         path = Path(tmp) / "leaderboard.sqlite3"
         t = time.perf_counter()
-        gen = generate(path, args.learners, args.ledger_rows, NOW, TZ, packs=packs)
+        gen: dict[str, Any] = generate(path, args.learners, args.ledger_rows, NOW, TZ, packs=packs)
         gen["total_s"] = round(time.perf_counter() - t, 1)
         say(f"leaderboard: generated {gen}")
         m = run_loop(_measure(path, args.learners, args.calls, args.pack_calls))

@@ -247,7 +247,9 @@ def run_sandbox(settings: Settings, database: Path | None, pack: Path | None, sp
         return 2
     if database is None:
         database = Path(tempfile.mkdtemp(prefix="revision-sandbox-")) / "sandbox.sqlite3"
-    settings = settings.model_copy(update={"database_path": database})
+    # always a SQLite file of its own: a DATABASE_URL set for the real bot must never
+    # receive the simulated server's learners
+    settings = settings.model_copy(update={"database_path": database, "database_url": None})
     try:
         asyncio.run(_main(settings, pack, speed, open_browser))
     except SandboxError as exc:
