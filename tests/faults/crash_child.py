@@ -3,7 +3,7 @@ the daily-question button calls, and prints ``ACK <user id>`` for every answer o
 after its ``await`` returned (that is, after its transaction committed). It runs until
 it is killed.
 
-Usage: python -m tests.faults.crash_child DB_PATH CONTENT_DIR
+Usage: python -m tests.faults.crash_child DB_PATH_OR_POSTGRESQL_URL CONTENT_DIR
 """
 
 from __future__ import annotations
@@ -23,9 +23,10 @@ async def main(db_path: str, content_dir: str) -> None:
     from bot.packs.library import ContentLibrary
     from bot.packs.schema import SingleQuestion
     from bot.store.database import Database
+    from bot.store.postgres import is_url
     from tests.inside import open_services
 
-    db = await Database.open(Path(db_path))
+    db = await Database.open(db_path if is_url(db_path) else Path(db_path))
     svc, inside = await open_services(db, ContentLibrary.from_folder(Path(content_dir)))
     await inside.guilds.set_timezone(GUILD, "Europe/London")
     q = next(q for lp in inside.library.packs(GUILD) for q in lp.pack.questions if isinstance(q, SingleQuestion))

@@ -17,9 +17,10 @@ import simcord
 from bot.app import create_bot
 from bot.store.database import Database
 from tests.conftest import ROOT
+from tests.postgres import fresh_database_url, requires_postgres
 
 
-def run_and_kill(db: Path, kill_after: int) -> tuple[int, set[int]]:
+def run_and_kill(db: Path | str, kill_after: int) -> tuple[int, set[int]]:
     """Start the child, SIGKILL it once ``kill_after`` answers were acknowledged, and
     return the post id and every acknowledged user id (including lines already in the pipe)."""
     proc = subprocess.Popen(
@@ -97,3 +98,42 @@ async def test_sigkill_mid_burst_loses_no_acknowledged_answer(tmp_path, settings
             assert result.acknowledged and result.ephemeral
         finally:
             await env.bot.close()
+
+
+@requires_postgres
+@pytest.mark.parametrize("kill_after", [150, 600])
+async def test_sigkill_mid_burst_on_postgres_loses_no_acknowledged_answer(settings, kill_after):
+    if not settings.database_url:
+        pytest.skip("the SQLite variant is the test above")
+    async with fresh_database_url() as url:
+        post_id, acked = run_and_kill(url, kill_after)
+        assert len(acked) >= kill_after
+        db = await Database.open(url)  # what a new process on another machine finds
+
+        def state(c):
+            answered = {r[0] for r in c.execute("SELECT user_id FROM answers WHERE post_id = ?", (post_id,))}
+            ledger = {
+                r[0]: r[1] for r in c.execute("SELECT user_id, points FROM points WHERE ref = ?", (f"post:{post_id}",))
+            }
+            totals = {r[0]: r[1] for r in c.execute("SELECT user_id, points FROM score_totals WHERE period = 'all'")}
+            cards = {r[0] for r in c.execute("SELECT user_id FROM cards")}
+            periods = c.execute("SELECT COUNT(DISTINCT period) FROM score_totals").fetchone()[0]
+            return answered, ledger, totals, cards, periods
+
+        try:
+            answered, ledger, totals, cards, periods = await db.read(state)
+        finally:
+            await db.close()
+        missing = acked - answered
+        assert not missing, f"{len(missing)} acknowledged answers were lost, e.g. {sorted(missing)[:5]}"
+        assert set(ledger) == answered == set(totals) == cards  # each answer's transaction is whole
+        assert totals == ledger and periods == 3
+
+        async with simcord.run(create_bot(settings.model_copy(update={"database_url": url}))) as env:
+            try:  # and a bot starts cleanly on it
+                guild = env.create_guild("After the crash")
+                learner = guild.add_member(env.create_user("learner"))
+                result = await learner.slash(guild.create_text_channel("general"), "help")
+                assert result.acknowledged and result.ephemeral
+            finally:
+                await env.bot.close()

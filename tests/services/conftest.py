@@ -1,4 +1,5 @@
-"""The services on a real SQLite file and the shipped packs, without Discord."""
+"""The services on each real database (a SQLite file; a PostgreSQL database when there is
+a server) and the shipped packs, without Discord."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ from tests.inside import open_services
 
 
 @pytest.fixture
-async def built(tmp_path, settings):
-    db = await Database.open(tmp_path / "services.sqlite3")
+async def built(database, settings):
+    db = await Database.open(database)
     services, inside = await open_services(db, ContentLibrary.from_folder(settings.content_dir))
     yield services, inside
     await db.close()
