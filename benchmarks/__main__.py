@@ -101,6 +101,32 @@ def table(r: dict) -> list[tuple[str, str, str, str]]:
                     "",
                 )
             )
+    if b := r.get("burst_postgres"):
+        runs = "/".join(_fmt(x) for x in b["runs_answers_per_s"])
+        rows.append(
+            (
+                f"a. answer burst on PostgreSQL {b['server_version']} ({b['connection']}): {b['learners']:,} "
+                f"concurrent answer_post on {b['event_loop']}",
+                f"{_fmt(b['answers_per_s'])} answers/s · p50 {b['p50_ms']:.0f} ms · p99 {b['p99_ms']:.0f} ms"
+                f" (median of {runs}/s)",
+                ">= 10,000/s, p99 < 100 ms",
+                f"{b['peak_rss_mb']}",
+            )
+        )
+        for variant, how in (
+            ("copy", "ceiling: asyncpg COPY (copy_records_to_table), same rows, 1 txn"),
+            ("executemany", "same rows, asyncpg executemany, one upsert a table"),
+            ("hundred", "same rows, the bot's statements (100 rows each), plain asyncpg"),
+        ):
+            rows.append(
+                (
+                    f"   {how}",
+                    f"{_fmt(b[f'ceiling_{variant}_answers_per_s'])} answers/s ({b[f'ceiling_{variant}_ms']} ms) · "
+                    f"ratio {b[f'ceiling_{variant}_ratio']:.3f}",
+                    "ratio: push up" if variant == "copy" else "",
+                    "",
+                )
+            )
     if e := r.get("e2e"):
         rows.append(
             (
@@ -136,32 +162,6 @@ def table(r: dict) -> list[tuple[str, str, str, str]]:
         rows.append(
             (f"   data: {size}", f"generated in {g['total_s']} s (ledger {g['points_s']} s), {g['db_mb']:,} MB", "", "")
         )
-    if b := r.get("burst_postgres"):
-        runs = "/".join(_fmt(x) for x in b["runs_answers_per_s"])
-        rows.append(
-            (
-                f"a. answer burst on PostgreSQL {b['server_version']} ({b['connection']}): {b['learners']:,} "
-                f"concurrent answer_post on {b['event_loop']}",
-                f"{_fmt(b['answers_per_s'])} answers/s · p50 {b['p50_ms']:.0f} ms · p99 {b['p99_ms']:.0f} ms"
-                f" (median of {runs}/s)",
-                ">= 10,000/s, p99 < 100 ms",
-                f"{b['peak_rss_mb']}",
-            )
-        )
-        for variant, how in (
-            ("copy", "ceiling: asyncpg COPY (copy_records_to_table), same rows, 1 txn"),
-            ("executemany", "same rows, asyncpg executemany, one upsert a table"),
-            ("hundred", "same rows, the bot's statements (100 rows each), plain asyncpg"),
-        ):
-            rows.append(
-                (
-                    f"   {how}",
-                    f"{_fmt(b[f'ceiling_{variant}_answers_per_s'])} answers/s ({b[f'ceiling_{variant}_ms']} ms) · "
-                    f"ratio {b[f'ceiling_{variant}_ratio']:.3f}",
-                    "ratio: push up" if variant == "copy" else "",
-                    "",
-                )
-            )
     if lb := r.get("leaderboard_postgres"):
         w, a, pl = lb["week"], lb["all"], lb["plain"]
         rows.append(

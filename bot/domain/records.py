@@ -97,6 +97,7 @@ class ReviewedCard:
     question_id: str
     card: str
     due: str  # as stored
+    new: bool = False  # the learner had no card for this question before this write (a plain insert)
 
 
 @dataclass(frozen=True)

@@ -210,6 +210,7 @@ def review_cards(tx: AnswerTx, answers: Sequence[Answered]) -> list[ReviewedCard
         for user_id, card in tx.cards(guild_id, question_id, users).items():
             cards[(guild_id, user_id, question_id)] = card
     reviewed = []
+    existed = set(cards)
     for a in answers:
         key = (a.guild_id, a.user_id, a.question_id)
         cid = srs.card_id(*key)
@@ -218,8 +219,9 @@ def review_cards(tx: AnswerTx, answers: Sequence[Answered]) -> list[ReviewedCard
             due = iso(due_at)
         else:
             card, due = srs.first_review(cid, a.correct, a.at, a.stamp)
+        first = key not in existed and key not in cards
         cards[key] = card
-        reviewed.append(ReviewedCard(*key, card, due))
+        reviewed.append(ReviewedCard(*key, card, due, first))
     return reviewed
 
 
@@ -231,6 +233,7 @@ def _keep_streaks(
     posts = st.scheduled(tx.daily_posts(guild_id))
     slots = [slot for slot, _ in posts]
     runs = tx.runs(guild_id, [user_id for user_id, _ in answers])
+    had = set(runs)
     changed: dict[int, st.Run] = {}
     for user_id, slot in answers:
         if not st.counts_for_streak(slot):
@@ -240,7 +243,7 @@ def _keep_streaks(
             run = st.from_history(slots, tx.answered_slots(guild_id, user_id))
         if run is not None:  # None: the post is not among those sent (still pending): the run stands
             runs[user_id] = changed[user_id] = run
-    tx.save_runs(guild_id, changed)
+    tx.save_runs(guild_id, changed, had)
     return runs, posts
 
 

@@ -121,20 +121,34 @@ class AnswerTx:
         )
 
     def save_cards(self, cards: Iterable[ReviewedCard]) -> None:
+        cards = list(cards)
+        # cards known to be new are plain INSERTs (binary COPY on PostgreSQL: an upsert costs
+        # the server a conflict check per row); the others are upserts
+        insert_rows(
+            self._c,
+            "INSERT INTO cards (guild_id, user_id, question_id, card, due) VALUES (?, ?, ?, ?, ?)",
+            [(k.guild_id, k.user_id, k.question_id, k.card, k.due) for k in cards if k.new],
+        )
         insert_rows(
             self._c,
             "INSERT INTO cards (guild_id, user_id, question_id, card, due) VALUES (?, ?, ?, ?, ?) "
             "ON CONFLICT (guild_id, user_id, question_id) DO UPDATE SET card = excluded.card, due = excluded.due",
-            [(k.guild_id, k.user_id, k.question_id, k.card, k.due) for k in cards],
+            [(k.guild_id, k.user_id, k.question_id, k.card, k.due) for k in cards if not k.new],
         )
 
-    def save_runs(self, guild_id: int, runs: dict[int, st.Run]) -> None:
+    def save_runs(self, guild_id: int, runs: dict[int, st.Run], had: set[int] | None = None) -> None:
+        had = set(runs) if had is None else had
+        insert_rows(
+            self._c,
+            "INSERT INTO streaks (guild_id, user_id, last_slot, length, best) VALUES (?, ?, ?, ?, ?)",
+            [(guild_id, u, r.last_slot, r.length, r.best) for u, r in runs.items() if u not in had],
+        )
         insert_rows(
             self._c,
             "INSERT INTO streaks (guild_id, user_id, last_slot, length, best) VALUES (?, ?, ?, ?, ?) "
             "ON CONFLICT (guild_id, user_id) DO UPDATE SET last_slot = excluded.last_slot, "
             "length = excluded.length, best = excluded.best",
-            [(guild_id, u, r.last_slot, r.length, r.best) for u, r in runs.items()],
+            [(guild_id, u, r.last_slot, r.length, r.best) for u, r in runs.items() if u in had],
         )
 
     def add_new_points(self, stamped: list[tuple[Award, str]]) -> None:

@@ -47,19 +47,27 @@ def _add_to_totals(c: sqlite3.Connection, awards: list[tuple[Award, str]]) -> No
     for a, stamp in awards:
         for p in a.periods:
             by_period[(a.guild_id, p)].append((a.user_id, a.points, stamp))
-    totals, moves = [], []
+    totals: list[tuple] = []  # upserts: the learner already has a total for the period
+    new_totals: list[tuple] = []
+    moves: list[tuple] = []
     for (guild_id, period), group in by_period.items():
         current = _current_totals(c, guild_id, period, list({user_id for user_id, _, _ in group}))
         moved: dict[int, int] = {}  # score -> learners gained (lost if negative)
-        for user_id, points, _ in group:
+        for award in group:
+            # a learner's first total for the period is a plain INSERT (COPY on PostgreSQL),
+            # written before the upserts of the totals that already exist
+            (new_totals if award[0] not in current else totals).append((guild_id, period, *award))
+            user_id, points, _ = award
             before = current.get(user_id, 0)
             current[user_id] = after = before + points
             if before > 0:
                 moved[before] = moved.get(before, 0) - 1
             if after > 0:
                 moved[after] = moved.get(after, 0) + 1
-        totals += [(guild_id, period, *award) for award in group]
         moves += [(guild_id, period, score, n) for score, n in moved.items() if n]
+    insert_rows(
+        c, "INSERT INTO score_totals (guild_id, period, user_id, points, reached_at) VALUES (?, ?, ?, ?, ?)", new_totals
+    )
     insert_rows(
         c,
         "INSERT INTO score_totals (guild_id, period, user_id, points, reached_at) VALUES (?, ?, ?, ?, ?) "

@@ -212,6 +212,12 @@ class PgConnection:
         self._run(self._connection(text).executemany(text, [_args(r) for r in rows]))
         return PgCursor([], -1)
 
+    def copy_rows(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        """Write rows known to be new with binary COPY (``copy_records_to_table``): the fastest
+        way into PostgreSQL, about twice an upsert's rate for a burst's rows."""
+        conn = self._connection("COPY")
+        self._run(conn.copy_records_to_table(table, records=rows, columns=list(columns)))
+
     def close(self) -> None:
         conn = self._conn
         try:
