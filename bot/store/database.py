@@ -120,15 +120,20 @@ def migrations(folder: Path = MIGRATIONS_DIR) -> list[tuple[int, Path]]:
     return found
 
 
-def _migrate(conn: sqlite3.Connection, folder: Path) -> int:
-    current = conn.execute("PRAGMA user_version").fetchone()[0]
+def _to_apply(current: int, folder: Path) -> list[tuple[int, Path]]:
+    """The migrations after schema version ``current``; a database newer than the code is refused."""
     known = migrations(folder)
     if current > len(known):
         raise StoreError(
             f"the database is at schema version {current}, newer than this code knows "
             f"({len(known)}); run a newer release of the bot or restore a backup"
         )
-    for number, path in known[current:]:
+    return known[current:]
+
+
+def _migrate(conn: sqlite3.Connection, folder: Path) -> int:
+    current = conn.execute("PRAGMA user_version").fetchone()[0]
+    for number, path in _to_apply(current, folder):
         script = path.read_text(encoding="utf-8")
         try:
             conn.execute("BEGIN")
@@ -140,7 +145,7 @@ def _migrate(conn: sqlite3.Connection, folder: Path) -> int:
             conn.execute("ROLLBACK")
             raise StoreError(f"migration {path.name} failed: {exc}") from exc
         log.info("applied migration %s", path.name)
-    return len(known)
+    return len(migrations(folder))
 
 
 def _migrate_postgres(conn: sqlite3.Connection, folder: Path) -> int:
@@ -149,13 +154,7 @@ def _migrate_postgres(conn: sqlite3.Connection, folder: Path) -> int:
     conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)")
     row = conn.execute("SELECT MAX(version) FROM schema_version").fetchone()
     current = row[0] or 0 if row else 0
-    known = migrations(folder)
-    if current > len(known):
-        raise StoreError(
-            f"the database is at schema version {current}, newer than this code knows "
-            f"({len(known)}); run a newer release of the bot or restore a backup"
-        )
-    for number, path in known[current:]:
+    for number, path in _to_apply(current, folder):
         try:
             conn.execute("BEGIN")
             for statement in _statements(path.read_text(encoding="utf-8")):
@@ -168,7 +167,7 @@ def _migrate_postgres(conn: sqlite3.Connection, folder: Path) -> int:
                 conn.execute("ROLLBACK")
             raise StoreError(f"migration postgres/{path.name} failed: {exc}") from exc
         log.info("applied migration postgres/%s", path.name)
-    return len(known)
+    return len(migrations(folder))
 
 
 def _statements(script: str) -> list[str]:
