@@ -170,7 +170,7 @@ class PgConnection:
         conn = self._conn
         if conn is not None and not conn.is_closed():
             return conn
-        if conn is None or text.lstrip()[:5].upper() == "BEGIN":
+        if conn is None or _begins(text):
             return self._connect()
         raise sqlite3.OperationalError("the connection to PostgreSQL was lost in the middle of a transaction")
 
@@ -188,7 +188,7 @@ class PgConnection:
 
     def execute(self, sql: str, params: Sequence[Any] | None = None) -> PgCursor:
         text = to_postgres(sql)
-        if text.lstrip()[:5].upper() == "BEGIN":
+        if _begins(text):
             return self._begin(text)
         conn = self._connection(text)
         args = _args(params)
@@ -228,6 +228,11 @@ class PgConnection:
                 conn.terminate()
         finally:
             self._loop.close()
+
+
+def _begins(text: str) -> bool:
+    """Whether a statement starts a transaction."""
+    return text.lstrip()[:5].upper() == "BEGIN"
 
 
 def _count(status: str) -> int:
