@@ -25,7 +25,7 @@ async def _measure(folder: Path, n: int) -> dict:
     from bot.settings import Settings
 
     settings = Settings(
-        _env_file=None, discord_token=None, database_path=folder / "e2e.sqlite3", content_dir=CONTENT_DIR
+        _env_file=None, discord_token=None, database_path=folder / "e2e.sqlite3", content_dir=CONTENT_DIR, shard_count=1
     )
     async with simcord.run(create_bot(settings)) as env:
         try:

@@ -42,7 +42,9 @@ async def main():
     import simcord
     from bot.app import create_bot
     from bot.settings import Settings
-    settings = Settings(_env_file=None, discord_token=None, database_path=sys.argv[1], content_dir=sys.argv[2])
+    settings = Settings(
+        _env_file=None, discord_token=None, database_path=sys.argv[1], content_dir=sys.argv[2], shard_count=1
+    )
     async with simcord.run(create_bot(settings)) as env:
         assert env.bot.is_ready()
         print("READY", peak_kib(), flush=True)

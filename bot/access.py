@@ -1,11 +1,12 @@
-"""Who may do what: tutors are members with the server's tutor role or Manage Server."""
+"""Who may do what: tutors are members with the server's tutor role or Manage Server; the
+bot's owner runs the deployment."""
 
 from __future__ import annotations
 
 import discord
 from discord import app_commands
 
-from bot.ui.errors import NotTutor
+from bot.ui.errors import NotOwner, NotTutor
 
 
 async def is_tutor(bot, member: discord.abc.User) -> bool:
@@ -29,6 +30,23 @@ def tutor_only():
 
     predicate.tutor_only = True  # type: ignore[attr-defined]
     return app_commands.check(predicate)
+
+
+def owner_only():
+    """An app-command check for the bot's owner (OWNER_IDS, or the application's owner in
+    the developer portal); /help does not list commands carrying it."""
+
+    async def predicate(interaction: discord.Interaction) -> bool:
+        if not await interaction.client.is_owner(interaction.user):  # type: ignore[attr-defined]
+            raise NotOwner()
+        return True
+
+    predicate.owner_only = True  # type: ignore[attr-defined]
+    return app_commands.check(predicate)
+
+
+def requires_owner(command: app_commands.Command | app_commands.Group) -> bool:
+    return any(getattr(check, "owner_only", False) for check in getattr(command, "checks", []))
 
 
 def requires_tutor(command: app_commands.Command | app_commands.Group) -> bool:

@@ -11,12 +11,15 @@ from typing import TypeVar
 import discord
 from discord.ext import commands
 
+from bot.domain.shards import Shards
 from bot.packs.library import ContentLibrary
 from bot.services.answering import AnswerService
 from bot.services.challenges import ChallengeService
+from bot.services.changes import ChangeService
 from bot.services.content import ContentService
 from bot.services.daily import DailyService
 from bot.services.flashcards import FlashcardService
+from bot.services.health import HealthService
 from bot.services.myths import MythService
 from bot.services.posting import PostingService
 from bot.services.progress import ProgressService
@@ -24,12 +27,14 @@ from bot.services.roleplay import RoleplayService
 from bot.services.settings import SettingsService
 from bot.settings import Settings
 from bot.store.answers import AnswerRepo
+from bot.store.changes import ChangesRepo
 from bot.store.content import ContentRepo
 from bot.store.database import Database
 from bot.store.flashcards import FlashcardRepo
 from bot.store.guilds import GuildRepo, MetaRepo
 from bot.store.myths import MythRepo
 from bot.store.posts import PostRepo
+from bot.store.processes import ProcessRepo
 from bot.store.progress import ProgressRepo
 from bot.store.roleplay import ChallengeRepo, RoleplayRepo
 from bot.store.schedules import ScheduleRepo
@@ -51,6 +56,7 @@ COGS = (  # the scheduler first: the feature cogs register their post kinds with
     "bot.cogs.challenges",
     "bot.cogs.progress",
     "bot.cogs.stale_buttons",
+    "bot.cogs.process",
 )
 
 
@@ -66,8 +72,11 @@ class Store:
     schedules: ScheduleRepo
 
     @classmethod
-    def on(cls, db: Database) -> Store:
-        return cls(db, GuildRepo(db), PostRepo(db), AnswerRepo(db), ScheduleRepo(db))
+    def on(cls, db: Database, shards: Shards | None = None) -> Store:
+        """The store as one process sees it: its scheduling reads (schedules due, posts to
+        send and close) are only of the servers on its ``shards``."""
+        shards = shards or Shards()
+        return cls(db, GuildRepo(db), PostRepo(db, shards), AnswerRepo(db), ScheduleRepo(db, shards))
 
 
 @dataclass
@@ -76,6 +85,7 @@ class Services:
     repositories they use are private to them (tests/test_architecture.py checks)."""
 
     content: ContentService
+    changes: ChangeService
     settings: SettingsService
     posting: PostingService
     answering: AnswerService
@@ -85,17 +95,20 @@ class Services:
     challenges: ChallengeService
     progress: ProgressService
     flashcards: FlashcardService
+    health: HealthService
 
     @classmethod
     async def build(cls, store: Store, library: ContentLibrary) -> Services:
         db, guilds, posts, answers, schedules = store.db, store.guilds, store.posts, store.answers, store.schedules
         content = ContentService(library, ContentRepo(db))
-        await content.restore()
+        changes = ChangeService(ChangesRepo(db), content)
+        await changes.start()
         challenge_repo, roleplay_repo = ChallengeRepo(db), RoleplayRepo(db)
         roleplay = RoleplayService(library, roleplay_repo, challenge_repo, guilds)
         myths = MythService(library, MythRepo(db), posts, guilds, schedules)
         return cls(
             content=content,
+            changes=changes,
             settings=SettingsService(guilds, MetaRepo(db)),
             posting=PostingService(posts),
             answering=AnswerService(library, answers, posts),
@@ -107,13 +120,23 @@ class Services:
                 library, ProgressRepo(db), answers, posts, guilds, schedules, myths, roleplay_repo
             ),
             flashcards=FlashcardService(library, FlashcardRepo(db)),
+            health=HealthService(ProcessRepo(db)),
         )
 
 
-class RevisionBot(commands.Bot):
+class RevisionBot(commands.AutoShardedBot):
+    """The bot: discord.py runs its shards (SHARD_COUNT and SHARD_IDS, or Discord's
+    recommended number), and the services do the rest."""
+
     def __init__(self, settings: Settings, *, library: ContentLibrary | None = None) -> None:
         intents = discord.Intents.default()  # no privileged intents
+        self.serving = settings.shards
+        shards: dict = {"shard_count": self.serving.count}  # None: Discord's recommended number
+        if self.serving.ids is not None:
+            shards["shard_ids"] = list(self.serving.ids)
         super().__init__(
+            **shards,
+            owner_ids=settings.owners,  # empty: discord.py asks Discord who owns the application
             command_prefix=commands.when_mentioned,
             intents=intents,
             help_command=None,
@@ -150,7 +173,7 @@ class RevisionBot(commands.Bot):
         """Open (and migrate) the database; the runner does it before logging in, so a
         database that cannot be reached is reported before anything else."""
         if self._store is None:
-            self._store = Store.on(await Database.open(self.settings.database))
+            self._store = Store.on(await Database.open(self.settings.database), self.serving)
 
     async def setup_hook(self) -> None:
         await self.open_store()

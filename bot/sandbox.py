@@ -113,7 +113,7 @@ class Sandbox:
         # Not a test: the bot's errors are its own to report (user mistakes get their
         # ephemeral reply, unexpected ones are logged), so SimCord must not re-raise them
         # all as one ExceptionGroup when the sandbox closes.
-        self._run = run = simcord.run(bot, check_errors=False)
+        self._run = run = simcord.run(bot, check_errors=False, shard_count=None if bot.shard_count else 1)
         self.env = env = await run.__aenter__()
         import discord
 

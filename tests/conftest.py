@@ -16,8 +16,21 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.fixture
 def settings(tmp_path) -> Settings:
+    return bot_settings(tmp_path)
+
+
+def bot_settings(tmp_path: Path) -> Settings:
+    """The settings the tests run the bot with (a SQLite file in ``tmp_path``)."""
     return Settings(
-        _env_file=None, discord_token=None, database_path=tmp_path / "bot.sqlite3", content_dir=ROOT / "content"
+        _env_file=None,
+        discord_token=None,
+        database_path=tmp_path / "bot.sqlite3",
+        content_dir=ROOT / "content",
+        shard_count=1,  # SimCord's Discord does not recommend a number: one shard, as a small bot has
+        # the background looks (changes from other processes, the health line) once an hour of
+        # virtual time, so that advancing days stays quick; the sharding tests set their own
+        sync_seconds=3600,
+        health_seconds=3600,
     )
 
 

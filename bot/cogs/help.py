@@ -10,7 +10,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.access import is_tutor, requires_tutor
+from bot.access import is_tutor, requires_owner, requires_tutor
 from bot.app import RevisionBot
 from bot.domain.errors import StorageUnavailable
 from bot.ui.embeds import help_embed
@@ -25,8 +25,13 @@ LINES = {
 
 
 def rows(commands_: list) -> list[tuple[str, str, bool]]:
-    """(qualified name, the line /help shows, tutor only) for every command in the tree."""
-    return [(c.qualified_name, LINES.get(c.qualified_name, c.description), requires_tutor(c)) for c in walk(commands_)]
+    """(qualified name, the line /help shows, tutor only) for every command in the tree but
+    the owner's (/status is for whoever runs the bot, not for learners or tutors)."""
+    return [
+        (c.qualified_name, LINES.get(c.qualified_name, c.description), requires_tutor(c))
+        for c in walk(commands_)
+        if not requires_owner(c)
+    ]
 
 
 def walk(commands_: list) -> list[app_commands.Command]:

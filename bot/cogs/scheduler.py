@@ -2,8 +2,10 @@
 
 Each kind of cohort post (daily question, myth card, challenge, weekly leaderboard)
 registers a ``PostKind`` that knows how to draw it and how to reveal it at close. The
-posts table is the record: a post is claimed (one row per slot) before it is sent, so
-whatever restarts happen, a slot is posted at most once.
+posts table is the record: a post is claimed (one row per slot) before it is sent, and
+each send is taken by one process, so whatever restarts happen, and however many
+processes hold a server's shard, a slot is posted at most once. Each process schedules
+only the servers on its own shards (the store's reads are scoped to them).
 """
 
 from __future__ import annotations
@@ -130,7 +132,10 @@ class Scheduler(commands.Cog):
             log.error("post %d (%s %s) has no content any more; giving up on it", post.id, post.kind, post.item_id)
             await posting.give_up(post)
             return None
-        attempt = await posting.start_attempt(post)
+        attempt = await posting.start_attempt(post, now)
+        if attempt is None:  # another process holding this server's shard is sending it
+            log.info("post %d (%s %s) is being sent by another process", post.id, post.kind, post.item_id)
+            return None
         try:
             channel = await self.channel_of(post.channel_id)
             if channel is None:  # not a text channel or thread: trying again will not help

@@ -126,3 +126,9 @@ class ContentLibrary:
     def set_enabled(self, guild_id: int, pack_id: str, enabled: bool) -> None:
         disabled = self._disabled.setdefault(guild_id, set())
         (disabled.discard if enabled else disabled.add)(pack_id)
+
+    def replace_disabled(self, disabled: set[tuple[int, str]]) -> None:
+        """Make exactly these (server, pack) pairs the disabled ones."""
+        self._disabled = {}
+        for guild_id, pack_id in disabled:
+            self._disabled.setdefault(guild_id, set()).add(pack_id)

@@ -11,7 +11,7 @@ from bot.packs.formats.bank import Skipped, Unreadable
 from bot.packs.formats.convert import EXTENSIONS, Imported, export_pack, import_bank
 from bot.packs.library import ContentLibrary, LoadedPack
 from bot.packs.schema import Myth, Pack, Question, Scenario
-from bot.store.content import ContentRepo
+from bot.store.content import ContentRepo, StoredUpload
 
 log = logging.getLogger(__name__)
 
@@ -72,21 +72,31 @@ class ContentService:
 
     # -- changing them ------------------------------------------------------------------------
     async def restore(self) -> None:
-        """Put every server's latest uploads and disabled packs back after a start."""
-        for upload in await self._repo.latest_uploads():
-            result = self._library.check_upload(upload.guild_id, upload.yaml_text, f"{upload.pack_id}.yaml")
-            if result.pack is None:
-                log.error(
-                    "stored upload %s v%d for server %d no longer validates: %s",
-                    upload.pack_id,
-                    upload.version,
-                    upload.guild_id,
-                    "; ".join(map(str, result.errors)),
-                )
+        """Bring the packs in memory in line with the database: every server's latest
+        uploads and its disabled packs. At start, and whenever another process may have
+        changed them; a pack whose version is in memory already is not read again."""
+        for guild_id, pack_id, version in await self._repo.latest_versions():
+            loaded = self._library.pack(guild_id, pack_id)
+            if loaded is not None and loaded.source == "uploaded" and loaded.version >= version:
                 continue
-            self._library.install_upload(upload.guild_id, result.pack, upload.version)
-        for guild_id, pack_id in await self._repo.disabled():
-            self._library.set_enabled(guild_id, pack_id, False)
+            upload = await self._repo.upload(guild_id, pack_id, version)
+            if upload is not None:
+                self._install_stored(upload)
+        self._library.replace_disabled(await self._repo.disabled())
+
+    def _install_stored(self, upload: StoredUpload) -> None:
+        result = self._library.check_upload(upload.guild_id, upload.yaml_text, f"{upload.pack_id}.yaml")
+        if result.pack is None:
+            log.error(
+                "stored upload %s v%d for server %d no longer validates: %s",
+                upload.pack_id,
+                upload.version,
+                upload.guild_id,
+                "; ".join(map(str, result.errors)),
+            )
+            return
+        self._library.install_upload(upload.guild_id, result.pack, upload.version)
+        log.debug("installed upload %s v%d for server %d", upload.pack_id, upload.version, upload.guild_id)
 
     async def upload(self, guild_id: int, user_id: int, filename: str, data: bytes, now: datetime) -> UploadOutcome:
         if len(data) > MAX_PACK_BYTES:

@@ -1,7 +1,8 @@
 """Sending cohort posts and closing them: what is due, each send attempt, and the retry rule.
 
 The posts table is the record: a post is claimed (one row per slot) before it is sent,
-so whatever restarts happen, a slot is posted at most once. A failed send is tried again
+and each send is taken by one process (``start_attempt``), so whatever restarts happen,
+and however many processes hold the server's shard, a slot is posted at most once. A failed send is tried again
 later, waiting twice as long each time, until ``retry_delay`` gives up.
 """
 
@@ -30,10 +31,12 @@ class PostingService:
         """The earliest retry of a post not sent yet, or close of an open one."""
         return await self._posts.next_event()
 
-    async def start_attempt(self, post: Post) -> int:
-        """Count a send attempt before making it; returns its number (above 1: a retry or
-        a restart, when the message may already be in the channel)."""
-        return await self._posts.start_attempt(post.id)
+    async def start_attempt(self, post: Post, now: datetime) -> int | None:
+        """Take the post to send it, counting the attempt; returns its number (above 1: a
+        retry or a restart, when the message may already be in the channel), or None when
+        another process is sending it (two holding the same shards) or it is no longer
+        pending: then this one must not send it."""
+        return await self._posts.start_attempt(post.id, now)
 
     async def sent(self, post: Post, message_id: int, now: datetime) -> None:
         await self._posts.mark_sent(post.id, message_id, now)

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from bot.domain.timestamps import iso
 
+from .changes import count_change
 from .database import Database
 
 
@@ -36,9 +37,34 @@ class ContentRepo:
                 "VALUES (?, ?, ?, ?, ?, ?)",
                 (guild_id, pack_id, version, yaml_text, user_id, iso(now)),
             )
+            count_change(c)
             return version
 
         return await self.db.write(w)
+
+    async def latest_versions(self) -> list[tuple[int, str, int]]:
+        """(server, pack, latest version) of every uploaded pack: what to compare with the
+        packs in memory before reading any pack's text."""
+        return await self.db.read(
+            lambda c: [
+                tuple(r)
+                for r in c.execute(
+                    "SELECT guild_id, pack_id, MAX(version) FROM uploaded_packs GROUP BY guild_id, pack_id "
+                    "ORDER BY guild_id, pack_id"
+                )
+            ]
+        )
+
+    async def upload(self, guild_id: int, pack_id: str, version: int) -> StoredUpload | None:
+        def q(c: sqlite3.Connection) -> StoredUpload | None:
+            row = c.execute(
+                "SELECT guild_id, pack_id, version, yaml_text FROM uploaded_packs "
+                "WHERE guild_id = ? AND pack_id = ? AND version = ?",
+                (guild_id, pack_id, version),
+            ).fetchone()
+            return StoredUpload(*row) if row else None
+
+        return await self.db.read(q)
 
     async def latest_uploads(self) -> list[StoredUpload]:
         def q(c: sqlite3.Connection) -> list[StoredUpload]:
@@ -52,9 +78,9 @@ class ContentRepo:
 
         return await self.db.read(q)
 
-    async def disabled(self) -> list[tuple[int, str]]:
+    async def disabled(self) -> set[tuple[int, str]]:
         return await self.db.read(
-            lambda c: [tuple(r) for r in c.execute("SELECT guild_id, pack_id FROM disabled_packs").fetchall()]
+            lambda c: {(r[0], r[1]) for r in c.execute("SELECT guild_id, pack_id FROM disabled_packs").fetchall()}
         )
 
     async def set_enabled(self, guild_id: int, pack_id: str, enabled: bool) -> None:
@@ -63,4 +89,9 @@ class ContentRepo:
             if enabled
             else "INSERT OR IGNORE INTO disabled_packs (guild_id, pack_id) VALUES (?, ?)"
         )
-        await self.db.write(lambda c: c.execute(sql, (guild_id, pack_id)))
+
+        def w(c: sqlite3.Connection) -> None:
+            c.execute(sql, (guild_id, pack_id))
+            count_change(c)
+
+        await self.db.write(w)

@@ -6,6 +6,7 @@ import sqlite3
 
 from bot.domain.records import DEFAULT_TIMEZONE, GuildSettings
 
+from .changes import count_change
 from .database import Database
 
 
@@ -38,13 +39,15 @@ class GuildRepo:
         )
 
     async def set_timezone(self, guild_id: int, timezone: str) -> None:
-        await self.db.write(
-            lambda c: c.execute(
+        def w(c: sqlite3.Connection) -> None:
+            c.execute(
                 "INSERT INTO guild_settings (guild_id, timezone) VALUES (?, ?) "
                 "ON CONFLICT (guild_id) DO UPDATE SET timezone = excluded.timezone",
                 (guild_id, timezone),
             )
-        )
+            count_change(c)  # the weekly board's turn moves with the time zone
+
+        await self.db.write(w)
 
 
 class MetaRepo:

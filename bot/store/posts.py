@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.domain.records import Post
+from bot.domain.shards import Shards
 from bot.domain.streaks import MANUAL
 from bot.domain.timestamps import iso
 
 from .database import Database
+from .shards import served_by
 
 _COLUMNS = (
     "id, guild_id, kind, slot, item_id, channel_id, message_id, status, attempts, retry_at, posted_at, "
@@ -44,9 +46,16 @@ def get_post(c: sqlite3.Connection, post_id: int) -> Post | None:
     return row_to_post(row) if row else None
 
 
+# How long a process that has started sending a post keeps it to itself: another process
+# (holding the same shards during a redeploy) skips the post meanwhile, and takes it over
+# only if the first one died before recording the send.
+SEND_LEASE = timedelta(minutes=2)
+
+
 class PostRepo:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, shards: Shards | None = None) -> None:
         self.db = db
+        self._served = served_by(shards or Shards())  # pending, due_to_close, next_event: this process's servers
 
     async def get(self, post_id: int) -> Post | None:
         if not 0 < post_id < 2**63:  # a tampered custom_id may carry any number; SQLite's are 64-bit
@@ -93,12 +102,18 @@ class PostRepo:
         )
         return f"{MANUAL}{count + 1}"
 
-    async def start_attempt(self, post_id: int) -> int:
-        """Count a send attempt before making it; returns the attempt number."""
+    async def start_attempt(self, post_id: int, now: datetime) -> int | None:
+        """Take the post to send it: count the attempt and hold it for ``SEND_LEASE``.
+        Returns the attempt number, or None when the post is not this process's to send
+        (another process holds it, or it was sent or given up meanwhile)."""
 
         def w(c):
-            c.execute("UPDATE posts SET attempts = attempts + 1 WHERE id = ?", (post_id,))
-            return c.execute("SELECT attempts FROM posts WHERE id = ?", (post_id,)).fetchone()[0]
+            row = c.execute(
+                "UPDATE posts SET attempts = attempts + 1, retry_at = ? "
+                "WHERE id = ? AND status = 'pending' AND (retry_at IS NULL OR retry_at <= ?) RETURNING attempts",
+                (iso(now + SEND_LEASE), post_id, iso(now)),
+            ).fetchone()
+            return row[0] if row else None
 
         return await self.db.write(w)
 
@@ -122,13 +137,17 @@ class PostRepo:
         )
 
     async def pending(self, now: datetime) -> list[Post]:
-        return await self._where("status = 'pending' AND (retry_at IS NULL OR retry_at <= ?)", iso(now))
+        return await self._where(
+            f"status = 'pending' AND (retry_at IS NULL OR retry_at <= ?) AND {self._served}", iso(now)
+        )
 
     async def open_posts(self, guild_id: int, kind: str) -> list[Post]:
         return await self._where("guild_id = ? AND kind = ? AND status = 'open'", guild_id, kind)
 
     async def due_to_close(self, now: datetime) -> list[Post]:
-        return await self._where("status = 'open' AND closes_at IS NOT NULL AND closes_at <= ?", iso(now))
+        return await self._where(
+            f"status = 'open' AND closes_at IS NOT NULL AND closes_at <= ? AND {self._served}", iso(now)
+        )
 
     async def _where(self, condition: str, *args: object) -> list[Post]:
         """The posts meeting ``condition``, oldest first."""
@@ -136,12 +155,12 @@ class PostRepo:
         return await self.db.read(lambda c: [row_to_post(r) for r in c.execute(query, args)])
 
     async def next_event(self) -> datetime | None:
-        """The earliest retry of a pending post or close of an open one."""
+        """The earliest retry of a pending post or close of an open one, on this process's servers."""
 
         def q(c):
             row = c.execute(
-                "SELECT MIN(t) FROM (SELECT MIN(retry_at) AS t FROM posts WHERE status = 'pending' "
-                "UNION ALL SELECT MIN(closes_at) FROM posts WHERE status = 'open') AS due"
+                f"SELECT MIN(t) FROM (SELECT MIN(retry_at) AS t FROM posts WHERE status = 'pending' AND {self._served} "
+                f"UNION ALL SELECT MIN(closes_at) FROM posts WHERE status = 'open' AND {self._served}) AS due"
             ).fetchone()
             return datetime.fromisoformat(row[0]) if row and row[0] else None
 

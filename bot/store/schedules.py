@@ -5,9 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.domain.records import Schedule
+from bot.domain.shards import Shards
 from bot.domain.timestamps import iso
 
+from .changes import count_change
 from .database import Database
+from .shards import served_by
 
 _COLUMNS = "guild_id, channel_id, local_time, timezone, days, packs, paused, answer_hours, myth_day"
 
@@ -27,8 +30,9 @@ def _row(r) -> Schedule:
 
 
 class ScheduleRepo:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, shards: Shards | None = None) -> None:
         self.db = db
+        self._served = served_by(shards or Shards())  # all_active: this process's servers only
 
     async def get(self, guild_id: int) -> Schedule | None:
         def q(c):
@@ -38,15 +42,13 @@ class ScheduleRepo:
         return await self.db.read(q)
 
     async def all_active(self) -> list[Schedule]:
-        return await self.db.read(
-            lambda c: [
-                _row(r) for r in c.execute(f"SELECT {_COLUMNS} FROM daily_schedules WHERE paused = 0 ORDER BY guild_id")
-            ]
-        )
+        """The schedules running on this process's servers."""
+        query = f"SELECT {_COLUMNS} FROM daily_schedules WHERE paused = 0 AND {self._served} ORDER BY guild_id"
+        return await self.db.read(lambda c: [_row(r) for r in c.execute(query)])
 
     async def save(self, s: Schedule, now: datetime) -> None:
-        await self.db.write(
-            lambda c: c.execute(
+        def w(c) -> None:
+            c.execute(
                 f"INSERT INTO daily_schedules ({_COLUMNS}, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT (guild_id) DO UPDATE SET channel_id = excluded.channel_id, "
                 "local_time = excluded.local_time, timezone = excluded.timezone, days = excluded.days, "
@@ -66,4 +68,6 @@ class ScheduleRepo:
                     iso(now),
                 ),
             )
-        )
+            count_change(c)  # a process holding the same shards looks at the schedules again
+
+        await self.db.write(w)

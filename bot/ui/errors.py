@@ -25,6 +25,10 @@ class NotTutor(app_commands.CheckFailure):
     pass
 
 
+class NotOwner(app_commands.CheckFailure):
+    pass
+
+
 NOT_IN_SERVER = "This works inside a server, not in direct messages."
 
 
@@ -81,6 +85,8 @@ def message_for(exc: BaseException) -> str:
         return (
             "🔒 This is a tutor command. Ask a tutor, or an admin can set the tutor role with `/settings tutor-role`."
         )
+    if isinstance(exc, NotOwner):
+        return "🔒 Only the bot's owner can use this: it shows how the bot's processes are running."
     if isinstance(exc, app_commands.NoPrivateMessage):
         return "This command works inside a server, not in direct messages."
     if isinstance(exc, app_commands.CommandOnCooldown):

@@ -105,7 +105,7 @@ def handler(interaction: discord.Interaction, kind: Callable[..., H]) -> H:
     to itself through its constructor signature."""
     protocol = cast("type[H]", kind)
     client = interaction.client
-    cogs = list(client.cogs.values()) if isinstance(client, commands.Bot) else []
+    cogs = list(client.cogs.values()) if isinstance(client, commands.bot.BotBase) else []  # Bot or AutoShardedBot
     last = _last_found.get(protocol)
     if last is not None and any(cog is last for cog in cogs):
         return cast(H, last)  # a protocol isinstance check costs ~7 us a cog: find each once

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from bot.domain.schedule import MAX_SEND_ATTEMPTS, RETRY_FIRST, RETRY_MAX
+from bot.store.posts import SEND_LEASE
 
 G, CH = 11, 12
 T0 = datetime(2026, 3, 2, 9, tzinfo=UTC)
@@ -18,7 +19,7 @@ async def test_a_failed_send_is_retried_later_each_time_and_then_given_up(built)
 
     now, waits = T0, []
     for attempt in range(1, MAX_SEND_ATTEMPTS + 1):
-        assert await posting.start_attempt(post) == attempt
+        assert await posting.start_attempt(post, now) == attempt
         retry_at = await posting.failed(post, attempt, now)
         if retry_at is None:
             break
@@ -38,7 +39,7 @@ async def test_a_sent_post_closes_once_when_its_time_is_over(built):
     posting = services.posting
     closes = T0 + timedelta(hours=2)
     post = await inside.posts.claim(G, "daily", "2026-03-02", "any-question", CH, T0, closes)
-    await posting.start_attempt(post)
+    await posting.start_attempt(post, T0)
     await posting.sent(post, 999, T0)
     assert await posting.to_send(T0) == []
     assert await posting.to_close(closes - timedelta(seconds=1)) == []
@@ -55,3 +56,20 @@ async def test_a_post_whose_content_is_gone_is_given_up_at_once(built):
     post = await inside.posts.claim(G, "myth", "2026-03-02", "removed-myth", CH, T0)
     await services.posting.give_up(post)
     assert await services.posting.to_send(T0 + timedelta(days=1)) == []
+
+
+async def test_a_post_is_sent_by_one_process_however_many_try_and_taken_over_if_that_one_dies(built):
+    services, inside = built
+    posting = services.posting
+    post = await inside.posts.claim(G, "daily", "2026-03-02", "any-question", CH, T0)
+    # two processes holding the same shard both see it due; one takes it, the other skips it
+    assert await posting.start_attempt(post, T0) == 1
+    assert await posting.start_attempt(post, T0) is None
+    assert await posting.to_send(T0) == []
+    # the first died before recording the send: after the lease another process takes it
+    # (its attempt number says the message may be in the channel already)
+    later = T0 + SEND_LEASE
+    assert [p.id for p in await posting.to_send(later)] == [post.id]
+    assert await posting.start_attempt(post, later) == 2
+    await posting.sent(post, 999, later)
+    assert await posting.start_attempt(post, later + SEND_LEASE) is None  # sent: nobody sends it again

@@ -1,0 +1,40 @@
+"""Keeping one process in step with changes the others make.
+
+Several processes (each with some of the shards) share one database. Each keeps the packs
+in memory and sleeps until its next post is due, so when another process takes an upload,
+enables a pack or sets a schedule, this one has to notice: it reads the change count
+(``bot/store/changes.py``) every ``SYNC_SECONDS``, and when the count has moved it reloads
+the packs that changed and tells the scheduler to look again.
+
+Measured (see the issue note): the read takes well under a millisecond, so a poll every two
+seconds costs nothing worth counting, works the same on SQLite and PostgreSQL, and needs no
+connection kept listening (which ``LISTEN/NOTIFY`` would, with a full reload after every
+reconnect to cover the notifications missed meanwhile).
+"""
+
+from __future__ import annotations
+
+from bot.services.content import ContentService
+from bot.store.changes import ChangesRepo
+
+
+class ChangeService:
+    def __init__(self, repo: ChangesRepo, content: ContentService) -> None:
+        self._repo = repo
+        self._content = content
+        self._seen: int | None = None
+
+    async def start(self) -> None:
+        """Load the packs as the database has them now (the count is read first, so a
+        change made while they load is caught up on at the next look)."""
+        self._seen = await self._repo.count()
+        await self._content.restore()
+
+    async def catch_up(self) -> bool:
+        """Reload what other processes changed since the last look; True if anything had."""
+        count = await self._repo.count()
+        if count == self._seen:
+            return False
+        self._seen = count
+        await self._content.restore()
+        return True

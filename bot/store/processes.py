@@ -1,0 +1,42 @@
+"""Each running process's last health line, so /status on any of them shows them all."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import timedelta
+
+from bot.domain.health import ProcessHealth
+
+from .database import Database
+
+PREFIX = "process:"
+FORGET_AFTER = timedelta(days=1)  # a process gone this long is dropped from the list
+
+
+class ProcessRepo:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def beat(self, health: ProcessHealth) -> None:
+        """Record the process's health line, and forget processes long gone."""
+        at = health.at
+        assert at is not None
+
+        def w(c: sqlite3.Connection) -> None:
+            c.execute(
+                "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (PREFIX + health.name, health.to_json()),
+            )
+            for key, value in c.execute("SELECT key, value FROM meta WHERE key LIKE ?", (PREFIX + "%",)).fetchall():
+                seen = ProcessHealth.from_json(value).at
+                if seen is None or at - seen > FORGET_AFTER:
+                    c.execute("DELETE FROM meta WHERE key = ?", (key,))
+
+        await self.db.write(w)
+
+    async def recent(self) -> list[ProcessHealth]:
+        """Every process's last health line, by name."""
+        rows = await self.db.read(
+            lambda c: c.execute("SELECT value FROM meta WHERE key LIKE ? ORDER BY key", (PREFIX + "%",)).fetchall()
+        )
+        return [ProcessHealth.from_json(r[0]) for r in rows]
