@@ -4,7 +4,8 @@ Each benchmark runs in its own child process (``python -m benchmarks.<name>``), 
 peak memory shown is its own. Progress goes to stderr; the table and the JSON line to
 stdout, the JSON line last. ``--quick`` shrinks every size (a smoke run, not figures).
 
-``burst_postgres`` and ``leaderboard_postgres`` measure the same on a PostgreSQL server,
+``burst_postgres`` and ``leaderboard_postgres`` measure the same on a PostgreSQL server
+(and ``shards``, one bot process against two serving a shard each, runs there too),
 ``--database-url`` (default ``BENCH_DATABASE_URL``; see ``benchmarks/pg.py``): each run
 creates a database of its own there and drops it. Without a server they are left out of
 a run of everything (and named alone, they stop with one line saying what is missing).
@@ -31,8 +32,9 @@ BENCHMARKS = (
     "startup",
     "burst_postgres",
     "leaderboard_postgres",
+    "shards",
 )
-POSTGRES = ("burst_postgres", "leaderboard_postgres")  # need a server: --database-url
+POSTGRES = ("burst_postgres", "leaderboard_postgres", "shards")  # need a server: --database-url
 MODULES = {"burst_history": "burst"}  # the same benchmark on a cohort some weeks in
 QUICK = {
     "burst": ["--learners", "200", "--warmup", "20", "--runs", "1"],
@@ -43,6 +45,7 @@ QUICK = {
     "startup": ["--learners", "10000", "--ledger-rows", "10000", "--repeat", "1"],
     "burst_postgres": ["--learners", "200", "--warmup", "20", "--runs", "1"],
     "leaderboard_postgres": ["--learners", "10000", "--ledger-rows", "100000", "--calls", "50", "--pack-calls", "5"],
+    "shards": ["--servers", "100", "--learners-per-server", "5"],
 }
 FULL = {"burst": ["--profile"], "burst_history": ["--history", "60"], "burst_postgres": ["--profile"]}
 
@@ -202,6 +205,8 @@ def table(r: dict) -> list[tuple[str, str, str, str]]:
                 "",
             )
         )
+    if sh := r.get("shards"):
+        rows += shards_rows(sh)
     if c := r.get("content"):
         rows.append(
             (
@@ -220,6 +225,46 @@ def table(r: dict) -> list[tuple[str, str, str, str]]:
                 f"{max(s['simcord_child_peak_rss_mb'], s['services_child_peak_rss_mb'])} (child)",
             )
         )
+    return rows
+
+
+def shards_rows(sh: dict) -> list[tuple[str, str, str, str]]:
+    """One process serving every server, then two serving one shard each, side by side."""
+    one = sh["single"]["processes"][0]
+    both = sh["two"]["combined"]
+
+    def result(p: dict) -> str:
+        out = (
+            f"{_fmt(p['posts_per_min'])} posts/min ({p['posts']:,} in {p['posting_s']:.2f} s) · "
+            f"{_fmt(p['answers_per_s'])} answers/s ({p['answers']:,} in {p['burst_s']:.2f} s)"
+        )
+        return out + (f" · p50 {p['p50_ms']:,.0f} ms · p99 {p['p99_ms']:,.0f} ms" if "p50_ms" in p else "")
+
+    ok = lambda run: "yes" if sh[run]["check"]["ok"] else "NO"  # noqa: E731
+    rows = [
+        (
+            f"f. shards on PostgreSQL {sh['server_version']} ({sh['connection']}): {sh['servers']:,} servers "
+            f"x {sh['learners_per_server']} learners, all due at once",
+            "",
+            "",
+            f"{sh['worker_peak_rss_mb']} (worker)",
+        ),
+        (f"   1 process, {one['shards']}", result(one), "", ""),
+        *((f"   2 processes: {p['shards']}", result(p), "", "") for p in sh["two"]["processes"]),
+        (
+            "   2 processes together",
+            result(both) + f" · x{both['posts_per_min'] / one['posts_per_min']:.2f} posts, "
+            f"x{both['answers_per_s'] / one['answers_per_s']:.2f} answers of 1 process",
+            "",
+            "",
+        ),
+        (
+            "   every server posted once, by one process of its shard",
+            f"1 process: {ok('single')} · 2 processes: {ok('two')}",
+            "yes",
+            "",
+        ),
+    ]
     return rows
 
 
@@ -277,6 +322,17 @@ def print_pg_profile(b: dict) -> None:
     )
 
 
+def shards_summary(sh: dict | None) -> dict:
+    one, two = (sh[run] if sh else None for run in ("single", "two"))
+    return {
+        "shards_posts_per_min": one["processes"][0]["posts_per_min"] if one else None,
+        "shards_answers_per_s": one["processes"][0]["answers_per_s"] if one else None,
+        "shards_two_posts_per_min": two["combined"]["posts_per_min"] if two else None,
+        "shards_two_answers_per_s": two["combined"]["answers_per_s"] if two else None,
+        "shards_correct": one["check"]["ok"] and two["check"]["ok"] if one and two else None,
+    }
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
     ap.add_argument("names", nargs="*", choices=[*BENCHMARKS, []], help="which to run (default: all)")
@@ -314,6 +370,7 @@ def main(argv: list[str] | None = None) -> None:
         "burst_postgres_p99_ms": get("burst_postgres", "p99_ms"),
         "burst_postgres_ceiling_ratio": get("burst_postgres", "ceiling_ratio"),
         "leaderboard_postgres_p99_ms": get("leaderboard_postgres", "p99_ms"),
+        **shards_summary(results.get("shards")),
         "content_load_s": get("content", "first_load_s"),
         "startup_s": get("startup", "startup_s"),
         "peak_rss_mb": max(r["peak_rss_mb"] for r in results.values()),

@@ -56,11 +56,11 @@ class Settings(BaseSettings):
     sync_seconds: float = Field(
         2.0,
         gt=0,
-        le=3600,
+        le=86400,
         description="How often a process looks for content uploads and settings changed by another process.",
     )
     health_seconds: float = Field(
-        300.0, ge=10, description="How often each process logs its health line (shards, servers, latency)."
+        300.0, ge=10, le=86400, description="How often each process logs its health line (shards, servers, latency)."
     )
 
     @field_validator("database_url", mode="before")

@@ -27,10 +27,11 @@ def bot_settings(tmp_path: Path) -> Settings:
         database_path=tmp_path / "bot.sqlite3",
         content_dir=ROOT / "content",
         shard_count=1,  # SimCord's Discord does not recommend a number: one shard, as a small bot has
-        # the background looks (changes from other processes, the health line) once an hour of
-        # virtual time, so that advancing days stays quick; the sharding tests set their own
-        sync_seconds=3600,
-        health_seconds=3600,
+        # the background looks (changes from other processes, the health line) once a day of
+        # virtual time: each is a query, and tests advance the clock by months; the sharding
+        # tests (tests/e2e/test_shards.py) set their own
+        sync_seconds=86400,
+        health_seconds=86400,
     )
 
 

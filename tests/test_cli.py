@@ -265,3 +265,38 @@ def test_a_database_url_that_is_not_postgres_is_refused_as_a_setting(tmp_path):
         "Setting DATABASE_URL: Value error, use a postgresql:// URL, or leave it unset for the SQLite file at "
         "DATABASE_PATH"
     )
+
+
+def test_every_setting_is_in_the_readme_table_and_the_env_example():
+    from bot.settings import Settings
+
+    readme = (ROOT / "README.md").read_text()
+    example = (ROOT / ".env.example").read_text()
+    for name in Settings.model_fields:
+        assert f"| `{name.upper()}` |" in readme, f"{name.upper()} is missing from the README's settings table"
+        assert f"{name.upper()}=" in example, f"{name.upper()} is missing from .env.example"
+
+
+def test_the_procfiles_sharded_pair_covers_every_shard_once_on_one_database():
+    """Each Procfile process's settings are valid (with the DATABASE_URL the platform sets),
+    and the shard processes split the shards between them with none left out."""
+    import re
+    import shlex
+
+    from bot.settings import Settings
+
+    processes = dict(line.split(":", 1) for line in (ROOT / "Procfile").read_text().splitlines() if line.strip())
+    assert processes["worker"].strip() == "python -m bot"
+    held: list[int] = []
+    counts = set()
+    for name in ("shard0", "shard1"):
+        words = shlex.split(processes[name])
+        assignments = dict(w.split("=", 1) for w in words if re.match(r"^[A-Z_]+=", w))
+        assert words[len(assignments) :] == ["python", "-m", "bot"]
+        settings = Settings(
+            _env_file=None, database_url="postgresql://bot@db/bot", **{k.lower(): v for k, v in assignments.items()}
+        )
+        assert settings.process_name == name
+        counts.add(settings.shard_count)
+        held.extend(settings.shards.ids or ())
+    assert len(counts) == 1 and sorted(held) == list(range(counts.pop()))
