@@ -37,7 +37,8 @@ class PostKind:
     after_sent: Callable[[Post, datetime], Awaitable[list[Post]]] | None = None  # posts this one closes
 
 
-Claim = Callable[[datetime], Awaitable[object]]  # create pending posts for what has fallen due
+# claim what has fallen due: the posts this process won (and so sends); none claimed twice
+Claim = Callable[[datetime], Awaitable[list[Post]]]
 NextDue = Callable[[datetime], Awaitable[datetime | None]]  # when the next thing falls due
 
 
@@ -105,8 +106,9 @@ class Scheduler(commands.Cog):
 
     async def tick(self, now: datetime) -> None:
         for claim, _ in self.claimers:
-            await claim(now)
-        for post in await self.bot.svc.posting.to_send(now):
+            for post in await claim(now):  # won here: the first send is this process's
+                await self.publish(post, now, claimed=True)
+        for post in await self.bot.svc.posting.to_send(now):  # retries, and sends another process left
             await self.publish(post, now)
         for post in await self.bot.svc.posting.to_close(now):
             await self.close(post, now)
@@ -116,7 +118,7 @@ class Scheduler(commands.Cog):
     ) -> None:
         """Send a post a tutor asked for now, and tell them privately how it went (the
         interaction is deferred already)."""
-        message = await self.publish(post, now)
+        message = await self.publish(post, now, claimed=True)
         text = (
             f"{done}: {message.jump_url}"
             if message
@@ -124,7 +126,10 @@ class Scheduler(commands.Cog):
         )
         await interaction.followup.send(text, ephemeral=True)
 
-    async def publish(self, post: Post, now: datetime) -> discord.Message | None:
+    async def publish(self, post: Post, now: datetime, *, claimed: bool = False) -> discord.Message | None:
+        """Send the post. ``claimed``: this process has just claimed it, and with the claim
+        its first send; otherwise the send is taken first, and skipped when another
+        process holds it."""
         posting = self.bot.svc.posting
         kind = self.kinds.get(post.kind)
         rendered = await kind.render(post) if kind else None
@@ -132,7 +137,7 @@ class Scheduler(commands.Cog):
             log.error("post %d (%s %s) has no content any more; giving up on it", post.id, post.kind, post.item_id)
             await posting.give_up(post)
             return None
-        attempt = await posting.start_attempt(post, now)
+        attempt = post.attempts if claimed else await posting.start_attempt(post, now)
         if attempt is None:  # another process holding this server's shard is sending it
             log.info("post %d (%s %s) is being sent by another process", post.id, post.kind, post.item_id)
             return None

@@ -128,8 +128,9 @@ class MythService:
             guild_id, "myth", slot, myth_id, channel_id, now, closes_at=now + timedelta(hours=hours)
         )
 
-    async def claim_due(self, now: datetime) -> None:
+    async def claim_due(self, now: datetime) -> list[Post]:
         """The weekly myth post, on the schedule's myth day at the daily time."""
+        claimed = []
         for s in await self._schedules.all_active():
             if s.myth_day is None:
                 continue
@@ -137,9 +138,12 @@ class MythService:
             if slot is None or await self._posts.find(s.guild_id, "myth", slot.key):
                 continue
             try:
-                await self.claim_post(s.guild_id, s.channel_id, None, DEFAULT_POST_HOURS, now, slot=slot.key)
+                post = await self.claim_post(s.guild_id, s.channel_id, None, DEFAULT_POST_HOURS, now, slot=slot.key)
             except UserError:
                 continue  # no myths in the enabled packs: nothing to post
+            if post:
+                claimed.append(post)
+        return claimed
 
     async def next_due(self, now: datetime) -> datetime | None:
         slots = [

@@ -81,13 +81,25 @@ class PostRepo:
         now: datetime,
         closes_at: datetime | None = None,
     ) -> Post | None:
-        """Reserve the slot; None if it was already claimed (so it is never posted twice)."""
+        """Reserve the slot, and its first send for the caller (attempt 1, held for
+        ``SEND_LEASE``); None if it was already claimed: then the caller must not post it,
+        so it is never posted twice. Another process takes the send over only if the
+        caller has not recorded it sent or failed within the lease."""
 
         def w(c):
             cur = c.execute(
                 "INSERT OR IGNORE INTO posts (guild_id, kind, slot, item_id, channel_id, created_at, closes_at, "
-                "shuffled) VALUES (?, ?, ?, ?, ?, ?, ?, 1) RETURNING id",
-                (guild_id, kind, slot, item_id, channel_id, iso(now), iso(closes_at) if closes_at else None),
+                "shuffled, attempts, retry_at) VALUES (?, ?, ?, ?, ?, ?, ?, 1, 1, ?) RETURNING id",
+                (
+                    guild_id,
+                    kind,
+                    slot,
+                    item_id,
+                    channel_id,
+                    iso(now),
+                    iso(closes_at) if closes_at else None,
+                    iso(now + SEND_LEASE),
+                ),
             )
             claimed = cur.fetchone()
             return get_post(c, claimed[0]) if claimed else None

@@ -15,11 +15,13 @@ async def test_a_failed_send_is_retried_later_each_time_and_then_given_up(built)
     services, inside = built
     posting = services.posting
     post = await inside.posts.claim(G, "daily", "2026-03-02", "any-question", CH, T0)
-    assert [p.id for p in await posting.to_send(T0)] == [post.id]
+    assert post.attempts == 1  # the claim is the first attempt, the claimer's
+    assert await posting.to_send(T0) == []  # held for the claimer: nobody else sends it meanwhile
 
     now, waits = T0, []
     for attempt in range(1, MAX_SEND_ATTEMPTS + 1):
-        assert await posting.start_attempt(post, now) == attempt
+        if attempt > 1:
+            assert await posting.start_attempt(post, now) == attempt
         retry_at = await posting.failed(post, attempt, now)
         if retry_at is None:
             break
@@ -39,7 +41,6 @@ async def test_a_sent_post_closes_once_when_its_time_is_over(built):
     posting = services.posting
     closes = T0 + timedelta(hours=2)
     post = await inside.posts.claim(G, "daily", "2026-03-02", "any-question", CH, T0, closes)
-    await posting.start_attempt(post, T0)
     await posting.sent(post, 999, T0)
     assert await posting.to_send(T0) == []
     assert await posting.to_close(closes - timedelta(seconds=1)) == []
@@ -58,14 +59,14 @@ async def test_a_post_whose_content_is_gone_is_given_up_at_once(built):
     assert await services.posting.to_send(T0 + timedelta(days=1)) == []
 
 
-async def test_a_post_is_sent_by_one_process_however_many_try_and_taken_over_if_that_one_dies(built):
+async def test_a_post_is_sent_by_the_process_that_claimed_it_and_taken_over_only_if_that_one_dies(built):
     services, inside = built
     posting = services.posting
     post = await inside.posts.claim(G, "daily", "2026-03-02", "any-question", CH, T0)
-    # two processes holding the same shard both see it due; one takes it, the other skips it
-    assert await posting.start_attempt(post, T0) == 1
+    # a second process holding the same shard loses the claim, and cannot take the send either
+    assert await inside.posts.claim(G, "daily", "2026-03-02", "another-question", CH, T0) is None
     assert await posting.start_attempt(post, T0) is None
-    assert await posting.to_send(T0) == []
+    assert await posting.to_send(T0 + SEND_LEASE - timedelta(seconds=1)) == []
     # the first died before recording the send: after the lease another process takes it
     # (its attempt number says the message may be in the channel already)
     later = T0 + SEND_LEASE

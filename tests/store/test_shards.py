@@ -29,14 +29,16 @@ async def test_each_process_reads_only_its_shards_schedules_and_posts(database):
         for g in GUILDS:
             await everything.schedules.save(Schedule(g, g + 1, "09:00", "Europe/London", frozenset(range(7))), T0)
             post = await everything.posts.claim(g, "daily", "2026-03-02", "q", g + 1, T0, T0 + timedelta(hours=1))
-            if g % 2:  # half of them sent (open, due to close at 10:00), half still to send
-                await everything.posts.start_attempt(post.id, T0)
+            if g % 2:  # half of them sent (open, due to close at 10:00), half failed, to retry at 09:05
                 await everything.posts.mark_sent(post.id, 5, T0)
+            else:
+                await everything.posts.mark_retry(post.id, T0 + timedelta(minutes=5))
         for shards in (Shards(4, (0, 1)), Shards(4, (2,)), Shards(3, (0, 2)), Shards(4, (0, 1, 2, 3)), Shards()):
             mine = {g for g in GUILDS if shards.serves(g)}
             store = Store.on(db, shards)
             assert {s.guild_id for s in await store.schedules.all_active()} == mine
-            assert {p.guild_id for p in await store.posts.pending(T0)} == {g for g in mine if not g % 2}
+            retrying = await store.posts.pending(T0 + timedelta(minutes=5))
+            assert {p.guild_id for p in retrying} == {g for g in mine if not g % 2}
             closing = await store.posts.due_to_close(T0 + timedelta(hours=1))
             assert {p.guild_id for p in closing} == {g for g in mine if g % 2}
         assert len({s for g in GUILDS for s in [(g >> 22) % 4]}) == 4  # the ids do cover every shard
