@@ -33,8 +33,10 @@ BENCHMARKS = (
     "burst_postgres",
     "leaderboard_postgres",
     "shards",
+    "change_poll",
 )
 POSTGRES = ("burst_postgres", "leaderboard_postgres", "shards")  # need a server: --database-url
+TAKES_URL = (*POSTGRES, "change_poll")  # change_poll measures SQLite alone without one
 MODULES = {"burst_history": "burst"}  # the same benchmark on a cohort some weeks in
 QUICK = {
     "burst": ["--learners", "200", "--warmup", "20", "--runs", "1"],
@@ -46,6 +48,7 @@ QUICK = {
     "burst_postgres": ["--learners", "200", "--warmup", "20", "--runs", "1"],
     "leaderboard_postgres": ["--learners", "10000", "--ledger-rows", "100000", "--calls", "50", "--pack-calls", "5"],
     "shards": ["--servers", "100", "--learners-per-server", "5"],
+    "change_poll": ["--reads", "200"],
 }
 FULL = {"burst": ["--profile"], "burst_history": ["--history", "60"], "burst_postgres": ["--profile"]}
 
@@ -207,6 +210,8 @@ def table(r: dict) -> list[tuple[str, str, str, str]]:
         )
     if sh := r.get("shards"):
         rows += shards_rows(sh)
+    if cp := r.get("change_poll"):
+        rows.append(change_poll_row(cp))
     if c := r.get("content"):
         rows.append(
             (
@@ -228,6 +233,18 @@ def table(r: dict) -> list[tuple[str, str, str, str]]:
     return rows
 
 
+def change_poll_row(cp: dict) -> tuple[str, str, str, str]:
+    """How a process learns of another's changes: the poll's read, a reload, and NOTIFY beside them."""
+    lite, pg = cp["sqlite"], cp.get("postgres")
+    text = f"SQLite read p50 {lite['poll_p50_ms']} ms, p99 {lite['poll_p99_ms']} ms · reload {lite['reload_p50_ms']} ms"
+    if pg:
+        text += (
+            f" · PostgreSQL read p50 {pg['poll_p50_ms']} ms, p99 {pg['poll_p99_ms']} ms · reload "
+            f"{pg['reload_p50_ms']} ms · NOTIFY arrives in {pg['notify_p50_ms']} ms (p50)"
+        )
+    return ("g. change poll: the change count read every SYNC_SECONDS", text, "read < 1 ms", f"{cp['peak_rss_mb']}")
+
+
 def shards_rows(sh: dict) -> list[tuple[str, str, str, str]]:
     """One process serving every server, then two serving one shard each, side by side."""
     one = sh["single"]["processes"][0]
@@ -241,6 +258,7 @@ def shards_rows(sh: dict) -> list[tuple[str, str, str, str]]:
         return out + (f" · p50 {p['p50_ms']:,.0f} ms · p99 {p['p99_ms']:,.0f} ms" if "p50_ms" in p else "")
 
     ok = lambda run: "yes" if sh[run]["check"]["ok"] else "NO"  # noqa: E731
+    times = lambda a, b: f"x{a / b:.2f}" if b else "x-"  # noqa: E731
     rows = [
         (
             f"f. shards on PostgreSQL {sh['server_version']} ({sh['connection']}): {sh['servers']:,} servers "
@@ -253,8 +271,8 @@ def shards_rows(sh: dict) -> list[tuple[str, str, str, str]]:
         *((f"   2 processes: {p['shards']}", result(p), "", "") for p in sh["two"]["processes"]),
         (
             "   2 processes together",
-            result(both) + f" · x{both['posts_per_min'] / one['posts_per_min']:.2f} posts, "
-            f"x{both['answers_per_s'] / one['answers_per_s']:.2f} answers of 1 process",
+            result(both) + f" · {times(both['posts_per_min'], one['posts_per_min'])} posts, "
+            f"{times(both['answers_per_s'], one['answers_per_s'])} answers of 1 process",
             "",
             "",
         ),
@@ -348,7 +366,7 @@ def main(argv: list[str] | None = None) -> None:
         print(f"== {', '.join(POSTGRES)} left out: no --database-url or {PG_ENV}", file=sys.stderr, flush=True)
     url = ["--database-url", args.database_url] if args.database_url else []
     results = {
-        n: run_child(n, (QUICK if args.quick else FULL).get(n, []) + (url if n in POSTGRES else [])) for n in names
+        n: run_child(n, (QUICK if args.quick else FULL).get(n, []) + (url if n in TAKES_URL else [])) for n in names
     }
     print_table(table(results))
     if "burst" in results:
@@ -371,6 +389,9 @@ def main(argv: list[str] | None = None) -> None:
         "burst_postgres_ceiling_ratio": get("burst_postgres", "ceiling_ratio"),
         "leaderboard_postgres_p99_ms": get("leaderboard_postgres", "p99_ms"),
         **shards_summary(results.get("shards")),
+        "change_poll_postgres_p50_ms": results["change_poll"].get("postgres", {}).get("poll_p50_ms")
+        if "change_poll" in results
+        else None,
         "content_load_s": get("content", "first_load_s"),
         "startup_s": get("startup", "startup_s"),
         "peak_rss_mb": max(r["peak_rss_mb"] for r in results.values()),

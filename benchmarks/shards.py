@@ -11,8 +11,10 @@ What a process does, from the moment its phase starts (its services built and it
 content loaded beforehand, untimed):
 
 1. posting: the scheduler's tick for daily posts, minus Discord: ``DailyService.claim_due``
-   (one posts row per slot), then for each of ``PostingService.to_send``: ``start_attempt``
-   (None: another process took it) and ``sent``. Posts per minute = posts / wall seconds * 60.
+   (one posts row per slot; a claim won holds the first send too), ``PostingService.sent``
+   for each post claimed, then for each of ``PostingService.to_send`` (none here: retries,
+   sends a dead process left) ``start_attempt`` (None: another process has it) and ``sent``.
+   Posts per minute = posts / wall seconds * 60.
 2. burst: every learner of every server it posted to answers that server's post at once,
    through ``AnswerService.answer_post`` (the click recorder, as ``burst_postgres``), half
    of them right; answers/s, and each answer's latency p50/p99.
@@ -88,14 +90,15 @@ def cohort(servers: int, per_server: int) -> Cohort:
     )
 
 
-async def _services(url: str, shards: Shards, library=None):
+async def _services(url: str, shards: Shards):
+    """A bot process's database and services, as ``setup_hook`` builds them."""
     from bot.app import Services, Store
     from bot.packs.library import ContentLibrary
     from bot.runner import settle_heap
     from bot.store.database import Database
 
     db = await Database.open(url)
-    svc = await Services.build(Store.on(db, shards), library or ContentLibrary.from_folder(CONTENT_DIR))
+    svc = await Services.build(Store.on(db, shards), ContentLibrary.from_folder(CONTENT_DIR))
     settle_heap()  # as the runner does once the bot has started
     return db, svc
 
@@ -132,17 +135,27 @@ def right_and_wrong(q) -> tuple[Any, Any]:
 
 
 async def post_due(svc, now: datetime) -> tuple[list, float]:
-    """The scheduler's tick for daily posts, without Discord: claim what is due, then take
-    and record each send. Returns the posts this process sent, and the seconds claiming took."""
+    """The scheduler's tick for daily posts (``Scheduler.tick``/``publish``), without
+    Discord: claim what is due (a claim won takes the first attempt with it; its hold is
+    renewed just before the send), then the sends still pending (retries, or sends a dead
+    process left), each taken first and skipped when another process holds it. Every
+    send is recorded for its attempt only. Returns the posts this process sent, and the
+    seconds claiming took."""
     t = time.perf_counter()
-    await svc.daily.claim_due(now)
+    claimed = await svc.daily.claim_due(now)
     claim_s = time.perf_counter() - t
     sent = []
+    for post in claimed:
+        if await svc.posting.hold(post, post.attempts, now):
+            # the message id: any number will do
+            if await svc.posting.sent(post, post.id, now, attempt=post.attempts):
+                sent.append(post)
     for post in await svc.posting.to_send(now):
-        if await svc.posting.start_attempt(post, now) is None:
+        attempt = await svc.posting.start_attempt(post, now)
+        if attempt is None:
             continue  # another process is sending it
-        await svc.posting.sent(post, post.id, now)  # the message id: any number will do
-        sent.append(post)
+        if await svc.posting.sent(post, post.id, now, attempt=attempt):
+            sent.append(post)
     return sent, claim_s
 
 
@@ -288,12 +301,14 @@ async def check(url: str, c: Cohort, rs: list[dict], each: list[Shards]) -> dict
     by_process = [r["guilds"] for r in rs]
     sent_once = sorted(g for gs in by_process for g in gs) == sorted(c.guilds)
     in_shard = all(s.serves(g) for s, gs in zip(each, by_process) for g in gs)
+    all_answers = answers == sum(len(users) for users in c.learners.values())
     return {
         "one_post_per_server": one_each,
         "each_sent_by_one_process": sent_once,
         "no_post_outside_shard": in_shard,
         "answers_rows": answers,
-        "ok": one_each and sent_once and in_shard,
+        "every_answer_stored": all_answers,
+        "ok": one_each and sent_once and in_shard and all_answers,
     }
 
 
@@ -349,11 +364,17 @@ def run(argv: list[str]) -> dict:
                 f"in {p['burst_s']:.2f} s = {p['answers_per_s']:,.0f}/s, p50 {p['p50_ms']:.0f} ms, "
                 f"p99 {p['p99_ms']:.0f} ms"
             )
+        both = result[name]["combined"]
+        if len(procs) > 1:
+            say(
+                f"shards {name}, together: {both['posts_per_min']:,.0f} posts/min, "
+                f"{both['answers_per_s']:,.0f} answers/s"
+            )
         k = out["check"]
         say(
             f"shards {name}: correct {'yes' if k['ok'] else 'NO'} (one post per server "
             f"{k['one_post_per_server']}, each sent by one process {k['each_sent_by_one_process']}, "
-            f"none outside its shard {k['no_post_outside_shard']})"
+            f"none outside its shard {k['no_post_outside_shard']}, {k['answers_rows']:,} answers stored)"
         )
     result["worker_peak_rss_mb"] = max(p["peak_rss_mb"] for name in runs for p in result[name]["processes"])
     return result

@@ -76,7 +76,9 @@ def main(argv: list[str] | None = None) -> int:
         settings = Settings()
     except ValidationError as exc:
         for err in exc.errors():
-            print(f"Setting {'.'.join(map(str, err['loc'])).upper()}: {err['msg']}", file=sys.stderr)
+            message = err["msg"].removeprefix("Value error, ")
+            where = ".".join(map(str, err["loc"])).upper()  # empty for a check across settings: it names them
+            print(f"Setting {where}: {message}" if where else f"Settings: {message}", file=sys.stderr)
         return 2
 
     if args.command == "validate":

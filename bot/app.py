@@ -9,8 +9,10 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 import discord
+from discord import app_commands
 from discord.ext import commands
 
+from bot.domain.errors import StorageUnavailable
 from bot.domain.shards import Shards
 from bot.packs.library import ContentLibrary
 from bot.services.answering import AnswerService
@@ -18,6 +20,7 @@ from bot.services.challenges import ChallengeService
 from bot.services.changes import ChangeService
 from bot.services.content import ContentService
 from bot.services.daily import DailyService
+from bot.services.delivery import DeliveryService
 from bot.services.flashcards import FlashcardService
 from bot.services.health import HealthService
 from bot.services.myths import MythService
@@ -32,6 +35,7 @@ from bot.store.content import ContentRepo
 from bot.store.database import Database
 from bot.store.flashcards import FlashcardRepo
 from bot.store.guilds import GuildRepo, MetaRepo
+from bot.store.interactions import HandledCommandsRepo
 from bot.store.myths import MythRepo
 from bot.store.posts import PostRepo
 from bot.store.processes import ProcessRepo
@@ -70,13 +74,14 @@ class Store:
     posts: PostRepo
     answers: AnswerRepo
     schedules: ScheduleRepo
+    shards: Shards  # the servers this process serves
 
     @classmethod
     def on(cls, db: Database, shards: Shards | None = None) -> Store:
         """The store as one process sees it: its scheduling reads (schedules due, posts to
-        send and close) are only of the servers on its ``shards``."""
+        send and close) and the uploads it loads are only of the servers on its ``shards``."""
         shards = shards or Shards()
-        return cls(db, GuildRepo(db), PostRepo(db, shards), AnswerRepo(db), ScheduleRepo(db, shards))
+        return cls(db, GuildRepo(db), PostRepo(db, shards), AnswerRepo(db), ScheduleRepo(db, shards), shards)
 
 
 @dataclass
@@ -96,11 +101,12 @@ class Services:
     progress: ProgressService
     flashcards: FlashcardService
     health: HealthService
+    delivery: DeliveryService
 
     @classmethod
     async def build(cls, store: Store, library: ContentLibrary) -> Services:
         db, guilds, posts, answers, schedules = store.db, store.guilds, store.posts, store.answers, store.schedules
-        content = ContentService(library, ContentRepo(db))
+        content = ContentService(library, ContentRepo(db, store.shards))
         changes = ChangeService(ChangesRepo(db), content)
         await changes.start()
         challenge_repo, roleplay_repo = ChallengeRepo(db), RoleplayRepo(db)
@@ -121,7 +127,24 @@ class Services:
             ),
             flashcards=FlashcardService(library, FlashcardRepo(db)),
             health=HealthService(ProcessRepo(db)),
+            delivery=DeliveryService(HandledCommandsRepo(db)),
         )
+
+
+class RevisionTree(app_commands.CommandTree):
+    async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
+        """Run a slash command once, though Discord sends it to every process holding its
+        shard (``DeliveryService``). Autocomplete is left alone: it reads no database."""
+        bot = self.client
+        if interaction.type is not discord.InteractionType.application_command or not isinstance(bot, RevisionBot):
+            return True
+        try:
+            first = await bot.svc.delivery.first(interaction.id)
+        except StorageUnavailable:
+            return True  # the database cannot be written: the command runs, and says what was not saved
+        if not first:
+            log.info("command %s (interaction %d) was taken by another process", interaction.command, interaction.id)
+        return first
 
 
 class RevisionBot(commands.AutoShardedBot):
@@ -137,6 +160,7 @@ class RevisionBot(commands.AutoShardedBot):
         super().__init__(
             **shards,
             owner_ids=settings.owners,  # empty: discord.py asks Discord who owns the application
+            tree_cls=RevisionTree,
             command_prefix=commands.when_mentioned,
             intents=intents,
             help_command=None,

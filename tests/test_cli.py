@@ -262,8 +262,7 @@ def test_a_database_url_that_is_not_postgres_is_refused_as_a_setting(tmp_path):
     result = run(env_extra={"DATABASE_URL": "mysql://bot@db/revision", "DISCORD_TOKEN": "x"}, cwd=tmp_path)
     assert result.returncode == 2
     assert result.stderr.strip() == (
-        "Setting DATABASE_URL: Value error, use a postgresql:// URL, or leave it unset for the SQLite file at "
-        "DATABASE_PATH"
+        "Setting DATABASE_URL: use a postgresql:// URL, or leave it unset for the SQLite file at DATABASE_PATH"
     )
 
 
@@ -300,3 +299,11 @@ def test_the_procfiles_sharded_pair_covers_every_shard_once_on_one_database():
         counts.add(settings.shard_count)
         held.extend(settings.shards.ids or ())
     assert len(counts) == 1 and sorted(held) == list(range(counts.pop()))
+
+
+def test_shard_settings_that_cannot_work_are_one_clear_line_each(tmp_path):
+    result = run(env_extra={"DISCORD_TOKEN": "x", "SHARD_IDS": "0-1"}, cwd=tmp_path)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.strip() == "Settings: SHARD_IDS needs SHARD_COUNT, the number of shards over all the processes"
+    result = run(env_extra={"DISCORD_TOKEN": "x", "SHARD_COUNT": "4", "SHARD_IDS": "2-3"}, cwd=tmp_path)
+    assert result.returncode == 2 and "must share one database: set DATABASE_URL" in result.stderr

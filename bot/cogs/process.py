@@ -52,7 +52,9 @@ class Process(commands.Cog):
     @tasks.loop(minutes=5)
     async def health(self) -> None:
         try:
-            await self.bot.svc.health.report(self.measure())
+            health = self.measure()
+            await self.bot.svc.health.report(health)
+            await self.bot.svc.delivery.forget_old(health.at or utcnow())
         except Exception:
             log.exception("could not record this process's health")
 
@@ -68,9 +70,11 @@ class Process(commands.Cog):
             {shard: ProcessHealth.latency(seconds) for shard, seconds in self.bot.latencies},
             self.started_at,
             utcnow(),
+            self.bot.settings.health_seconds,
         )
 
     @app_commands.command(name="status", description="How the bot's processes are running (for the bot's owner).")
+    @app_commands.default_permissions()  # out of members' command lists: admins (and the owner in DMs) see it
     @owner_only()
     async def status(self, interaction: discord.Interaction) -> None:
         here = self.measure()

@@ -127,25 +127,30 @@ class Scheduler(commands.Cog):
         await interaction.followup.send(text, ephemeral=True)
 
     async def publish(self, post: Post, now: datetime, *, claimed: bool = False) -> discord.Message | None:
-        """Send the post. ``claimed``: this process has just claimed it, and with the claim
-        its first send; otherwise the send is taken first, and skipped when another
-        process holds it."""
+        """Send the post, if it is this process's to send. ``claimed``: this process has
+        just claimed it, and with the claim its first attempt, whose hold is renewed now;
+        otherwise the post is taken (a retry, or one a stopped process left). Every record
+        of the send is of that attempt only, so a process that was overtaken records nothing."""
         posting = self.bot.svc.posting
+        held_from = utcnow()  # not the tick's start: claiming many servers takes a while
+        if claimed:
+            attempt = post.attempts if await posting.hold(post, post.attempts, held_from) else None
+        else:
+            attempt = await posting.start_attempt(post, held_from)
+        if attempt is None:  # another process holding this server's shard has it
+            log.info("post %d (%s %s) is being sent by another process", post.id, post.kind, post.item_id)
+            return None
         kind = self.kinds.get(post.kind)
         rendered = await kind.render(post) if kind else None
         if kind is None or rendered is None:
             log.error("post %d (%s %s) has no content any more; giving up on it", post.id, post.kind, post.item_id)
-            await posting.give_up(post)
-            return None
-        attempt = post.attempts if claimed else await posting.start_attempt(post, now)
-        if attempt is None:  # another process holding this server's shard is sending it
-            log.info("post %d (%s %s) is being sent by another process", post.id, post.kind, post.item_id)
+            await posting.give_up(post, attempt=attempt)
             return None
         try:
             channel = await self.channel_of(post.channel_id)
             if channel is None:  # not a text channel or thread: trying again will not help
                 log.error("post %d: channel %d cannot take a post; giving up on it", post.id, post.channel_id)
-                await posting.give_up(post)
+                await posting.give_up(post, attempt=attempt)
                 return None
             message = await self._already_sent(channel, post) if attempt > 1 else None
             if message is None:
@@ -156,7 +161,13 @@ class Scheduler(commands.Cog):
         except discord.HTTPException as exc:
             await self._failed(post, attempt, now, exc)
             return None
-        await posting.sent(post, message.id, now)
+        if not await posting.sent(post, message.id, now, attempt=attempt):
+            log.warning(
+                "post %d was taken over by another process while this one was sending it (for longer than "
+                "the send hold); the other's record stands",
+                post.id,
+            )
+            return None
         log.info("posted %s %d (%s) in channel %d", post.kind, post.id, post.item_id, post.channel_id)
         if kind.after_sent:
             for old in await kind.after_sent(post, now):

@@ -116,7 +116,16 @@ class ContentLibrary:
             lint_across([result], [p.pack for p in self.all_packs(guild_id) if p.id != result.pack.pack])
         return result
 
+    def version(self, guild_id: int, pack_id: str) -> int:
+        """The version of the server's upload ``pack_id`` in memory; 0 for none."""
+        loaded = self._uploaded.get(guild_id, {}).get(pack_id)
+        return loaded.version if loaded else 0
+
     def install_upload(self, guild_id: int, pack: Pack, version: int) -> None:
+        """Serve ``version`` of the upload, unless a newer one is in memory already (two
+        processes' uploads and catching up can arrive in either order)."""
+        if self.version(guild_id, pack.pack) >= version:
+            return
         self._uploaded.setdefault(guild_id, {})[pack.pack] = LoadedPack(pack, "uploaded", version)
         index = _Index()
         for loaded in self._uploaded[guild_id].values():

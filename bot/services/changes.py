@@ -35,6 +35,6 @@ class ChangeService:
         count = await self._repo.count()
         if count == self._seen:
             return False
-        self._seen = count
         await self._content.restore()
+        self._seen = count  # only once reloaded: a reload that failed is tried again at the next look
         return True

@@ -73,15 +73,16 @@ class ContentService:
     # -- changing them ------------------------------------------------------------------------
     async def restore(self) -> None:
         """Bring the packs in memory in line with the database: every server's latest
-        uploads and its disabled packs. At start, and whenever another process may have
-        changed them; a pack whose version is in memory already is not read again."""
-        for guild_id, pack_id, version in await self._repo.latest_versions():
-            loaded = self._library.pack(guild_id, pack_id)
-            if loaded is not None and loaded.source == "uploaded" and loaded.version >= version:
-                continue
-            upload = await self._repo.upload(guild_id, pack_id, version)
-            if upload is not None:
-                self._install_stored(upload)
+        uploads and its disabled packs (of this process's servers). At start, and whenever
+        another process may have changed them; a pack whose version is in memory already is
+        not read again."""
+        newer = [
+            (guild_id, pack_id, version)
+            for guild_id, pack_id, version in await self._repo.latest_versions()
+            if self._library.version(guild_id, pack_id) < version
+        ]
+        for upload in await self._repo.uploads(newer):
+            self._install_stored(upload)
         self._library.replace_disabled(await self._repo.disabled())
 
     def _install_stored(self, upload: StoredUpload) -> None:
@@ -157,5 +158,6 @@ class ContentService:
         if pack is None:
             return None
         await self._repo.set_enabled(guild_id, pack_id, enabled)
-        self._library.set_enabled(guild_id, pack_id, enabled)
+        # as the database has them now: another process may have changed another pack meanwhile
+        self._library.replace_disabled(await self._repo.disabled())
         return pack

@@ -32,25 +32,32 @@ class PostingService:
         return await self._posts.next_event()
 
     async def start_attempt(self, post: Post, now: datetime) -> int | None:
-        """Take the post to send it, counting the attempt; returns its number (above 1: a
-        retry or a restart, when the message may already be in the channel), or None when
-        another process is sending it (two holding the same shards) or it is no longer
-        pending: then this one must not send it."""
+        """Take the post to retry it, or to take it over from a process that stopped
+        mid-send (its lease ran out), counting the attempt; returns its number (above 1:
+        the message may already be in the channel), or None when the post is not this
+        process's to send: another holds it, or it is no longer pending."""
         return await self._posts.start_attempt(post.id, now)
 
-    async def sent(self, post: Post, message_id: int, now: datetime) -> None:
-        await self._posts.mark_sent(post.id, message_id, now)
+    async def hold(self, post: Post, attempt: int, now: datetime) -> bool:
+        """Renew this process's hold on ``attempt`` just before sending (a slow tick may
+        have used up much of it); False: another process has taken the post over."""
+        return await self._posts.hold(post.id, attempt, now)
+
+    async def sent(self, post: Post, message_id: int, now: datetime, *, attempt: int) -> bool:
+        """Record the send of ``attempt``; False if another process took the post over
+        meanwhile (its record stands)."""
+        return await self._posts.mark_sent(post.id, message_id, now, attempt=attempt)
 
     async def failed(self, post: Post, attempt: int, now: datetime) -> datetime | None:
         """A send failed: when to try again, or None when it is given up."""
         delay = retry_delay(attempt)
         retry_at = now + delay if delay else None
-        await self._posts.mark_retry(post.id, retry_at)
+        await self._posts.mark_retry(post.id, retry_at, attempt=attempt)
         return retry_at
 
-    async def give_up(self, post: Post) -> None:
+    async def give_up(self, post: Post, *, attempt: int) -> None:
         """The post cannot be sent (its content is gone): never try it again."""
-        await self._posts.mark_retry(post.id, None)
+        await self._posts.mark_retry(post.id, None, attempt=attempt)
 
     async def close(self, post: Post, now: datetime) -> bool:
         """Close the post; False if it was closed already."""

@@ -46,10 +46,12 @@ def get_post(c: sqlite3.Connection, post_id: int) -> Post | None:
     return row_to_post(row) if row else None
 
 
-# How long a process that has started sending a post keeps it to itself: another process
+# How long a process that has taken a post to send keeps it to itself: another process
 # (holding the same shards during a redeploy) skips the post meanwhile, and takes it over
-# only if the first one died before recording the send.
-SEND_LEASE = timedelta(minutes=2)
+# only if the first one died before recording the send. Long beside a send (the lease is
+# renewed just before it), short beside a post's day; the processes' clocks must agree
+# to well within it (NTP keeps them to milliseconds).
+SEND_LEASE = timedelta(minutes=10)
 
 
 class PostRepo:
@@ -129,24 +131,47 @@ class PostRepo:
 
         return await self.db.write(w)
 
-    async def mark_sent(self, post_id: int, message_id: int, now: datetime, closes_at: datetime | None = None) -> None:
-        await self.db.write(
-            lambda c: c.execute(
-                "UPDATE posts SET status = 'open', message_id = ?, posted_at = ?, "
-                "closes_at = COALESCE(?, closes_at), retry_at = NULL WHERE id = ?",
-                (message_id, iso(now), iso(closes_at) if closes_at else None, post_id),
-            )
+    async def hold(self, post_id: int, attempt: int, now: datetime) -> bool:
+        """Renew the lease on ``attempt`` from ``now``, just before sending; False if the
+        attempt is no longer this process's (another took the post over, or it is done)."""
+        return await self._if_attempt(
+            "UPDATE posts SET retry_at = ? WHERE id = ?", (iso(now + SEND_LEASE), post_id), attempt
         )
 
-    async def mark_retry(self, post_id: int, retry_at: datetime | None) -> None:
-        """Try again at ``retry_at``; None gives up on the post."""
-        status = "pending" if retry_at else "failed"
-        await self.db.write(
-            lambda c: c.execute(
-                "UPDATE posts SET status = ?, retry_at = ? WHERE id = ?",
-                (status, iso(retry_at) if retry_at else None, post_id),
-            )
+    async def mark_sent(
+        self,
+        post_id: int,
+        message_id: int,
+        now: datetime,
+        closes_at: datetime | None = None,
+        *,
+        attempt: int | None = None,
+    ) -> bool:
+        """Record the post sent. With ``attempt``, only while that attempt is still the
+        post's (a process that was overtaken records nothing); False if it was not."""
+        return await self._if_attempt(
+            "UPDATE posts SET status = 'open', message_id = ?, posted_at = ?, "
+            "closes_at = COALESCE(?, closes_at), retry_at = NULL WHERE id = ?",
+            (message_id, iso(now), iso(closes_at) if closes_at else None, post_id),
+            attempt,
         )
+
+    async def mark_retry(self, post_id: int, retry_at: datetime | None, *, attempt: int | None = None) -> bool:
+        """Try again at ``retry_at``; None gives up on the post. With ``attempt``, only while
+        that attempt is still the post's; False if it was not."""
+        status = "pending" if retry_at else "failed"
+        return await self._if_attempt(
+            "UPDATE posts SET status = ?, retry_at = ? WHERE id = ?",
+            (status, iso(retry_at) if retry_at else None, post_id),
+            attempt,
+        )
+
+    async def _if_attempt(self, update: str, args: tuple, attempt: int | None) -> bool:
+        """``update`` (ending ``WHERE id = ?``), fenced by the attempt number when given:
+        the row changes only while it is pending on that attempt."""
+        if attempt is not None:
+            update, args = update + " AND status = 'pending' AND attempts = ?", (*args, attempt)
+        return await self.db.write(lambda c: c.execute(update, args).rowcount == 1)
 
     async def pending(self, now: datetime) -> list[Post]:
         return await self._where(

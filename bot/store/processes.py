@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from datetime import timedelta
 
@@ -9,8 +10,16 @@ from bot.domain.health import ProcessHealth
 
 from .database import Database
 
+log = logging.getLogger(__name__)
 PREFIX = "process:"
 FORGET_AFTER = timedelta(days=1)  # a process gone this long is dropped from the list
+
+
+def _parsed(value: str) -> ProcessHealth | None:
+    try:
+        return ProcessHealth.from_json(value)
+    except (ValueError, KeyError, TypeError):
+        return None
 
 
 class ProcessRepo:
@@ -18,7 +27,8 @@ class ProcessRepo:
         self.db = db
 
     async def beat(self, health: ProcessHealth) -> None:
-        """Record the process's health line, and forget processes long gone."""
+        """Record the process's health line, and forget processes long gone (and any
+        record that cannot be read)."""
         at = health.at
         assert at is not None
 
@@ -28,15 +38,21 @@ class ProcessRepo:
                 (PREFIX + health.name, health.to_json()),
             )
             for key, value in c.execute("SELECT key, value FROM meta WHERE key LIKE ?", (PREFIX + "%",)).fetchall():
-                seen = ProcessHealth.from_json(value).at
-                if seen is None or at - seen > FORGET_AFTER:
+                seen = _parsed(value)
+                if seen is None or seen.at is None or at - seen.at > FORGET_AFTER:
                     c.execute("DELETE FROM meta WHERE key = ?", (key,))
 
         await self.db.write(w)
 
     async def recent(self) -> list[ProcessHealth]:
-        """Every process's last health line, by name."""
+        """Every process's last health line, by name (a record that cannot be read is skipped)."""
         rows = await self.db.read(
-            lambda c: c.execute("SELECT value FROM meta WHERE key LIKE ? ORDER BY key", (PREFIX + "%",)).fetchall()
+            lambda c: c.execute("SELECT key, value FROM meta WHERE key LIKE ? ORDER BY key", (PREFIX + "%",)).fetchall()
         )
-        return [ProcessHealth.from_json(r[0]) for r in rows]
+        found = []
+        for key, value in rows:
+            if (health := _parsed(value)) is None:
+                log.warning("the health record %s cannot be read; it is dropped at the next report", key)
+            else:
+                found.append(health)
+        return found

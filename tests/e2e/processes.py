@@ -18,7 +18,7 @@ import concurrent.futures
 import threading
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 import discord
@@ -38,7 +38,8 @@ class Server:
     channel: Any
     tutor: Any
     learner: Any
-    operator: Any  # the bot's owner (OWNER_IDS), a member of every server
+    operator: Any  # the bot's owner (OWNER_IDS), an administrator of every server
+    admin: Any  # the server's administrator, not the bot's owner
 
     @property
     def id(self) -> int:
@@ -47,7 +48,7 @@ class Server:
 
 def build_world(env, shard_count: int, per_shard: int) -> list[Server]:
     """``per_shard`` servers on each shard, each with a daily channel, a tutor (Manage
-    Server), a learner and the operator; the same ids in every environment built at the
+    Server), a learner, an administrator and the operator; the same ids in every environment built at the
     same moment."""
     servers = []
     operator = env.create_user("operator")
@@ -58,7 +59,10 @@ def build_world(env, shard_count: int, per_shard: int) -> list[Server]:
             admins = guild.create_role("Tutors", permissions=discord.Permissions(manage_guild=True))
             tutor = guild.add_member(env.create_user(f"tutor-{shard}-{i}"), roles=[admins])
             learner = guild.add_member(env.create_user(f"learner-{shard}-{i}"))
-            servers.append(Server(guild, channel, tutor, learner, guild.add_member(operator)))
+            administrators = guild.create_role("Admins", permissions=discord.Permissions(administrator=True))
+            admin = guild.add_member(env.create_user(f"admin-{shard}-{i}"), roles=[administrators])
+            owner = guild.add_member(operator, roles=[administrators])
+            servers.append(Server(guild, channel, tutor, learner, owner, admin))
     return servers
 
 
@@ -66,7 +70,7 @@ class BotProcess:
     """One bot process: ``await p.run(fn)`` runs ``fn(env, servers)`` on the process's own
     loop (where its SimCord environment lives) and hands back the result."""
 
-    def __init__(self, name: str, settings: Settings, per_shard: int) -> None:
+    def __init__(self, name: str, settings: Settings, per_shard: int, index: int = 0) -> None:
         self.name = name
         self.settings = settings.model_copy(update={"process_name": name})
         self.per_shard = per_shard
@@ -76,6 +80,10 @@ class BotProcess:
         self._ready: concurrent.futures.Future = concurrent.futures.Future()
         self._failure: BaseException | None = None
         self._start_at: datetime | None = None
+        # each process's clock runs ``index`` milliseconds after the first's, as real machines'
+        # clocks differ a little: the ids each simulated Discord makes from then on (of
+        # interactions, messages) then differ too, as Discord's own never repeat
+        self.skew = timedelta(milliseconds=index)
         self._errors_seen = 0
         self._thread = threading.Thread(target=lambda: asyncio.run(self._main()), name=name, daemon=True)
 
@@ -87,7 +95,7 @@ class BotProcess:
         return self.shards.serves(server.id)
 
     async def start(self, at: datetime | None = None) -> BotProcess:
-        """Start the process, its clock at ``at`` (the world is built at SimCord's start of
+        """Start the process, its clock at ``at`` (and its skew; the world is built at SimCord's start of
         time first, so its ids are the same as every other process's)."""
         self._start_at = at
         self._thread.start()
@@ -104,8 +112,8 @@ class BotProcess:
             # the world is built before the bot logs in (the bot's own start-up, such as
             # syncing commands, takes ids too, and differs between processes)
             self.servers = build_world(env, self.settings.shard_count or 1, self.per_shard)
-            if self._start_at is not None:
-                env.backend.clock.advance((self._start_at - env.now()).total_seconds())
+            start = self._start_at - env.now() if self._start_at is not None else timedelta(0)
+            env.backend.clock.advance((start + self.skew).total_seconds())
             await env.start()
             with env.time_context():
                 try:
@@ -143,8 +151,9 @@ class BotProcess:
 
         return await self.run(seen)
 
-    async def now(self):
-        return await self.run(lambda env, _: _value(env.now()))
+    async def now(self) -> datetime:
+        """The deployment's time: this process's clock, less its skew."""
+        return await self.run(lambda env, _: _value(env.now() - self.skew))
 
     async def advance(self, seconds: float) -> None:
         await self.run(lambda env, _: env.advance_time(seconds))

@@ -61,11 +61,18 @@ class Deployment:
     def __init__(self, settings) -> None:
         self.settings = settings
         self.processes: list[BotProcess] = []
+        self.started = 0
 
     async def start(self, name: str, shard_ids: str, **settings) -> BotProcess:
         """Start a process, its clock where the running ones' are."""
         now = await self.running[0].now() if self.processes else None
-        process = BotProcess(name, self.settings.model_copy(update={"shard_ids": shard_ids, **settings}), PER_SHARD)
+        process = BotProcess(
+            name,
+            self.settings.model_copy(update={"shard_ids": shard_ids, **settings}),
+            PER_SHARD,
+            index=self.started,
+        )
+        self.started += 1
         await process.start(now)
         self.processes.append(process)
         return process
@@ -256,7 +263,7 @@ async def test_each_process_logs_its_health_and_status_shows_every_process_to_th
     async def status(owner: bool):
         async def ask(env, servers):
             s = next(x for x in servers if a.holds(x))
-            member = s.operator if owner else s.learner
+            member = s.operator if owner else s.admin
             return reply(await member.slash(s.channel, "status"))
 
         return await a.run(ask)
@@ -265,25 +272,31 @@ async def test_each_process_logs_its_health_and_status_shows_every_process_to_th
     text = embed_text(shown)
     assert shown.flags.ephemeral
     assert "worker-a (this process)" in text and "worker-b" in text and "PostgreSQL" in text
-    assert "shards 2-3 of 4, 6 servers" in text and "🟢 running" in text
+    assert "\nworker-b\n🟢 running, shards 2-3 of 4, 6 servers\nLatency: 0 ms over 2 shards" in text
     refused = await status(owner=False)
     assert "Only the bot's owner" in refused.content and "worker-b" not in (refused.content or "")
     assert [type(e).__name__ for e in await a.errors()] == ["NotOwner"]
 
     await deployment.stop(b)  # B stops reporting: after three of its intervals /status says so
     await deployment.advance(3 * 600 + 1)
-    assert "🔴 not heard from" in embed_text(await status(owner=True))
+    assert "\nworker-b\n🔴 not heard from, shards 2-3 of 4" in embed_text(await status(owner=True))
 
 
-async def test_no_process_posts_for_a_server_outside_its_shards_even_when_woken_by_its_schedule(deployment):
-    """A schedule saved on one process wakes the other's scheduler (through the change
-    count), but the other still leaves servers outside its shards alone."""
-    a = await deployment.start("worker-a", "0-1")
-    b = await deployment.start("worker-b", "2-3")
-    await set_up_daily(a)
-    await deployment.advance(HOUR)  # B has looked at the change count since
+async def test_a_schedule_set_on_the_old_process_during_a_redeploy_is_posted_on_time_by_the_new_one(deployment):
+    """The new process started before any schedule existed, so it sleeps for hours; a tutor
+    sets the daily question up on the old one, which then stops before nine: the change
+    count wakes the new one, which posts at nine (without the wake it would sleep past the
+    three hours a missed post may still be made in)."""
+    old = await deployment.start("bot-a", "0-1")
+    await deployment.advance_to(at(1, 8))
+    new = await deployment.start("bot-a-new", "0-1", sync_seconds=60.0)
+    await deployment.advance_to(at(1, 8, 50))
+    await set_up_daily(old)
+    await deployment.advance(60)
+    await deployment.stop(old)  # stopped before any post was due: the posts are all the new one's
     await deployment.advance_to(at(1, 9, 1))
-    shown_b = await daily_posts(b)
-    assert sum(shown_b.values()) == 0  # B's servers have no schedule; A's are not B's to post
-    shown_a = await daily_posts(a)
-    assert sum(shown_a.values()) == 2 * PER_SHARD
+    shown = await daily_posts(new)
+    assert {sid: n for sid, n in shown.items() if new.shards.serves(sid)} == dict.fromkeys(
+        [s.id for s in new.servers if new.holds(s)], 1
+    )
+    assert sum(n for sid, n in shown.items() if not new.shards.serves(sid)) == 0

@@ -41,7 +41,7 @@ async def test_a_sent_post_closes_once_when_its_time_is_over(built):
     posting = services.posting
     closes = T0 + timedelta(hours=2)
     post = await inside.posts.claim(G, "daily", "2026-03-02", "any-question", CH, T0, closes)
-    await posting.sent(post, 999, T0)
+    assert await posting.sent(post, 999, T0, attempt=1)
     assert await posting.to_send(T0) == []
     assert await posting.to_close(closes - timedelta(seconds=1)) == []
     assert await posting.next_event() == closes
@@ -55,7 +55,7 @@ async def test_a_sent_post_closes_once_when_its_time_is_over(built):
 async def test_a_post_whose_content_is_gone_is_given_up_at_once(built):
     services, inside = built
     post = await inside.posts.claim(G, "myth", "2026-03-02", "removed-myth", CH, T0)
-    await services.posting.give_up(post)
+    await services.posting.give_up(post, attempt=post.attempts)
     assert await services.posting.to_send(T0 + timedelta(days=1)) == []
 
 
@@ -72,5 +72,13 @@ async def test_a_post_is_sent_by_the_process_that_claimed_it_and_taken_over_only
     later = T0 + SEND_LEASE
     assert [p.id for p in await posting.to_send(later)] == [post.id]
     assert await posting.start_attempt(post, later) == 2
-    await posting.sent(post, 999, later)
+    # the first process was only slow: it can neither renew its hold nor record its send
+    # or its failure over the second's (its attempt is no longer the post's)
+    assert await posting.hold(post, 1, later) is False
+    assert await posting.sent(post, 111, later, attempt=1) is False
+    assert await posting.failed(post, 1, later) is not None and (await inside.posts.get(post.id)).attempts == 2
+    assert await posting.sent(post, 999, later, attempt=2)
     assert await posting.start_attempt(post, later + SEND_LEASE) is None  # sent: nobody sends it again
+    await posting.give_up(post, attempt=2)  # a late give-up from the second does not undo the send
+    done = await inside.posts.get(post.id)
+    assert (done.status, done.message_id) == ("open", 999)

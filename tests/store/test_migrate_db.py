@@ -101,6 +101,7 @@ async def record_activity(path: Path) -> None:
         await services.flashcards.rate(G, LEARNERS[4], shown.card.pack_id, shown.card.digest, shown.reviews, 3, T0)
 
         await services.progress.set_hidden(G, LEARNERS[5], True)
+        assert await services.delivery.first(1_456_074_443_980_800_001)  # a slash command handled
     finally:
         await db.close()
 

@@ -19,6 +19,7 @@ from bot.store.processes import FORGET_AFTER, ProcessRepo
 
 T0 = datetime(2026, 3, 2, 9, tzinfo=UTC)
 GUILDS = [((1_400_000_000_000 + n) << 22) | (n * 7919 % 4096) for n in range(24)]  # shards 0-3, six each
+SENT = {g for n, g in enumerate(GUILDS) if n // 4 % 2}  # on every shard, some sent and some not
 EXAMPLE = (Path(__file__).resolve().parents[1] / "data" / "example_pack.yaml").read_bytes()
 
 
@@ -29,7 +30,7 @@ async def test_each_process_reads_only_its_shards_schedules_and_posts(database):
         for g in GUILDS:
             await everything.schedules.save(Schedule(g, g + 1, "09:00", "Europe/London", frozenset(range(7))), T0)
             post = await everything.posts.claim(g, "daily", "2026-03-02", "q", g + 1, T0, T0 + timedelta(hours=1))
-            if g % 2:  # half of them sent (open, due to close at 10:00), half failed, to retry at 09:05
+            if g in SENT:  # half of them sent (open, due to close at 10:00), half failed, to retry at 09:05
                 await everything.posts.mark_sent(post.id, 5, T0)
             else:
                 await everything.posts.mark_retry(post.id, T0 + timedelta(minutes=5))
@@ -38,10 +39,10 @@ async def test_each_process_reads_only_its_shards_schedules_and_posts(database):
             store = Store.on(db, shards)
             assert {s.guild_id for s in await store.schedules.all_active()} == mine
             retrying = await store.posts.pending(T0 + timedelta(minutes=5))
-            assert {p.guild_id for p in retrying} == {g for g in mine if not g % 2}
+            assert {p.guild_id for p in retrying} == mine - SENT
             closing = await store.posts.due_to_close(T0 + timedelta(hours=1))
-            assert {p.guild_id for p in closing} == {g for g in mine if g % 2}
-        assert len({s for g in GUILDS for s in [(g >> 22) % 4]}) == 4  # the ids do cover every shard
+            assert {p.guild_id for p in closing} == mine & SENT
+        assert {(g >> 22) % 4 for g in SENT} == {(g >> 22) % 4 for g in set(GUILDS) - SENT} == {0, 1, 2, 3}
         # a process whose servers have nothing pending does not wake for another's
         unused = next(s for s in range(100) if all((g >> 22) % 100 != s for g in GUILDS))
         lonely = Store.on(db, Shards(100, (unused,)))
@@ -104,18 +105,63 @@ async def test_each_process_keeps_its_health_line_and_long_gone_ones_are_forgott
     db = await Database.open(database)
     try:
         repo = ProcessRepo(db)
-        a = ProcessHealth("worker-a", "shards 0-1 of 4", 6, {0: 0.041, 1: None}, T0, T0)
+        a = ProcessHealth("worker-a", "shards 0-1 of 4", 6, {0: 0.041, 1: None}, T0, T0, 300.0)
         b = ProcessHealth("worker-b", "shards 2-3 of 4", 5, {2: 0.05}, T0, T0)
         await repo.beat(a)
         await repo.beat(b)
-        assert await repo.recent() == [a, b]
+        await db.write(lambda c: c.execute("INSERT INTO meta (key, value) VALUES ('process:broken', '{not json')"))
+        assert await repo.recent() == [a, b]  # a record that cannot be read is skipped
         later = T0 + FORGET_AFTER + timedelta(seconds=1)
         a_now = ProcessHealth("worker-a", a.shards, 7, a.latencies, T0, later)
         await repo.beat(a_now)  # B has not beaten for over a day: dropped
-        assert await repo.recent() == [a_now]
+        assert await repo.recent() == [a_now]  # and the unreadable one is gone too
+        assert (
+            await db.read(lambda c: c.execute("SELECT COUNT(*) FROM meta WHERE key LIKE 'process:%'").fetchone()[0])
+            == 1
+        )
         assert a_now.alive(later, timedelta(minutes=5)) and not b.alive(later, timedelta(minutes=5))
         assert (
             a.line() == "health: worker-a; shards 0-1 of 4; 6 servers; latency shard 0 41 ms, shard 1 not measured yet"
         )
     finally:
         await db.close()
+
+
+async def test_a_process_loads_only_its_servers_uploads_and_reads_many_at_once(database):
+    from bot.store.content import KEYS_PER_READ, ContentRepo
+
+    db = await Database.open(database)
+    try:
+        everything = ContentRepo(db)
+        many = KEYS_PER_READ + 10  # more keys than one read takes
+        for n in range(many):
+            await everything.add_upload(GUILDS[n % len(GUILDS)], f"pack-{n}", f"text {n}", 1, T0)
+        await everything.set_enabled(GUILDS[0], "pearson-challenging-customers", False)
+        await everything.set_enabled(GUILDS[1], "pearson-challenging-customers", False)
+        keys = await everything.latest_versions()
+        assert len(keys) == many
+        texts = await everything.uploads(keys)
+        assert sorted(u.yaml_text for u in texts) == sorted(f"text {n}" for n in range(many))
+        half = Shards(4, (0, 1))
+        mine = ContentRepo(db, half)
+        assert {g for g, _, _ in await mine.latest_versions()} == {g for g in GUILDS if half.serves(g)}
+        assert await mine.disabled() == {(g, "pearson-challenging-customers") for g in GUILDS[:2] if half.serves(g)}
+    finally:
+        await db.close()
+
+
+async def test_a_command_delivered_to_two_processes_is_handled_by_the_first_to_record_it(database):
+    from bot.store.interactions import HandledCommandsRepo, snowflake_at
+
+    db_a, db_b = await Database.open(database), await Database.open(database)
+    try:
+        a, b = HandledCommandsRepo(db_a), HandledCommandsRepo(db_b)
+        old, new = snowflake_at(T0 - timedelta(days=2)) + 5, snowflake_at(T0) + 5
+        assert await a.first(new) is True and await b.first(new) is False  # B leaves it to A
+        assert await b.first(old) is True
+        assert await a.forget_before(T0 - timedelta(days=1)) == 1  # the old id goes, the new stays
+        assert await a.first(new) is False and await a.first(old) is True
+        assert snowflake_at(datetime(2015, 1, 1, tzinfo=UTC)) == 0
+    finally:
+        await db_a.close()
+        await db_b.close()
