@@ -72,18 +72,6 @@ class ContentRepo:
             found.extend(await self.db.read(reader(keys[start : start + KEYS_PER_READ])))
         return sorted(found, key=lambda u: (u.guild_id, u.pack_id))
 
-    async def latest_uploads(self) -> list[StoredUpload]:
-        def q(c: sqlite3.Connection) -> list[StoredUpload]:
-            rows = c.execute(
-                "SELECT guild_id, pack_id, version, yaml_text FROM uploaded_packs AS u "
-                "WHERE version = (SELECT MAX(version) FROM uploaded_packs "
-                "                 WHERE guild_id = u.guild_id AND pack_id = u.pack_id) "
-                "ORDER BY guild_id, pack_id"
-            ).fetchall()
-            return [StoredUpload(*row) for row in rows]
-
-        return await self.db.read(q)
-
     async def disabled(self) -> set[tuple[int, str]]:
         """(server, pack) of every pack disabled on this process's servers."""
         query = f"SELECT guild_id, pack_id FROM disabled_packs WHERE {self._served}"

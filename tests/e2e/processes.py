@@ -25,7 +25,6 @@ import discord
 import simcord
 
 from bot.app import create_bot
-from bot.domain.shards import shard_of
 from bot.settings import Settings
 
 T = TypeVar("T")
@@ -187,7 +186,3 @@ async def advance_all(processes: list[BotProcess], seconds: float, step: float =
         move = min(step, seconds)
         await asyncio.gather(*(p.advance(move) for p in processes))
         seconds -= move
-
-
-def on_shard(server: Server, shard_count: int) -> int:
-    return shard_of(server.id, shard_count)

@@ -35,7 +35,7 @@ async def test_an_invalid_upload_lists_its_errors_and_changes_nothing(cohort):
     assert "was **not** added: 2 problems." in text and "Nothing has changed" in text and "(s)" not in text
     assert "bad.yaml:3: title: expected text" in text and "bad.yaml:4: subtitle: unknown key" in text
     assert cohort.inside.library.pack(cohort.guild.id, "example-heat") is None
-    assert await cohort.inside.content_repo.latest_uploads() == []
+    assert await cohort.inside.content_repo.latest_versions() == []
 
 
 async def test_a_plain_member_cannot_upload(cohort):

@@ -34,8 +34,8 @@ async def test_a_tutor_installs_a_gift_bank_and_a_learner_answers_its_question(c
     assert attachment.filename == "complaints-bank.yaml"
     attached = (await attachment.read()).decode()
     assert parse_pack(attached, "complaints-bank.yaml").pack is not None
-    stored = await cohort.inside.content_repo.latest_uploads()
-    assert [(u.pack_id, u.version) for u in stored] == [("complaints-bank", 1)]
+    stored = await cohort.inside.content_repo.latest_versions()
+    assert [(pack_id, version) for _, pack_id, version in stored] == [("complaints-bank", 1)]
 
     pack = cohort.inside.library.pack(cohort.guild.id, "complaints-bank")
     assert pack is not None
@@ -73,7 +73,7 @@ async def test_by_default_the_yaml_comes_back_to_finish_and_nothing_is_installed
         "📝 Not installed yet: finish `my-bank.yaml` (attached), then add it with `/content upload`." in shown.content
     )
     assert cohort.inside.library.pack(cohort.guild.id, "my-bank") is None
-    assert await cohort.inside.content_repo.latest_uploads() == []
+    assert await cohort.inside.content_repo.latest_versions() == []
     data = yaml.safe_load((await shown.attachments[0].read()).decode())
     assert data["pack"] == "my-bank" and [q["id"] for q in data["questions"]] == [
         "my-bank-q1",
@@ -117,7 +117,7 @@ async def test_a_bad_file_is_refused_privately_and_installs_nothing(cohort):
         assert text.startswith(f"❌ `{filename}` was **not** imported: ") and says in text, text
         assert "Nothing has changed." in text and "Traceback" not in text
         assert not reply(result).attachments
-    assert await cohort.inside.content_repo.latest_uploads() == []
+    assert await cohort.inside.content_repo.latest_versions() == []
 
 
 async def test_an_entity_expansion_attack_is_refused(cohort):
@@ -134,7 +134,7 @@ async def test_a_learner_cannot_import(cohort):
     result = await cohort.learners[0].slash(cohort.channel, "content import", file=("complaints_bank.gift", GIFT))
     simcord.assert_error(cohort.env, NotTutor)
     assert "tutor command" in result.response.content
-    assert await cohort.inside.content_repo.latest_uploads() == []
+    assert await cohort.inside.content_repo.latest_versions() == []
 
 
 async def test_a_tutor_exports_a_shipped_pack_for_moodle_and_it_imports_back(cohort):

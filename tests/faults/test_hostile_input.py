@@ -232,7 +232,7 @@ async def test_mentions_and_markdown_in_uploaded_text_never_ping(cohort):
     shown = reply(result)
     assert shown.ephemeral and "was **not** added" in shown.content and "@everyone" in shown.content
     assert_no_ping(env, start, shown.message)
-    assert await inside.content_repo.latest_uploads() == []
+    assert await inside.content_repo.latest_versions() == []
 
     # A valid pack whose title and questions carry it, posted to the whole channel.
     data = yaml.safe_load(EXAMPLE)
